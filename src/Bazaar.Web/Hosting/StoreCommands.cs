@@ -1,0 +1,44 @@
+using Bazaar.Catalog;
+using Bazaar.Platform;
+
+namespace Bazaar.Web.Hosting;
+
+// One-shot maintenance commands: `dotnet run --project src/Bazaar.Web -- <command> [args]`.
+public static class StoreCommands
+{
+    private static readonly string[] Commands = ["import"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        await app.Services.PrepareDatabaseAsync();
+        return args[0] switch
+        {
+            "import" => await ImportAsync(app.Services, args.Skip(1).ToArray()),
+            _ => 2,
+        };
+    }
+
+    private static async Task<int> ImportAsync(IServiceProvider services, string[] args)
+    {
+        if (args.Length != 1)
+        {
+            await Console.Error.WriteLineAsync("usage: import <catalogue.json | catalogue.zip | folder>   (use 'bundled' for the bundled Open Icecat catalogue)");
+            return 2;
+        }
+        var path = args[0] == "bundled" ? CatalogImport.BundledCatalogPath : Path.GetFullPath(args[0]);
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            await Console.Error.WriteLineAsync($"import: no file or folder at {path}");
+            return 2;
+        }
+        await using var scope = services.CreateAsyncScope();
+        var import = scope.ServiceProvider.GetRequiredService<CatalogImport>();
+        var progress = new Progress<ImportProgress>(p => Console.Write($"\rimport: {p.Processed} of {p.Total} products"));
+        var result = await import.ImportAsync(path, progress, CancellationToken.None);
+        Console.WriteLine();
+        Console.WriteLine($"import: {result}");
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+using Bazaar.Accounts;
+using Bazaar.Catalog;
+using Bazaar.Platform;
+using Bazaar.Web.Components;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
+
+namespace Bazaar.Web.Hosting;
+
+public static class StoreHost
+{
+    public const string MeterPrefix = "Bazaar.";
+
+    public static WebApplicationBuilder AddStore(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddBazaar(builder.Configuration);
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Body binding failures throw so that BadRequestExceptionHandler can name the field in a problem.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddOpenApi();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddMeter(MeterPrefix + "*")
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    public static WebApplication UseStore(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+
+        app.UseMiddleware<AnonymousShopper>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapOpenApi();
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("Bazaar API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+
+        app.MapCatalogApi();
+        app.MapAccountsApi();
+
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    public static async Task StartStoreAsync(this WebApplication app)
+    {
+        await app.Services.PrepareDatabaseAsync();
+        await app.RunAsync();
+    }
+}

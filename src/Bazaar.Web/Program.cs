@@ -1,0 +1,14 @@
+using Bazaar.Web.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddStore();
+var app = builder.Build();
+
+if (StoreCommands.IsCommand(args)) return await StoreCommands.RunAsync(app, args);
+
+app.UseStore();
+await app.StartStoreAsync();
+return 0;
+
+// WebApplicationFactory needs a public entry point type.
+public partial class Program;

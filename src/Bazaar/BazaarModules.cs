@@ -1,0 +1,103 @@
+using System.Threading.RateLimiting;
+using Bazaar.Accounts;
+using Bazaar.Catalog;
+using Bazaar.Data;
+using Bazaar.Platform;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar;
+
+// Composition of the business modules; the web host adds pages and transport on top.
+public static class BazaarModules
+{
+    public static IServiceCollection AddBazaar(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddBazaarData(configuration);
+        services.AddSingleton<StoreReadiness>();
+        services.AddHostedService<CatalogSeeder>();
+        services.AddHealthChecks()
+            .AddDbContextCheck<BazaarDb>("database", tags: ["ready"])
+            .AddCheck<ReadinessCheck>("catalogue", tags: ["ready"]);
+
+        services.AddScoped<Catalog.Catalog>();
+        services.AddScoped<CatalogImport>();
+
+        services.AddBazaarAccounts();
+        return services;
+    }
+
+    private static void AddBazaarAccounts(this IServiceCollection services)
+    {
+        services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Accounts.Accounts>();
+        services.AddIdentity<Customer, IdentityRole>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 8;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddEntityFrameworkStores<BazaarDb>()
+            .AddDefaultTokenProviders();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "bazaar_session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.LoginPath = "/account/sign-in";
+            o.LogoutPath = "/account/sign-out";
+            o.AccessDeniedPath = "/account/access-denied";
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromDays(14);
+            // API callers get status codes, not redirects to the sign-in page.
+            o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized, "Sign in first.");
+            o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden, "This needs the admin role.");
+        });
+
+        services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (ctx, ct) =>
+            {
+                ctx.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                ctx.HttpContext.Response.Headers.RetryAfter = "60";
+                await Results.Problem("Too many sign-in attempts from this address; wait a minute and try again.",
+                    statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.").ExecuteAsync(ctx.HttpContext);
+            };
+            // Only posted sign-in forms count: showing the page is free.
+            o.AddPolicy(AccountsApi.SignInRateLimit, http => HttpMethods.IsPost(http.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = http.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value.SignInAttemptsPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    })
+                : RateLimitPartition.GetNoLimiter("read"));
+        });
+    }
+
+    private static async Task ApiOrRedirect(HttpContext http, string redirectUri, int status, string detail)
+    {
+        if (http.Request.Path.StartsWithSegments("/api"))
+        {
+            http.Response.StatusCode = status;
+            await Results.Problem(detail, statusCode: status).ExecuteAsync(http);
+            return;
+        }
+        http.Response.Redirect(redirectUri);
+    }
+}

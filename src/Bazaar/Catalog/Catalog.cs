@@ -1,0 +1,265 @@
+using Bazaar.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Bazaar.Catalog;
+
+// The catalogue's facade: the only way other modules and the pages reach products and categories.
+public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
+{
+    public const int MaxPageSize = 100;
+    private const string TreeCacheKey = "catalog:tree";
+
+    public async Task<IReadOnlyList<CategoryNode>> GetCategoryTreeAsync(CancellationToken ct = default)
+    {
+        if (cache.TryGetValue(TreeCacheKey, out IReadOnlyList<CategoryNode>? tree) && tree is not null) return tree;
+
+        var categories = await db.Categories.AsNoTracking()
+            .OrderBy(c => c.Position).ThenBy(c => c.Name)
+            .Select(c => new { c.Id, c.Name, c.Slug, c.ParentId })
+            .ToListAsync(ct);
+        var direct = await db.Products.GroupBy(p => p.CategoryId)
+            .Select(g => new { CategoryId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.CategoryId, x => x.Count, ct);
+        var byParent = categories.ToLookup(c => c.ParentId);
+
+        CategoryNode Build(int id, string name, string slug, int? parentId)
+        {
+            var children = byParent[id].Select(c => Build(c.Id, c.Name, c.Slug, c.ParentId)).ToList();
+            var count = direct.GetValueOrDefault(id) + children.Sum(c => c.ProductCount);
+            return new CategoryNode(id, name, slug, parentId, count, children);
+        }
+
+        tree = byParent[null].Select(c => Build(c.Id, c.Name, c.Slug, null)).ToList();
+        // Navigation renders on every page; a short life keeps other nodes' edits visible soon enough.
+        cache.Set(TreeCacheKey, tree, TimeSpan.FromSeconds(60));
+        return tree;
+    }
+
+    public async Task<CategoryNode?> FindCategoryAsync(string idOrSlug, CancellationToken ct = default)
+    {
+        var tree = await GetCategoryTreeAsync(ct);
+        return Flatten(tree).FirstOrDefault(c => c.Slug == idOrSlug || c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == idOrSlug);
+    }
+
+    public async Task<IReadOnlyList<CategoryCrumb>> GetCategoryPathAsync(int categoryId, CancellationToken ct = default)
+    {
+        var all = Flatten(await GetCategoryTreeAsync(ct)).ToDictionary(c => c.Id);
+        var path = new List<CategoryCrumb>();
+        for (var node = all.GetValueOrDefault(categoryId); node is not null; node = node.ParentId is { } p ? all.GetValueOrDefault(p) : null)
+            path.Insert(0, new CategoryCrumb(node.Id, node.Name, node.Slug));
+        return path;
+    }
+
+    public static IEnumerable<CategoryNode> Flatten(IEnumerable<CategoryNode> nodes) =>
+        nodes.SelectMany(n => Flatten(n.Children).Prepend(n));
+
+    public async Task<ResultPage<ProductSummary>> ListProductsAsync(ProductQuery query, CancellationToken ct = default)
+    {
+        var products = db.Products.AsNoTracking();
+        if (query.CategoryId is { } categoryId)
+        {
+            var node = Flatten(await GetCategoryTreeAsync(ct)).FirstOrDefault(c => c.Id == categoryId);
+            var ids = node is null ? [categoryId] : Flatten([node]).Select(c => c.Id).ToList();
+            products = products.Where(p => ids.Contains(p.CategoryId));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Brand)) products = products.Where(p => p.Brand == query.Brand);
+
+        var total = await products.CountAsync(ct);
+        products = query.Sort switch
+        {
+            ProductSort.PriceAsc => products.OrderBy(p => p.Price).ThenBy(p => p.Id),
+            ProductSort.PriceDesc => products.OrderByDescending(p => p.Price).ThenBy(p => p.Id),
+            ProductSort.Title => products.OrderBy(p => p.Title).ThenBy(p => p.Id),
+            _ => products.OrderByDescending(p => p.ReleasedOn).ThenByDescending(p => p.Id),
+        };
+        var items = await products
+            .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
+            .Select(p => new ProductSummary(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Price, p.Currency, p.ImageUrls.FirstOrDefault(), p.CategoryId))
+            .ToListAsync(ct);
+        return new ResultPage<ProductSummary>(items, total, query.Page, query.PageSize);
+    }
+
+    public async Task<IReadOnlyList<BrandCount>> ListBrandsAsync(int? categoryId, CancellationToken ct = default)
+    {
+        var products = db.Products.AsNoTracking();
+        if (categoryId is { } id)
+        {
+            var node = Flatten(await GetCategoryTreeAsync(ct)).FirstOrDefault(c => c.Id == id);
+            var ids = node is null ? [id] : Flatten([node]).Select(c => c.Id).ToList();
+            products = products.Where(p => ids.Contains(p.CategoryId));
+        }
+        return await products.GroupBy(p => p.Brand)
+            .Select(g => new BrandCount(g.Key, g.Count()))
+            .OrderByDescending(b => b.Count).ThenBy(b => b.Brand)
+            .ToListAsync(ct);
+    }
+
+    public Task<ProductDetails?> GetProductAsync(int id, CancellationToken ct = default) =>
+        LoadDetailsAsync(db.Products.Where(p => p.Id == id), ct);
+
+    public Task<ProductDetails?> GetProductBySlugAsync(string slug, CancellationToken ct = default) =>
+        LoadDetailsAsync(db.Products.Where(p => p.Slug == slug), ct);
+
+    public async Task<IReadOnlyList<ProductSummary>> GetProductSummariesAsync(IReadOnlyCollection<int> ids, CancellationToken ct = default) =>
+        await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id))
+            .Select(p => new ProductSummary(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Price, p.Currency, p.ImageUrls.FirstOrDefault(), p.CategoryId))
+            .ToListAsync(ct);
+
+    private async Task<ProductDetails?> LoadDetailsAsync(IQueryable<Product> source, CancellationToken ct)
+    {
+        var p = await source.AsNoTracking().Include(x => x.Attributes).AsSplitQuery().FirstOrDefaultAsync(ct);
+        if (p is null) return null;
+        var path = await GetCategoryPathAsync(p.CategoryId, ct);
+        var attributes = p.Attributes.OrderBy(a => a.Name)
+            .Select(a => new ProductAttributeView(a.Key, a.Name, a.Kind.ToString().ToLowerInvariant(), a.DisplayValue))
+            .ToList();
+        return new ProductDetails(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Model, p.Description, p.Price, p.Currency,
+            p.ReleasedOn, p.Eans, p.ImageUrls, path, attributes);
+    }
+
+    public async Task<ProductDetails> CreateProductAsync(ProductInput input, CancellationToken ct = default)
+    {
+        await CheckAsync(input, null, ct);
+        var now = clock.GetUtcNow();
+        var product = new Product
+        {
+            Sku = input.Sku!.Trim(),
+            Slug = "",
+            Title = "",
+            Brand = "",
+            CreatedAt = now,
+        };
+        Apply(product, input, now);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Products.Add(product);
+        await db.SaveChangesAsync(ct);
+        // The id makes the slug unique, so it is known only after the insert.
+        product.Slug = $"{Slug.From(product.Title)}-{product.Id}";
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        Invalidate();
+        return (await GetProductAsync(product.Id, ct))!;
+    }
+
+    public async Task<ProductDetails> UpdateProductAsync(int id, ProductInput input, CancellationToken ct = default)
+    {
+        var product = await db.Products.Include(p => p.Attributes).FirstOrDefaultAsync(p => p.Id == id, ct)
+            ?? throw new CatalogNotFoundException($"No product with id {id}.");
+        await CheckAsync(input, id, ct);
+        product.Sku = input.Sku!.Trim();
+        Apply(product, input, clock.GetUtcNow());
+        product.Slug = $"{Slug.From(product.Title)}-{product.Id}";
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        Invalidate();
+        return (await GetProductAsync(id, ct))!;
+    }
+
+    public async Task DeleteProductAsync(int id, CancellationToken ct = default)
+    {
+        var deleted = await db.Products.Where(p => p.Id == id).ExecuteDeleteAsync(ct);
+        if (deleted == 0) throw new CatalogNotFoundException($"No product with id {id}.");
+        Invalidate();
+    }
+
+    public async Task<CategoryNode> CreateCategoryAsync(CategoryInput input, CancellationToken ct = default)
+    {
+        await CheckAsync(input, null, ct);
+        var name = input.Name!.Trim();
+        var category = new Category { Name = name, Slug = await UniqueCategorySlugAsync(name, null, ct), ParentId = input.ParentId, Position = input.Position ?? 0 };
+        db.Categories.Add(category);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        Invalidate();
+        return (await FindCategoryAsync(category.Slug, ct))!;
+    }
+
+    public async Task<CategoryNode> UpdateCategoryAsync(int id, CategoryInput input, CancellationToken ct = default)
+    {
+        var category = await db.Categories.FirstOrDefaultAsync(c => c.Id == id, ct)
+            ?? throw new CatalogNotFoundException($"No category with id {id}.");
+        await CheckAsync(input, id, ct);
+        var name = input.Name!.Trim();
+        if (name != category.Name) category.Slug = await UniqueCategorySlugAsync(name, id, ct);
+        category.Name = name;
+        category.ParentId = input.ParentId;
+        category.Position = input.Position ?? category.Position;
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        Invalidate();
+        return (await FindCategoryAsync(category.Slug, ct))!;
+    }
+
+    public async Task DeleteCategoryAsync(int id, CancellationToken ct = default)
+    {
+        if (!await db.Categories.AnyAsync(c => c.Id == id, ct)) throw new CatalogNotFoundException($"No category with id {id}.");
+        if (await db.Categories.AnyAsync(c => c.ParentId == id, ct))
+            throw new CatalogConflictException($"Category {id} has subcategories; move or delete them first.");
+        if (await db.Products.AnyAsync(p => p.CategoryId == id, ct))
+            throw new CatalogConflictException($"Category {id} still holds products; move or delete them first.");
+        await db.Categories.Where(c => c.Id == id).ExecuteDeleteAsync(ct);
+        Invalidate();
+    }
+
+    private void Invalidate() => cache.Remove(TreeCacheKey);
+
+    private async Task CheckAsync(ProductInput input, int? productId, CancellationToken ct)
+    {
+        var errors = CatalogRules.Check(input);
+        if (input.CategoryId is { } categoryId && !await db.Categories.AnyAsync(c => c.Id == categoryId, ct))
+            errors["categoryId"] = [$"No category with id {categoryId}."];
+        if (errors.Count > 0) throw new CatalogValidationException(errors);
+        var sku = input.Sku!.Trim();
+        if (await db.Products.AnyAsync(p => p.Sku == sku && p.Id != productId, ct))
+            throw new CatalogConflictException($"Another product already has SKU '{sku}'.");
+    }
+
+    private async Task CheckAsync(CategoryInput input, int? categoryId, CancellationToken ct)
+    {
+        var errors = CatalogRules.Check(input);
+        if (input.ParentId is { } parentId)
+        {
+            if (!await db.Categories.AnyAsync(c => c.Id == parentId, ct))
+                errors["parentId"] = [$"No category with id {parentId}."];
+            else if (categoryId is { } self && await IsSelfOrDescendantAsync(parentId, self, ct))
+                errors["parentId"] = ["A category cannot be moved under itself or one of its subcategories."];
+        }
+        if (errors.Count > 0) throw new CatalogValidationException(errors);
+    }
+
+    private async Task<bool> IsSelfOrDescendantAsync(int candidate, int ancestor, CancellationToken ct)
+    {
+        var parents = await db.Categories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.ParentId, ct);
+        for (int? id = candidate; id is { } current; id = parents.GetValueOrDefault(current))
+            if (current == ancestor) return true;
+        return false;
+    }
+
+    private async Task<string> UniqueCategorySlugAsync(string name, int? categoryId, CancellationToken ct)
+    {
+        var baseSlug = Slug.From(name);
+        if (baseSlug.Length == 0) baseSlug = "category";
+        var slug = baseSlug;
+        for (var n = 2; await db.Categories.AnyAsync(c => c.Slug == slug && c.Id != categoryId, ct); n++) slug = $"{baseSlug}-{n}";
+        return slug;
+    }
+
+    private static void Apply(Product product, ProductInput input, DateTimeOffset now)
+    {
+        product.Title = input.Title!.Trim();
+        product.Brand = input.Brand!.Trim();
+        product.Model = input.Model?.Trim() ?? "";
+        product.Description = input.Description?.Trim() ?? "";
+        product.Price = input.Price!.Value;
+        product.Currency = input.Currency ?? "USD";
+        product.CategoryId = input.CategoryId!.Value;
+        product.ReleasedOn = input.ReleasedOn;
+        product.Eans = [.. input.Eans ?? []];
+        product.ImageUrls = [.. input.ImageUrls ?? []];
+        product.Attributes.Clear();
+        product.Attributes.AddRange((input.Attributes ?? []).Select(CatalogRules.ToAttribute));
+        product.UpdatedAt = now;
+    }
+}

@@ -1,0 +1,131 @@
+using Bazaar.Accounts;
+using Bazaar.Platform;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Bazaar.Catalog;
+
+public static class CatalogApi
+{
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Catalog");
+        api.MapGet("/categories", GetCategories);
+        api.MapGet("/products", ListProducts);
+        api.MapGet("/products/{id:int}", GetProduct);
+
+        var admin = app.MapGroup("/api/admin").WithTags("Catalog admin").RequireAuthorization(Roles.Admin);
+        admin.MapPost("/products", CreateProduct);
+        admin.MapPut("/products/{id:int}", UpdateProduct);
+        admin.MapDelete("/products/{id:int}", DeleteProduct);
+        admin.MapPost("/categories", CreateCategory);
+        admin.MapPut("/categories/{id:int}", UpdateCategory);
+        admin.MapDelete("/categories/{id:int}", DeleteCategory);
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<CategoryNode>>> GetCategories(Catalog catalog, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.GetCategoryTreeAsync(ct));
+
+    private static async Task<Results<Ok<ResultPage<ProductSummary>>, ValidationProblem>> ListProducts(
+        Catalog catalog, CancellationToken ct,
+        string? category = null, string? brand = null, string? sort = null, string? page = null, string? pageSize = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var pageNumber = ParsePositive(page, 1, "page", errors);
+        var size = ParsePositive(pageSize, 24, "pageSize", errors);
+        if (size > Catalog.MaxPageSize) errors["pageSize"] = [$"The page size must be at most {Catalog.MaxPageSize}."];
+        if (pageNumber > 100_000) errors["page"] = ["The page must be at most 100000."];
+        var order = ParseSort(sort);
+        if (order is null) errors["sort"] = ["The sort must be one of newest, price-asc, price-desc, title."];
+        int? categoryId = null;
+        if (!string.IsNullOrWhiteSpace(category))
+        {
+            var node = await catalog.FindCategoryAsync(category, ct);
+            if (node is null) errors["category"] = [$"No category '{category}'."];
+            else categoryId = node.Id;
+        }
+        if (errors.Count > 0) return ProblemResults.Invalid(errors);
+        return TypedResults.Ok(await catalog.ListProductsAsync(new ProductQuery(categoryId, brand, order!.Value, pageNumber, size), ct));
+    }
+
+    public static ProductSort? ParseSort(string? sort) => sort switch
+    {
+        null or "" or "newest" => ProductSort.Newest,
+        "price-asc" => ProductSort.PriceAsc,
+        "price-desc" => ProductSort.PriceDesc,
+        "title" => ProductSort.Title,
+        _ => null,
+    };
+
+    public static string SortName(ProductSort sort) => sort switch
+    {
+        ProductSort.PriceAsc => "price-asc",
+        ProductSort.PriceDesc => "price-desc",
+        ProductSort.Title => "title",
+        _ => "newest",
+    };
+
+    // Query values are parsed here rather than bound as int so that "abc" gets a message naming the field.
+    private static int ParsePositive(string? raw, int fallback, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(raw)) return fallback;
+        if (int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1) return value;
+        errors[field] = [$"The {field} must be a whole number of at least 1."];
+        return fallback;
+    }
+
+    private static async Task<Results<Ok<ProductDetails>, ProblemHttpResult>> GetProduct(int id, Catalog catalog, CancellationToken ct) =>
+        await catalog.GetProductAsync(id, ct) is { } product ? TypedResults.Ok(product) : ProblemResults.NotFound($"No product with id {id}.");
+
+    private static async Task<Results<Created<ProductDetails>, ValidationProblem, ProblemHttpResult>> CreateProduct(ProductInput input, Catalog catalog, CancellationToken ct)
+    {
+        try
+        {
+            var product = await catalog.CreateProductAsync(input, ct);
+            return TypedResults.Created($"/api/products/{product.Id}", product);
+        }
+        catch (CatalogValidationException e) { return ProblemResults.Invalid(e.Errors); }
+        catch (CatalogConflictException e) { return ProblemResults.Conflict(e.Message); }
+    }
+
+    private static async Task<Results<Ok<ProductDetails>, ValidationProblem, ProblemHttpResult>> UpdateProduct(int id, ProductInput input, Catalog catalog, CancellationToken ct)
+    {
+        try { return TypedResults.Ok(await catalog.UpdateProductAsync(id, input, ct)); }
+        catch (CatalogValidationException e) { return ProblemResults.Invalid(e.Errors); }
+        catch (CatalogConflictException e) { return ProblemResults.Conflict(e.Message); }
+        catch (CatalogNotFoundException e) { return ProblemResults.NotFound(e.Message); }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteProduct(int id, Catalog catalog, CancellationToken ct)
+    {
+        try { await catalog.DeleteProductAsync(id, ct); return TypedResults.NoContent(); }
+        catch (CatalogNotFoundException e) { return ProblemResults.NotFound(e.Message); }
+    }
+
+    private static async Task<Results<Created<CategoryNode>, ValidationProblem>> CreateCategory(CategoryInput input, Catalog catalog, CancellationToken ct)
+    {
+        try
+        {
+            var category = await catalog.CreateCategoryAsync(input, ct);
+            return TypedResults.Created($"/api/categories/{category.Id}", category);
+        }
+        catch (CatalogValidationException e) { return ProblemResults.Invalid(e.Errors); }
+    }
+
+    private static async Task<Results<Ok<CategoryNode>, ValidationProblem, ProblemHttpResult>> UpdateCategory(int id, CategoryInput input, Catalog catalog, CancellationToken ct)
+    {
+        try { return TypedResults.Ok(await catalog.UpdateCategoryAsync(id, input, ct)); }
+        catch (CatalogValidationException e) { return ProblemResults.Invalid(e.Errors); }
+        catch (CatalogNotFoundException e) { return ProblemResults.NotFound(e.Message); }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteCategory(int id, Catalog catalog, CancellationToken ct)
+    {
+        try { await catalog.DeleteCategoryAsync(id, ct); return TypedResults.NoContent(); }
+        catch (CatalogNotFoundException e) { return ProblemResults.NotFound(e.Message); }
+        catch (CatalogConflictException e) { return ProblemResults.Conflict(e.Message); }
+    }
+}

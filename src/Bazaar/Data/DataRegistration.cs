@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Data;
+
+public static class DataRegistration
+{
+    public static IServiceCollection AddBazaarData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>>(new ConnectionStringValidator(configuration));
+
+        // Resolved lazily from options so that hosts and tests can change the provider through any configuration source.
+        services.AddDbContextPool<SqliteBazaarDb>((sp, o) =>
+            o.UseSqlite(SqliteConnectionString(configuration, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value)));
+        services.AddDbContextPool<PostgresBazaarDb>((sp, o) => o.UseNpgsql(configuration.GetConnectionString("Postgres")));
+        services.AddScoped<BazaarDb>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
+            ? sp.GetRequiredService<PostgresBazaarDb>()
+            : sp.GetRequiredService<SqliteBazaarDb>());
+        return services;
+    }
+
+    public static string SqliteConnectionString(IConfiguration configuration, DatabaseOptions options)
+    {
+        var configured = configuration.GetConnectionString("Sqlite");
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
+            ? $"Data Source={Path.Combine(options.DataDirectory, "bazaar.db")}"
+            : configured);
+        if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource))
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        }
+        builder.DefaultTimeout = 30;
+        return builder.ToString();
+    }
+
+    private sealed class ConnectionStringValidator(IConfiguration configuration) : IValidateOptions<DatabaseOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
+        {
+            if (options.Provider == DatabaseProvider.Postgres)
+            {
+                var pg = configuration.GetConnectionString("Postgres");
+                if (string.IsNullOrWhiteSpace(pg))
+                    return ValidateOptionsResult.Fail("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
+                try { _ = new Npgsql.NpgsqlConnectionStringBuilder(pg); }
+                catch (ArgumentException e) { return ValidateOptionsResult.Fail($"ConnectionStrings:Postgres is not a valid connection string: {e.Message}"); }
+            }
+            else
+            {
+                var sqlite = configuration.GetConnectionString("Sqlite");
+                if (!string.IsNullOrWhiteSpace(sqlite))
+                {
+                    try { _ = new SqliteConnectionStringBuilder(sqlite); }
+                    catch (ArgumentException e) { return ValidateOptionsResult.Fail($"ConnectionStrings:Sqlite is not a valid connection string: {e.Message}"); }
+                }
+            }
+            return ValidateOptionsResult.Success;
+        }
+    }
+}

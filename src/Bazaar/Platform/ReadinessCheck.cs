@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Bazaar.Platform;
+
+internal sealed class ReadinessCheck(StoreReadiness readiness) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(readiness.IsReady
+            ? HealthCheckResult.Healthy("The catalogue is loaded.")
+            : HealthCheckResult.Unhealthy($"Not ready: {readiness.Stage} ({readiness.Processed} of {readiness.Total})."));
+}

@@ -1,0 +1,98 @@
+using Bazaar.Accounts;
+using Bazaar.Catalog;
+using Bazaar.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Platform;
+
+public static class StoreInitializer
+{
+    // Runs before the node takes traffic: schema, roles and the first admin. Fast, so it is not in the background.
+    public static async Task PrepareDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
+        var log = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StoreInitializer));
+        if (db.Database.IsSqlite())
+            // WAL lets the storefront read while the import or a checkout writes.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0)
+        {
+            log.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            await db.Database.MigrateAsync(ct);
+        }
+
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in new[] { Roles.Customer, Roles.Admin })
+            if (!await roles.RoleExistsAsync(role))
+                await roles.CreateAsync(new IdentityRole(role));
+
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<AccountsOptions>>().Value;
+        if (!string.IsNullOrWhiteSpace(options.AdminEmail) && !string.IsNullOrEmpty(options.AdminPassword))
+            await EnsureAdminAsync(scope.ServiceProvider, options.AdminEmail, options.AdminPassword, log);
+    }
+
+    private static async Task EnsureAdminAsync(IServiceProvider services, string email, string password, ILogger log)
+    {
+        var users = services.GetRequiredService<UserManager<Customer>>();
+        var admin = await users.FindByEmailAsync(email);
+        if (admin is null)
+        {
+            admin = new Customer { UserName = email, Email = email, DisplayName = "Administrator", CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow() };
+            var created = await users.CreateAsync(admin, password);
+            if (!created.Succeeded)
+                throw new InvalidOperationException("Accounts:AdminPassword is not accepted: " + string.Join(" ", created.Errors.Select(e => e.Description)));
+            log.LogInformation("Created the first admin {Email}", email);
+        }
+        if (!await users.IsInRoleAsync(admin, Roles.Admin)) await users.AddToRoleAsync(admin, Roles.Admin);
+        if (!await users.IsInRoleAsync(admin, Roles.Customer)) await users.AddToRoleAsync(admin, Roles.Customer);
+    }
+}
+
+// Imports the catalogue in the background on first start, so the node answers health checks while it loads.
+public sealed class CatalogSeeder(IServiceProvider services, StoreReadiness readiness, IOptions<DatabaseOptions> options, ILogger<CatalogSeeder> log)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
+            if (options.Value.ImportBundledCatalog && !await db.Products.AnyAsync(stoppingToken))
+            {
+                var path = string.IsNullOrWhiteSpace(options.Value.SeedCatalogPath) ? CatalogImport.BundledCatalogPath : options.Value.SeedCatalogPath;
+                log.LogInformation("The catalogue is empty: importing {Path}", path);
+                var import = scope.ServiceProvider.GetRequiredService<CatalogImport>();
+                var lastLogged = 0;
+                var progress = new Progress<ImportProgress>(p =>
+                {
+                    readiness.Report("importing catalogue", p.Processed, p.Total);
+                    if (p.Processed - lastLogged >= 2000 || p.Processed == p.Total)
+                    {
+                        lastLogged = p.Processed;
+                        log.LogInformation("Importing catalogue: {Processed} of {Total} products", p.Processed, p.Total);
+                    }
+                });
+                var result = await import.ImportAsync(path, progress, stoppingToken);
+                log.LogInformation("Catalogue imported: {Result}", result);
+            }
+            readiness.MarkReady();
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            readiness.Report("catalogue import failed: " + e.Message);
+            log.LogError(e, "The catalogue import failed; the node stays not-ready");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace Bazaar.Tests.Fixtures;
+
+// The real store host (Program) on a real database, seeded with the small sample catalogue.
+public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminEmail = "admin@tests.local";
+    public const string AdminPassword = "admin-password-1";
+    public static readonly string SampleCatalog = Path.Combine(AppContext.BaseDirectory, "Catalog", "sample-catalog.json");
+
+    private TestDatabase? _database;
+    private readonly Dictionary<string, string?> _settings = [];
+
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("The store has not been initialised.");
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "bazaar-tests", "data-" + Guid.NewGuid().ToString("N"));
+
+    // Settings a test class wants on top of the defaults (set before InitializeAsync).
+    public StoreFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        using var client = CreateClient();
+        // Readiness turns healthy once the sample catalogue is imported in the background.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            if (ready.IsSuccessStatusCode) break;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("The store did not become ready: " + await ready.Content.ReadAsStringAsync());
+            await Task.Delay(100);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = Database.Provider,
+            [$"ConnectionStrings:{Database.Provider}"] = Database.ConnectionString,
+            ["Database:DataDirectory"] = DataDirectory,
+            ["Database:SeedCatalogPath"] = SampleCatalog,
+            ["Accounts:AdminEmail"] = AdminEmail,
+            ["Accounts:AdminPassword"] = AdminPassword,
+            ["Accounts:SignInAttemptsPerMinute"] = "1000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in _settings) settings[key] = value;
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+    }
+
+    public async Task<HttpClient> CreateSignedInClientAsync(string email, string password)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/account/sign-in", new { email, password });
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
+
+    public Task<HttpClient> CreateAdminClientAsync() => CreateSignedInClientAsync(AdminEmail, AdminPassword);
+
+    public async Task<HttpClient> CreateCustomerClientAsync()
+    {
+        var client = CreateClient();
+        var email = $"shopper-{Guid.NewGuid():N}@tests.local";
+        var response = await client.PostAsJsonAsync("/api/account/register", new { email, password = "shopper-password-1", displayName = "Shopper" });
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+        try { Directory.Delete(DataDirectory, recursive: true); }
+        catch (DirectoryNotFoundException) { }
+        GC.SuppressFinalize(this);
+    }
+}
