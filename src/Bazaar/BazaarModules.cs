@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Bazaar.Accounts;
 using Bazaar.Catalog;
 using Bazaar.Data;
+using Bazaar.Inventory;
 using Bazaar.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Bazaar;
 
@@ -31,7 +33,29 @@ public static class BazaarModules
         services.AddScoped<CatalogImport>();
 
         services.AddBazaarAccounts();
+        services.AddBazaarInventory(configuration);
+        services.AddScoped<Cart.Cart>();
         return services;
+    }
+
+    private static void AddBazaarInventory(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<InventoryOptions>().BindConfiguration(InventoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Inventory.Inventory>();
+        services.AddScoped<InventoryAudit>();
+        services.AddSingleton<InventoryMetrics>();
+        services.AddSingleton<ReservationQueue>();
+        services.AddHostedService<ExpiredReservationSweeper>();
+
+        // Redis is optional: with it the gate's tokens are shared by every node, without it each node counts alone.
+        var redis = configuration.GetConnectionString("Redis");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton<IAdmissionGate, LocalAdmissionGate>();
+            return;
+        }
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+        services.AddSingleton<IAdmissionGate, RedisAdmissionGate>();
     }
 
     private static void AddBazaarAccounts(this IServiceCollection services)

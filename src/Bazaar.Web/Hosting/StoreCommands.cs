@@ -6,7 +6,7 @@ namespace Bazaar.Web.Hosting;
 // One-shot maintenance commands: `dotnet run --project src/Bazaar.Web -- <command> [args]`.
 public static class StoreCommands
 {
-    private static readonly string[] Commands = ["import"];
+    private static readonly string[] Commands = ["import", "audit"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -16,6 +16,7 @@ public static class StoreCommands
         return args[0] switch
         {
             "import" => await ImportAsync(app.Services, args.Skip(1).ToArray()),
+            "audit" => await AuditAsync(app.Services),
             _ => 2,
         };
     }
@@ -40,5 +41,16 @@ public static class StoreCommands
         Console.WriteLine();
         Console.WriteLine($"import: {result}");
         return 0;
+    }
+
+    // Checks every stock and reservation invariant on the live database; exits 1 naming each violation.
+    public static async Task<int> AuditAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var audit = scope.ServiceProvider.GetRequiredService<Bazaar.Inventory.InventoryAudit>();
+        var violations = (await audit.RunAsync()).Concat(await scope.ServiceProvider.GetRequiredService<Bazaar.Cart.Cart>().AuditAsync(audit)).ToList();
+        foreach (var v in violations) Console.WriteLine($"audit: VIOLATION {v}");
+        Console.WriteLine(violations.Count == 0 ? "audit: ok, every invariant holds" : $"audit: {violations.Count} violation(s)");
+        return violations.Count == 0 ? 0 : 1;
     }
 }

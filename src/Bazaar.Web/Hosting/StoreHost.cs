@@ -1,4 +1,6 @@
 using Bazaar.Accounts;
+using Bazaar.Cart;
+using Bazaar.Inventory;
 using Bazaar.Catalog;
 using Bazaar.Platform;
 using Bazaar.Web.Components;
@@ -58,6 +60,8 @@ public static class StoreHost
 
         app.MapCatalogApi();
         app.MapAccountsApi();
+        app.MapInventoryApi();
+        app.MapCartApi();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

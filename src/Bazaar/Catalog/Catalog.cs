@@ -106,6 +106,13 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
             .Select(p => new ProductSummary(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Price, p.Currency, p.ImageUrls.FirstOrDefault(), p.CategoryId))
             .ToListAsync(ct);
 
+    public async Task<int?> FindProductIdBySkuAsync(string sku, CancellationToken ct = default) =>
+        await db.Products.Where(p => p.Sku == sku).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
+
+    // Every product's SKU and id, for modules that keep something per product (stock, for one).
+    public async Task<IReadOnlyList<(string Sku, int ProductId)>> ListSkusAsync(CancellationToken ct = default) =>
+        (await db.Products.AsNoTracking().OrderBy(p => p.Id).Select(p => new { p.Sku, p.Id }).ToListAsync(ct)).Select(p => (p.Sku, p.Id)).ToList();
+
     private async Task<ProductDetails?> LoadDetailsAsync(IQueryable<Product> source, CancellationToken ct)
     {
         var p = await source.AsNoTracking().Include(x => x.Attributes).AsSplitQuery().FirstOrDefaultAsync(ct);

@@ -1,5 +1,7 @@
 using Bazaar.Accounts;
+using Bazaar.Cart;
 using Bazaar.Catalog;
+using Bazaar.Inventory;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,23 +14,48 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<Product> Products => Set<Product>();
     public DbSet<ProductAttribute> ProductAttributes => Set<ProductAttribute>();
+    public DbSet<StockItem> StockItems => Set<StockItem>();
+    public DbSet<Reservation> Reservations => Set<Reservation>();
+    public DbSet<StockMovement> StockMovements => Set<StockMovement>();
+    public DbSet<CartLine> CartLines => Set<CartLine>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.MapCatalog();
+        builder.MapInventory();
+        builder.MapCart();
     }
 }
 
 public sealed class SqliteBazaarDb(DbContextOptions<SqliteBazaarDb> options) : BazaarDb(options)
 {
+    // snake_case names on both providers, so hand-written SQL reads the same everywhere.
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseSqlite(connectionString).UseSnakeCaseNamingConvention();
+
+    public static SqliteBazaarDb Create(string connectionString) =>
+        new((DbContextOptions<SqliteBazaarDb>)Configure(new DbContextOptionsBuilder<SqliteBazaarDb>(), connectionString).Options);
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot compare or order DateTimeOffset and decimal columns; store them as numbers so
         // "newest" and "price" sorts and expiry comparisons run in the database.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
         configurationBuilder.Properties<decimal>().HaveConversion<double>();
     }
 }
 
-public sealed class PostgresBazaarDb(DbContextOptions<PostgresBazaarDb> options) : BazaarDb(options);
+public sealed class PostgresBazaarDb(DbContextOptions<PostgresBazaarDb> options) : BazaarDb(options)
+{
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string? connectionString) =>
+        builder.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+
+    public static PostgresBazaarDb Create(string connectionString) =>
+        new((DbContextOptions<PostgresBazaarDb>)Configure(new DbContextOptionsBuilder<PostgresBazaarDb>(), connectionString).Options);
+}
+
+// Instants as UTC ticks: order-preserving whatever the offset, so SQLite compares them correctly.
+internal sealed class UtcTicksConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
+    v => v.UtcTicks,
+    v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -15,8 +15,8 @@ public static class DataRegistration
 
         // Resolved lazily from options so that hosts and tests can change the provider through any configuration source.
         services.AddDbContextPool<SqliteBazaarDb>((sp, o) =>
-            o.UseSqlite(SqliteConnectionString(configuration, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value)));
-        services.AddDbContextPool<PostgresBazaarDb>((sp, o) => o.UseNpgsql(configuration.GetConnectionString("Postgres")));
+            SqliteBazaarDb.Configure(o, SqliteConnectionString(configuration, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value)));
+        services.AddDbContextPool<PostgresBazaarDb>((sp, o) => PostgresBazaarDb.Configure(o, configuration.GetConnectionString("Postgres")));
         services.AddScoped<BazaarDb>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
             ? sp.GetRequiredService<PostgresBazaarDb>()
             : sp.GetRequiredService<SqliteBazaarDb>());

@@ -6,12 +6,10 @@ namespace Bazaar.Data;
 // Used only by `dotnet ef migrations add`; each provider keeps its own migration set.
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteBazaarDb>
 {
-    public SqliteBazaarDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteBazaarDb>().UseSqlite("Data Source=design.db").Options);
+    public SqliteBazaarDb CreateDbContext(string[] args) => SqliteBazaarDb.Create("Data Source=design.db");
 }
 
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresBazaarDb>
 {
-    public PostgresBazaarDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresBazaarDb>().UseNpgsql("Host=localhost;Database=bazaar_design").Options);
+    public PostgresBazaarDb CreateDbContext(string[] args) => PostgresBazaarDb.Create("Host=localhost;Database=bazaar_design");
 }

@@ -57,7 +57,12 @@ public static class StoreInitializer
 }
 
 // Imports the catalogue in the background on first start, so the node answers health checks while it loads.
-public sealed class CatalogSeeder(IServiceProvider services, StoreReadiness readiness, IOptions<DatabaseOptions> options, ILogger<CatalogSeeder> log)
+public sealed class CatalogSeeder(
+    IServiceProvider services,
+    StoreReadiness readiness,
+    IOptions<DatabaseOptions> options,
+    IOptions<Inventory.InventoryOptions> inventoryOptions,
+    ILogger<CatalogSeeder> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -83,6 +88,14 @@ public sealed class CatalogSeeder(IServiceProvider services, StoreReadiness read
                 });
                 var result = await import.ImportAsync(path, progress, stoppingToken);
                 log.LogInformation("Catalogue imported: {Result}", result);
+                if (inventoryOptions.Value.SeedDemoStock)
+                {
+                    readiness.Report("stocking the demo catalogue");
+                    var catalog = scope.ServiceProvider.GetRequiredService<Catalog.Catalog>();
+                    var seeded = await scope.ServiceProvider.GetRequiredService<Inventory.Inventory>()
+                        .SeedDemoStockAsync(await catalog.ListSkusAsync(stoppingToken), stoppingToken);
+                    log.LogInformation("Demo stock given to {Count} products", seeded);
+                }
             }
             readiness.MarkReady();
         }

@@ -1,0 +1,161 @@
+using Bazaar.Data;
+using Bazaar.Inventory;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bazaar.Cart;
+
+// The cart facade. Adding to the cart holds stock through Inventory; the line records what the shopper wants.
+public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Catalog catalog, TimeProvider clock)
+{
+    public const int MaxLineQuantity = 99;
+
+    public async Task<Hold?> AddAsync(string shopperKey, string? sku, int quantity, string actor, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(sku)) throw new CartInputException("sku", "The SKU is required.");
+        CheckQuantity(quantity);
+        Hold? hold = null;
+        var backordered = false;
+        try
+        {
+            hold = await inventory.ReserveAsync(sku, shopperKey, quantity, actor, ct);
+        }
+        catch (InsufficientStock)
+        {
+            if (!await IsBackorderableAsync(sku, ct)) throw;
+            backordered = true;
+        }
+        await AddToLineAsync(shopperKey, sku, quantity, backordered, ct);
+        return hold;
+    }
+
+    private async Task<bool> IsBackorderableAsync(string sku, CancellationToken ct) =>
+        (await inventory.GetStockAsync(sku, ct))?.Backorderable == true;
+
+    private async Task AddToLineAsync(string shopperKey, string sku, int quantity, bool backordered, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        for (var attempt = 0; ; attempt++)
+        {
+            var grown = await db.CartLines.Where(l => l.ShopperKey == shopperKey && l.Sku == sku)
+                .ExecuteUpdateAsync(u => u.SetProperty(l => l.Quantity, l => l.Quantity + quantity).SetProperty(l => l.UpdatedAt, now), ct);
+            if (grown > 0) return;
+            var productId = (await inventory.GetStockAsync(sku, ct))?.ProductId ?? throw new UnknownSku(sku);
+            db.CartLines.Add(new CartLine { ShopperKey = shopperKey, Sku = sku, ProductId = productId, Quantity = quantity, Backordered = backordered, AddedAt = now, UpdatedAt = now });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                // Another request for the same shopper inserted the line first; add to it instead.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    public async Task ChangeQuantityAsync(string shopperKey, string sku, int quantity, string actor, CancellationToken ct = default)
+    {
+        CheckQuantity(quantity);
+        var line = await db.CartLines.AsNoTracking().FirstOrDefaultAsync(l => l.ShopperKey == shopperKey && l.Sku == sku, ct)
+            ?? throw new CartLineNotFound(sku);
+        if (!line.Backordered) await inventory.ChangeHoldAsync(sku, shopperKey, quantity, actor, ct);
+        await db.CartLines.Where(l => l.Id == line.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(l => l.Quantity, quantity).SetProperty(l => l.UpdatedAt, clock.GetUtcNow()), ct);
+        await inventory.ExtendHoldsAsync(shopperKey, ct);
+    }
+
+    public async Task RemoveAsync(string shopperKey, string sku, string actor, CancellationToken ct = default)
+    {
+        var deleted = await db.CartLines.Where(l => l.ShopperKey == shopperKey && l.Sku == sku).ExecuteDeleteAsync(ct);
+        var released = await inventory.ReleaseAsync(sku, shopperKey, actor, "removed from cart", ct);
+        if (deleted == 0 && released == 0) throw new CartLineNotFound(sku);
+    }
+
+    public async Task ClearAsync(string shopperKey, string actor, CancellationToken ct = default)
+    {
+        await db.CartLines.Where(l => l.ShopperKey == shopperKey).ExecuteDeleteAsync(ct);
+        await inventory.ReleaseAllAsync(shopperKey, actor, "cart cleared", ct);
+    }
+
+    // Holds the units of a line again after its hold ran out.
+    public async Task<Hold> HoldAgainAsync(string shopperKey, string sku, string actor, CancellationToken ct = default)
+    {
+        var line = await db.CartLines.AsNoTracking().FirstOrDefaultAsync(l => l.ShopperKey == shopperKey && l.Sku == sku, ct)
+            ?? throw new CartLineNotFound(sku);
+        return await inventory.ChangeHoldAsync(sku, shopperKey, line.Quantity, actor, ct);
+    }
+
+    // On sign-in: the guest's lines join the account's cart (quantities combined), and so do their holds.
+    public async Task MergeAsync(string guestKey, string accountKey, string actor, CancellationToken ct = default)
+    {
+        if (guestKey == accountKey) return;
+        await inventory.MergeHoldsAsync(guestKey, accountKey, actor, ct);
+        var guestLines = await db.CartLines.Where(l => l.ShopperKey == guestKey).ToListAsync(ct);
+        if (guestLines.Count == 0) return;
+        var skus = guestLines.Select(l => l.Sku).ToList();
+        var mine = await db.CartLines.Where(l => l.ShopperKey == accountKey && skus.Contains(l.Sku)).ToDictionaryAsync(l => l.Sku, ct);
+        var now = clock.GetUtcNow();
+        foreach (var g in guestLines)
+        {
+            if (mine.TryGetValue(g.Sku, out var line))
+            {
+                line.Quantity = Math.Min(line.Quantity + g.Quantity, MaxLineQuantity);
+                line.UpdatedAt = now;
+                db.CartLines.Remove(g);
+            }
+            else
+            {
+                g.ShopperKey = accountKey;
+                g.UpdatedAt = now;
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    public async Task<CartView> GetAsync(string shopperKey, bool extendHolds = true, CancellationToken ct = default)
+    {
+        if (extendHolds) await inventory.ExtendHoldsAsync(shopperKey, ct);
+        var lines = await db.CartLines.AsNoTracking().Where(l => l.ShopperKey == shopperKey).OrderBy(l => l.AddedAt).ThenBy(l => l.Id).ToListAsync(ct);
+        if (lines.Count == 0) return CartView.Empty;
+        var ids = lines.Select(l => l.ProductId).Distinct().ToList();
+        var products = (await catalog.GetProductSummariesAsync(ids, ct)).ToDictionary(p => p.Id);
+        var stock = await inventory.GetStockForProductsAsync(ids, ct);
+        var holds = await inventory.GetHoldsAsync(shopperKey, ct);
+        var views = new List<CartLineView>(lines.Count);
+        foreach (var line in lines)
+        {
+            if (!products.TryGetValue(line.ProductId, out var product)) continue;
+            holds.TryGetValue(line.Sku, out var hold);
+            var held = hold?.Status == ReservationStatus.Active ? hold.Quantity : 0;
+            var state = line.Backordered && held == 0 ? HoldState.Backordered
+                : held >= line.Quantity ? HoldState.Held
+                : held > 0 ? HoldState.PartlyHeld
+                : HoldState.Expired;
+            var expiry = hold?.ExpiresAt;
+            views.Add(new CartLineView(line.Id, product.Id, line.Sku, product.Title, product.Slug, product.ImageUrl, product.Price, product.Currency,
+                line.Quantity, held, product.Price * line.Quantity, state, expiry, StockLabels.For(stock.GetValueOrDefault(line.ProductId))));
+        }
+        var next = views.Where(v => v.Hold is HoldState.Held or HoldState.PartlyHeld).Select(v => v.HoldExpiresAt).Min();
+        return new CartView(views, views.Sum(v => v.Quantity), views.Sum(v => v.LineTotal), views.FirstOrDefault()?.Currency ?? "USD", next);
+    }
+
+    // Active holds whose cart line is gone: the audit reports them as stranded.
+    public async Task<IReadOnlyList<Inventory.Violation>> AuditAsync(InventoryAudit audit, CancellationToken ct = default)
+    {
+        var holds = await audit.ListActiveHoldsAsync(ct);
+        var lines = (await db.CartLines.AsNoTracking().Select(l => new { l.ShopperKey, l.Sku }).ToListAsync(ct))
+            .Select(l => (l.ShopperKey, l.Sku)).ToHashSet();
+        return holds.Where(h => !lines.Contains((h.ShopperKey, h.Sku)))
+            .Take(100)
+            .Select(h => new Inventory.Violation("no reservation is stranded", $"reservation {h.Id} ({h.Sku})", "active but no cart line holds it"))
+            .ToList();
+    }
+
+    private static void CheckQuantity(int quantity)
+    {
+        if (quantity < 1) throw new CartInputException("quantity", "The quantity must be at least 1.");
+        if (quantity > MaxLineQuantity) throw new CartInputException("quantity", $"The quantity must be at most {MaxLineQuantity}.");
+    }
+}

@@ -1,0 +1,100 @@
+using Bazaar.Inventory;
+using Bazaar.Platform;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Bazaar.Cart;
+
+public sealed record AddToCartInput(string? Sku, int? Quantity);
+
+public sealed record ChangeQuantityInput(int? Quantity);
+
+public sealed record AddedToCart(string Sku, int Quantity, bool Held, int HeldQuantity, DateTimeOffset? HoldExpiresAt);
+
+public static class CartApi
+{
+    public const string HoldRefusedTitle = "The stock could not be held.";
+
+    public static IEndpointRouteBuilder MapCartApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/cart").WithTags("Cart");
+        api.MapGet("/", Get);
+        api.MapPost("/items", Add);
+        api.MapPut("/items/{sku}", Change);
+        api.MapDelete("/items/{sku}", Remove);
+        api.MapPost("/items/{sku}/hold", HoldAgain);
+        api.MapDelete("/", Clear);
+        return app;
+    }
+
+    private static async Task<Ok<CartView>> Get(Cart cart, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await cart.GetAsync(ShopperKeys.For(http), ct: ct));
+
+    private static async Task<Results<Ok<AddedToCart>, ValidationProblem, ProblemHttpResult>> Add(AddToCartInput input, Cart cart, HttpContext http, CancellationToken ct)
+    {
+        if (input.Quantity is null) return ProblemResults.Invalid("quantity", "The quantity is required.");
+        try
+        {
+            var hold = await cart.AddAsync(ShopperKeys.For(http), input.Sku?.Trim(), input.Quantity.Value, ShopperKeys.ActorFor(http), ct);
+            return TypedResults.Ok(new AddedToCart(input.Sku!.Trim(), input.Quantity.Value, hold is not null, hold?.Quantity ?? 0, hold?.ExpiresAt));
+        }
+        catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Change(string sku, ChangeQuantityInput input, Cart cart, HttpContext http, CancellationToken ct)
+    {
+        if (input.Quantity is null) return ProblemResults.Invalid("quantity", "The quantity is required.");
+        try
+        {
+            await cart.ChangeQuantityAsync(ShopperKeys.For(http), sku, input.Quantity.Value, ShopperKeys.ActorFor(http), ct);
+            return TypedResults.NoContent();
+        }
+        catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(string sku, Cart cart, HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            await cart.RemoveAsync(ShopperKeys.For(http), sku, ShopperKeys.ActorFor(http), ct);
+            return TypedResults.NoContent();
+        }
+        catch (CartLineNotFound e) { return ProblemResults.NotFound(e.Message); }
+    }
+
+    private static async Task<Results<Ok<AddedToCart>, ValidationProblem, ProblemHttpResult>> HoldAgain(string sku, Cart cart, HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            var hold = await cart.HoldAgainAsync(ShopperKeys.For(http), sku, ShopperKeys.ActorFor(http), ct);
+            return TypedResults.Ok(new AddedToCart(sku, hold.Quantity, true, hold.Quantity, hold.ExpiresAt));
+        }
+        catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
+    }
+
+    private static async Task<NoContent> Clear(Cart cart, HttpContext http, CancellationToken ct)
+    {
+        await cart.ClearAsync(ShopperKeys.For(http), ShopperKeys.ActorFor(http), ct);
+        return TypedResults.NoContent();
+    }
+
+    // The cart's refusals, as the problems a shopper's client can act on.
+    public static ProblemHttpResult? ToProblem(Exception e) => e switch
+    {
+        CartInputException i => TypedResults.Problem(i.Message, statusCode: StatusCodes.Status400BadRequest, title: "The request is invalid.",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [i.Field] = [i.Message] } }),
+        UnknownSku u => ProblemResults.NotFound($"No product with SKU '{u.Sku}' is sold here."),
+        CartLineNotFound n => ProblemResults.NotFound(n.Message),
+        InsufficientStock s => TypedResults.Problem(
+            s.Available == 0 ? $"{s.Sku} is sold out." : $"Only {s.Available} of {s.Sku} can still be held; you asked for {s.Requested}.",
+            statusCode: StatusCodes.Status409Conflict, title: HoldRefusedTitle,
+            extensions: new Dictionary<string, object?> { ["sku"] = s.Sku, ["available"] = s.Available, ["reason"] = s.Available == 0 ? "sold-out" : "insufficient-stock" }),
+        PurchaseLimitExceeded l => TypedResults.Problem(l.Message,
+            statusCode: StatusCodes.Status409Conflict, title: HoldRefusedTitle,
+            extensions: new Dictionary<string, object?> { ["sku"] = l.Sku, ["limit"] = l.Limit, ["reason"] = "purchase-limit" }),
+        NoActiveHold h => TypedResults.Problem(h.Message, statusCode: StatusCodes.Status409Conflict, title: HoldRefusedTitle),
+        _ => null,
+    };
+}

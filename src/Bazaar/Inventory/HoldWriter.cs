@@ -1,0 +1,108 @@
+using Bazaar.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bazaar.Inventory;
+
+// Writes holds: the reservation row, its ledger entry and the stock counter, in the caller's transaction.
+// Every change to `reserved` goes with a change to an active reservation in the same transaction, so
+// `reserved` always equals the sum of active reservations.
+internal static class HoldWriter
+{
+    public static DateTimeOffset ExpiryFor(DateTimeOffset createdAt, DateTimeOffset now, InventoryOptions options)
+    {
+        var extended = now + options.ReservationTtl;
+        var cap = createdAt + options.MaxHold;
+        return extended < cap ? extended : cap;
+    }
+
+    // The row-lock strategy: one hold, with the stock row touched last by a single conditional UPDATE, so the
+    // row lock is held only for that statement and the commit.
+    public static async Task<Hold> ReserveOneAsync(BazaarDb db, HoldRequest request, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var hold = await AddToReservationAsync(db, request, now, options, ct);
+        var taken = await db.StockItems
+            .Where(s => s.Sku == request.Sku && s.OnHand - s.Reserved >= request.Quantity)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + request.Quantity).SetProperty(s => s.UpdatedAt, now), ct);
+        if (taken == 0)
+        {
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            var available = await db.StockItems.Where(s => s.Sku == request.Sku).Select(s => (int?)(s.OnHand - s.Reserved)).FirstOrDefaultAsync(ct);
+            if (available is null) throw new UnknownSku(request.Sku);
+            throw new InsufficientStock(request.Sku, request.Quantity, available.Value);
+        }
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return hold;
+    }
+
+    // Grows the shopper's live hold on the SKU, or starts one; writes the ledger entry. Does not touch stock.
+    public static async Task<Hold> AddToReservationAsync(BazaarDb db, HoldRequest request, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
+    {
+        var existing = await db.Reservations.AsNoTracking()
+            .Where(r => r.ShopperKey == request.ShopperKey && r.Sku == request.Sku && r.Status == ReservationStatus.Active)
+            .Select(r => new { r.Id, r.Quantity, r.CreatedAt })
+            .FirstOrDefaultAsync(ct);
+
+        if (existing is null)
+        {
+            if (request.PurchaseLimit is { } limit && request.Quantity > limit)
+                throw new PurchaseLimitExceeded(request.Sku, limit, 0);
+            var reservation = new Reservation
+            {
+                Sku = request.Sku,
+                ShopperKey = request.ShopperKey,
+                Quantity = request.Quantity,
+                Status = ReservationStatus.Active,
+                CreatedAt = now,
+                ExpiresAt = ExpiryFor(now, now, options),
+            };
+            db.Reservations.Add(reservation);
+            db.StockMovements.Add(Movement(request, MovementKind.Reserved, 0, request.Quantity, reservation, "added to cart", now));
+            await db.SaveChangesAsync(ct);
+            return new Hold(reservation.Id, request.Sku, reservation.Quantity, reservation.ExpiresAt);
+        }
+
+        var expires = ExpiryFor(existing.CreatedAt, now, options);
+        var limitValue = request.PurchaseLimit ?? int.MaxValue;
+        // Conditional, so that two adds racing for the same hold both count and never pass the limit.
+        var grown = await db.Reservations
+            .Where(r => r.Id == existing.Id && r.Status == ReservationStatus.Active && r.Quantity + request.Quantity <= limitValue)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Quantity, r => r.Quantity + request.Quantity).SetProperty(r => r.ExpiresAt, expires), ct);
+        if (grown == 0)
+        {
+            if (request.PurchaseLimit is { } limit) throw new PurchaseLimitExceeded(request.Sku, limit, existing.Quantity);
+            throw new NoActiveHold(request.Sku, request.ShopperKey);
+        }
+        db.StockMovements.Add(Movement(request, MovementKind.Reserved, 0, request.Quantity, existing.Id, "cart quantity raised", now));
+        await db.SaveChangesAsync(ct);
+        return new Hold(existing.Id, request.Sku, existing.Quantity + request.Quantity, expires);
+    }
+
+    public static StockMovement Movement(HoldRequest request, MovementKind kind, int onHandDelta, int reservedDelta, Reservation reservation, string reason, DateTimeOffset now) =>
+        new()
+        {
+            Sku = request.Sku,
+            Kind = kind,
+            OnHandDelta = onHandDelta,
+            ReservedDelta = reservedDelta,
+            Reservation = reservation,
+            Actor = request.Actor,
+            Reason = reason,
+            At = now,
+        };
+
+    public static StockMovement Movement(HoldRequest request, MovementKind kind, int onHandDelta, int reservedDelta, long reservationId, string reason, DateTimeOffset now) =>
+        new()
+        {
+            Sku = request.Sku,
+            Kind = kind,
+            OnHandDelta = onHandDelta,
+            ReservedDelta = reservedDelta,
+            ReservationId = reservationId,
+            Actor = request.Actor,
+            Reason = reason,
+            At = now,
+        };
+}

@@ -1,0 +1,401 @@
+using Bazaar.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Inventory;
+
+// The inventory facade: stock levels (always read from the database), holds for carts, the ledger, and the
+// admin operations. Other modules reach stock only through here.
+public sealed class Inventory(
+    BazaarDb db,
+    IAdmissionGate gate,
+    ReservationQueue queue,
+    IMemoryCache cache,
+    InventoryMetrics metrics,
+    TimeProvider clock,
+    IOptions<InventoryOptions> options)
+{
+    private sealed record SkuConfig(int ProductId, ReservationStrategy Strategy, int? PurchaseLimit);
+
+    private InventoryOptions Options => options.Value;
+
+    public async Task<StockLevel?> GetStockAsync(string sku, CancellationToken ct = default) =>
+        await db.StockItems.AsNoTracking().Where(s => s.Sku == sku).Select(ToLevel(Options.DefaultStrategy)).FirstOrDefaultAsync(ct);
+
+    // One query for a page of products; products without a stock row are simply absent.
+    public async Task<IReadOnlyDictionary<int, StockLevel>> GetStockForProductsAsync(IReadOnlyCollection<int> productIds, CancellationToken ct = default) =>
+        await db.StockItems.AsNoTracking().Where(s => productIds.Contains(s.ProductId)).Select(ToLevel(Options.DefaultStrategy)).ToDictionaryAsync(s => s.ProductId, ct);
+
+    private static System.Linq.Expressions.Expression<Func<StockItem, StockLevel>> ToLevel(ReservationStrategy fallback) =>
+        s => new StockLevel(s.Sku, s.ProductId, s.OnHand, s.Reserved, s.Backorderable, s.LowStockThreshold, s.Strategy ?? fallback, s.PurchaseLimit);
+
+    // Puts `quantity` more units of `sku` on hold for the shopper, through the SKU's strategy.
+    public async Task<Hold> ReserveAsync(string sku, string shopperKey, int quantity, string actor, CancellationToken ct = default)
+    {
+        if (quantity <= 0) throw new ArgumentOutOfRangeException(nameof(quantity), "The quantity must be at least 1.");
+        var config = await GetConfigAsync(sku, ct) ?? throw new UnknownSku(sku);
+        var request = new HoldRequest(sku, shopperKey, quantity, actor, config.PurchaseLimit);
+        try
+        {
+            var hold = config.Strategy switch
+            {
+                ReservationStrategy.Queue => await queue.EnqueueAsync(request, ct),
+                ReservationStrategy.Gate => await ReserveThroughGateAsync(request, ct),
+                _ => await HoldWriter.ReserveOneAsync(db, request, clock.GetUtcNow(), Options, ct),
+            };
+            metrics.HoldsTaken.Add(quantity);
+            return hold;
+        }
+        catch (Exception e) when (e is InsufficientStock or PurchaseLimitExceeded)
+        {
+            metrics.HoldsRefused.Add(1);
+            throw;
+        }
+    }
+
+    private async Task<Hold> ReserveThroughGateAsync(HoldRequest request, CancellationToken ct)
+    {
+        var admitted = await gate.TryAdmitAsync(request.Sku, request.Quantity);
+        if (admitted is null)
+        {
+            await gate.SeedAsync(request.Sku, await AvailableAsync(request.Sku, ct));
+            admitted = await gate.TryAdmitAsync(request.Sku, request.Quantity);
+        }
+        if (admitted == false && await RefreshGateAsync(request.Sku, ct))
+            admitted = await gate.TryAdmitAsync(request.Sku, request.Quantity);
+        metrics.GateAdmissions.Add(1, new KeyValuePair<string, object?>("outcome", admitted == true ? "admitted" : "sold_out"));
+        if (admitted != true) throw new InsufficientStock(request.Sku, request.Quantity, 0);
+
+        try
+        {
+            return await HoldWriter.ReserveOneAsync(db, request, clock.GetUtcNow(), Options, ct);
+        }
+        catch (InsufficientStock)
+        {
+            // The gate had more tokens than the database has units; dropping this one corrects it.
+            throw;
+        }
+        catch
+        {
+            await gate.ReturnAsync(request.Sku, request.Quantity);
+            throw;
+        }
+    }
+
+    // Tokens can fall behind the database (stock received on another node, a node that died holding tokens).
+    // When a gate says "sold out", look at the database at most once a second per SKU and node to repair it.
+    private async Task<bool> RefreshGateAsync(string sku, CancellationToken ct)
+    {
+        var key = "inv:gate-refresh:" + sku;
+        if (cache.TryGetValue(key, out _)) return false;
+        cache.Set(key, true, TimeSpan.FromSeconds(1));
+        var available = await AvailableAsync(sku, ct);
+        if (available <= 0) return false;
+        await gate.ForgetAsync(sku);
+        await gate.SeedAsync(sku, available);
+        return true;
+    }
+
+    private async Task<int> AvailableAsync(string sku, CancellationToken ct) =>
+        await db.StockItems.Where(s => s.Sku == sku).Select(s => (int?)(s.OnHand - s.Reserved)).FirstOrDefaultAsync(ct) ?? throw new UnknownSku(sku);
+
+    private async Task<SkuConfig?> GetConfigAsync(string sku, CancellationToken ct)
+    {
+        var key = "inv:cfg:" + sku;
+        if (cache.TryGetValue(key, out SkuConfig? config)) return config;
+        config = await db.StockItems.AsNoTracking().Where(s => s.Sku == sku)
+            .Select(s => new SkuConfig(s.ProductId, s.Strategy ?? Options.DefaultStrategy, s.PurchaseLimit))
+            .FirstOrDefaultAsync(ct);
+        // Configuration, not stock: a few seconds of staleness only delays a strategy switch on other nodes.
+        if (config is not null) cache.Set(key, config, TimeSpan.FromSeconds(5));
+        return config;
+    }
+
+    // Sets the shopper's hold on the SKU to exactly `quantity`, growing or shrinking it atomically.
+    public async Task<Hold> ChangeHoldAsync(string sku, string shopperKey, int quantity, string actor, CancellationToken ct = default)
+    {
+        if (quantity <= 0) throw new ArgumentOutOfRangeException(nameof(quantity), "The quantity must be at least 1.");
+        var current = await ActiveHoldAsync(sku, shopperKey, ct);
+        if (current is null) return await ReserveAsync(sku, shopperKey, quantity, actor, ct);
+        if (quantity > current.Quantity) return await ReserveAsync(sku, shopperKey, quantity - current.Quantity, actor, ct);
+        if (quantity == current.Quantity) return new Hold(current.ReservationId, sku, current.Quantity, current.ExpiresAt);
+
+        var less = current.Quantity - quantity;
+        var now = clock.GetUtcNow();
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var shrunk = await db.Reservations
+                .Where(r => r.Id == current.ReservationId && r.Status == ReservationStatus.Active && r.Quantity > less)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Quantity, r => r.Quantity - less), ct);
+            if (shrunk == 0) throw new NoActiveHold(sku, shopperKey);
+            await db.StockItems.Where(s => s.Sku == sku)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved - less).SetProperty(s => s.UpdatedAt, now), ct);
+            db.StockMovements.Add(new StockMovement
+            {
+                Sku = sku, Kind = MovementKind.Released, ReservedDelta = -less, ReservationId = current.ReservationId,
+                Actor = actor, Reason = "cart quantity lowered", At = now,
+            });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        await ReturnTokensAsync(sku, less, ct);
+        metrics.HoldsReleased.Add(less);
+        return new Hold(current.ReservationId, sku, quantity, current.ExpiresAt);
+    }
+
+    // Gives back the shopper's hold on the SKU, if there is one. Returns the units released.
+    public async Task<int> ReleaseAsync(string sku, string shopperKey, string actor, string reason, CancellationToken ct = default)
+    {
+        var current = await ActiveHoldAsync(sku, shopperKey, ct);
+        if (current is null) return 0;
+        var ended = await EndAsync([current.ReservationId], ReservationStatus.Released, actor, reason, ct);
+        metrics.HoldsReleased.Add(ended.Sum(e => e.Quantity));
+        return ended.Sum(e => e.Quantity);
+    }
+
+    public async Task<int> ReleaseAllAsync(string shopperKey, string actor, string reason, CancellationToken ct = default)
+    {
+        var ids = await db.Reservations.Where(r => r.ShopperKey == shopperKey && r.Status == ReservationStatus.Active).Select(r => r.Id).ToListAsync(ct);
+        var ended = await EndAsync(ids, ReservationStatus.Released, actor, reason, ct);
+        metrics.HoldsReleased.Add(ended.Sum(e => e.Quantity));
+        return ended.Sum(e => e.Quantity);
+    }
+
+    private async Task<IReadOnlyList<EndedHold>> EndAsync(IReadOnlyList<long> ids, ReservationStatus outcome, string actor, string reason, CancellationToken ct)
+    {
+        IReadOnlyList<EndedHold> ended;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            ended = await HoldEnding.EndAsync(db, ids, outcome, actor, reason, clock.GetUtcNow(), ct);
+            await tx.CommitAsync(ct);
+        }
+        foreach (var e in ended) await ReturnTokensAsync(e.Sku, e.Quantity, ct);
+        return ended;
+    }
+
+    internal async Task ReturnTokensAsync(string sku, int quantity, CancellationToken ct)
+    {
+        if ((await GetConfigAsync(sku, ct))?.Strategy == ReservationStrategy.Gate) await gate.ReturnAsync(sku, quantity);
+    }
+
+    private async Task<HoldView?> ActiveHoldAsync(string sku, string shopperKey, CancellationToken ct) =>
+        await db.Reservations.AsNoTracking()
+            .Where(r => r.ShopperKey == shopperKey && r.Sku == sku && r.Status == ReservationStatus.Active)
+            .Select(r => new HoldView(r.Id, r.Sku, r.Quantity, r.Status, r.CreatedAt, r.ExpiresAt, r.EndedAt))
+            .FirstOrDefaultAsync(ct);
+
+    // The latest hold per SKU for the shopper: live ones, and for lines whose hold ended, how it ended.
+    public async Task<IReadOnlyDictionary<string, HoldView>> GetHoldsAsync(string shopperKey, CancellationToken ct = default)
+    {
+        var holds = await db.Reservations.AsNoTracking()
+            .Where(r => r.ShopperKey == shopperKey && (r.Status == ReservationStatus.Active || r.Status == ReservationStatus.Expired))
+            .Select(r => new HoldView(r.Id, r.Sku, r.Quantity, r.Status, r.CreatedAt, r.ExpiresAt, r.EndedAt))
+            .ToListAsync(ct);
+        return holds.GroupBy(h => h.Sku, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(h => h.Status == ReservationStatus.Active).ThenByDescending(h => h.ReservationId).First(), StringComparer.Ordinal);
+    }
+
+    // Activity on the cart extends every live hold by the TTL, up to the cap after it was first taken.
+    public async Task ExtendHoldsAsync(string shopperKey, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var live = await db.Reservations.Where(r => r.ShopperKey == shopperKey && r.Status == ReservationStatus.Active && r.ExpiresAt > now)
+            .Select(r => new { r.Id, r.CreatedAt }).ToListAsync(ct);
+        foreach (var r in live)
+        {
+            var expires = HoldWriter.ExpiryFor(r.CreatedAt, now, Options);
+            await db.Reservations.Where(x => x.Id == r.Id && x.Status == ReservationStatus.Active && x.ExpiresAt > now)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.ExpiresAt, expires), ct);
+        }
+    }
+
+    // On sign-in the guest's holds move to the account; where both hold the same SKU, the quantities combine
+    // into the account's hold (capped by the purchase limit, the excess released).
+    public async Task MergeHoldsAsync(string fromShopperKey, string toShopperKey, string actor, CancellationToken ct = default)
+    {
+        if (fromShopperKey == toShopperKey) return;
+        var now = clock.GetUtcNow();
+        var returned = new List<(string Sku, int Quantity)>();
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var guest = await db.Reservations.Where(r => r.ShopperKey == fromShopperKey && r.Status == ReservationStatus.Active).ToListAsync(ct);
+            var skus = guest.Select(g => g.Sku).ToList();
+            var account = await db.Reservations.Where(r => r.ShopperKey == toShopperKey && r.Status == ReservationStatus.Active && skus.Contains(r.Sku))
+                .ToDictionaryAsync(r => r.Sku, ct);
+            var limits = await db.StockItems.Where(s => skus.Contains(s.Sku)).ToDictionaryAsync(s => s.Sku, s => s.PurchaseLimit, ct);
+            foreach (var g in guest)
+            {
+                if (!account.TryGetValue(g.Sku, out var mine))
+                {
+                    g.ShopperKey = toShopperKey;
+                    continue;
+                }
+                var limit = limits.GetValueOrDefault(g.Sku) ?? int.MaxValue;
+                var moved = Math.Min(g.Quantity, Math.Max(limit - mine.Quantity, 0));
+                var excess = g.Quantity - moved;
+                g.Status = ReservationStatus.Released;
+                g.EndedAt = now;
+                db.StockMovements.Add(new StockMovement { Sku = g.Sku, Kind = MovementKind.Released, ReservedDelta = -g.Quantity, ReservationId = g.Id, Actor = actor, Reason = "guest cart merged into account", At = now });
+                if (moved > 0)
+                {
+                    mine.Quantity += moved;
+                    mine.ExpiresAt = HoldWriter.ExpiryFor(mine.CreatedAt, now, Options);
+                    db.StockMovements.Add(new StockMovement { Sku = g.Sku, Kind = MovementKind.Reserved, ReservedDelta = moved, ReservationId = mine.Id, Actor = actor, Reason = "guest cart merged into account", At = now });
+                }
+                if (excess > 0)
+                {
+                    await db.StockItems.Where(s => s.Sku == g.Sku).ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved - excess), ct);
+                    returned.Add((g.Sku, excess));
+                }
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        foreach (var (sku, quantity) in returned) await ReturnTokensAsync(sku, quantity, ct);
+    }
+
+    // The sweeper's step: ends one batch of expired holds. Safe on many nodes at once.
+    public async Task<IReadOnlyList<EndedHold>> ExpireDueAsync(int batchSize, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        IReadOnlyList<EndedHold> ended;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // PostgreSQL: claim rows no other sweeper holds. SQLite: this transaction already has the writer lock.
+            var due = db.Database.IsNpgsql()
+                ? await db.Reservations.FromSql($"SELECT * FROM reservations WHERE status = 'Active' AND expires_at <= {now} ORDER BY expires_at LIMIT {batchSize} FOR UPDATE SKIP LOCKED")
+                    .AsNoTracking().Select(r => r.Id).ToListAsync(ct)
+                : await db.Reservations.Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
+                    .OrderBy(r => r.ExpiresAt).Take(batchSize).Select(r => r.Id).ToListAsync(ct);
+            ended = await HoldEnding.EndAsync(db, due, ReservationStatus.Expired, "sweeper", "hold expired", now, ct);
+            await tx.CommitAsync(ct);
+        }
+        foreach (var e in ended)
+        {
+            await ReturnTokensAsync(e.Sku, e.Quantity, ct);
+            metrics.HoldsExpired.Add(e.Quantity);
+            metrics.ReleaseLag.Record((now - e.ExpiresAt).TotalSeconds);
+        }
+        return ended;
+    }
+
+    public async Task<StockLevel> ReceiveAsync(string sku, int quantity, string actor, string reason, CancellationToken ct = default)
+    {
+        if (quantity <= 0) throw new ArgumentOutOfRangeException(nameof(quantity), "The quantity received must be at least 1.");
+        var now = clock.GetUtcNow();
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var updated = await db.StockItems.Where(s => s.Sku == sku)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnHand, s => s.OnHand + quantity).SetProperty(s => s.UpdatedAt, now), ct);
+            if (updated == 0) throw new UnknownSku(sku);
+            db.StockMovements.Add(new StockMovement { Sku = sku, Kind = MovementKind.Received, OnHandDelta = quantity, Actor = actor, Reason = reason, At = now });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        await ReturnTokensAsync(sku, quantity, ct);
+        return (await GetStockAsync(sku, ct))!;
+    }
+
+    // A stock count: sets on-hand to what is on the shelf. It cannot go below what carts hold.
+    public async Task<StockLevel> AdjustAsync(string sku, int onHand, string actor, string reason, CancellationToken ct = default)
+    {
+        if (onHand < 0) throw new ArgumentOutOfRangeException(nameof(onHand), "On-hand stock cannot be negative.");
+        var now = clock.GetUtcNow();
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var stock = await db.StockItems.AsNoTracking().FirstOrDefaultAsync(s => s.Sku == sku, ct) ?? throw new UnknownSku(sku);
+            var updated = await db.StockItems.Where(s => s.Sku == sku && s.OnHand == stock.OnHand && s.Reserved <= onHand)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnHand, onHand).SetProperty(s => s.UpdatedAt, now), ct);
+            if (updated == 0)
+            {
+                var fresh = await db.StockItems.AsNoTracking().FirstAsync(s => s.Sku == sku, ct);
+                throw new InsufficientStock(sku, fresh.Reserved - onHand, fresh.OnHand - fresh.Reserved);
+            }
+            db.StockMovements.Add(new StockMovement { Sku = sku, Kind = MovementKind.Adjusted, OnHandDelta = onHand - stock.OnHand, Actor = actor, Reason = reason, At = now });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        await gate.ForgetAsync(sku);
+        return (await GetStockAsync(sku, ct))!;
+    }
+
+    public async Task<StockLevel> ConfigureAsync(string sku, bool backorderable, int lowStockThreshold, ReservationStrategy? strategy, int? purchaseLimit, CancellationToken ct = default)
+    {
+        if (lowStockThreshold < 0) throw new ArgumentOutOfRangeException(nameof(lowStockThreshold), "The low-stock threshold cannot be negative.");
+        if (purchaseLimit is <= 0) throw new ArgumentOutOfRangeException(nameof(purchaseLimit), "The purchase limit must be at least 1 (or empty for none).");
+        var updated = await db.StockItems.Where(s => s.Sku == sku).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.Backorderable, backorderable)
+            .SetProperty(s => s.LowStockThreshold, lowStockThreshold)
+            .SetProperty(s => s.Strategy, strategy)
+            .SetProperty(s => s.PurchaseLimit, purchaseLimit)
+            .SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
+        if (updated == 0) throw new UnknownSku(sku);
+        cache.Remove("inv:cfg:" + sku);
+        await gate.ForgetAsync(sku);
+        return (await GetStockAsync(sku, ct))!;
+    }
+
+    // Starts keeping stock for a product (with nothing on hand); a no-op if it is already kept.
+    public async Task TrackAsync(string sku, int productId, CancellationToken ct = default)
+    {
+        if (await db.StockItems.AnyAsync(s => s.Sku == sku, ct)) return;
+        db.StockItems.Add(new StockItem { Sku = sku, ProductId = productId, UpdatedAt = clock.GetUtcNow() });
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    public async Task<IReadOnlyList<StockLevel>> ListLowStockAsync(int take = 200, CancellationToken ct = default)
+    {
+        var low = await db.StockItems.AsNoTracking()
+            .Where(s => s.OnHand - s.Reserved <= s.LowStockThreshold)
+            .OrderBy(s => s.OnHand - s.Reserved).ThenBy(s => s.Sku)
+            .Take(take).Select(ToLevel(Options.DefaultStrategy)).ToListAsync(ct);
+        return low;
+    }
+
+    public Task<int> CountLowStockAsync(CancellationToken ct = default) =>
+        db.StockItems.CountAsync(s => s.OnHand - s.Reserved <= s.LowStockThreshold, ct);
+
+    public async Task<IReadOnlyList<MovementView>> GetLedgerAsync(string sku, int take = 100, CancellationToken ct = default) =>
+        await db.StockMovements.AsNoTracking().Where(m => m.Sku == sku).OrderByDescending(m => m.Id).Take(take)
+            .Select(m => new MovementView(m.Id, m.Sku, m.Kind.ToString(), m.OnHandDelta, m.ReservedDelta, m.ReservationId, m.Actor, m.Reason, m.At))
+            .ToListAsync(ct);
+
+    // Gives every product without stock a plausible demo quantity, the same on every machine: most are in stock,
+    // some low, some sold out and a few of those back-orderable, so the storefront shows every stock state.
+    public async Task<int> SeedDemoStockAsync(IReadOnlyList<(string Sku, int ProductId)> products, CancellationToken ct = default)
+    {
+        var tracked = (await db.StockItems.AsNoTracking().Select(s => s.Sku).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var now = clock.GetUtcNow();
+        var seeded = 0;
+        foreach (var chunk in products.Where(p => !tracked.Contains(p.Sku)).Chunk(2000))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            foreach (var (sku, productId) in chunk)
+            {
+                var roll = StableRoll(sku);
+                var onHand = roll switch { < 6 => 0, < 20 => 1 + roll % 5, _ => 6 + roll * 7 % 115 };
+                db.StockItems.Add(new StockItem { Sku = sku, ProductId = productId, OnHand = onHand, Backorderable = roll < 2, UpdatedAt = now });
+                if (onHand > 0)
+                    db.StockMovements.Add(new StockMovement { Sku = sku, Kind = MovementKind.Received, OnHandDelta = onHand, Actor = "system", Reason = "demo stock", At = now });
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            seeded += chunk.Length;
+        }
+        return seeded;
+    }
+
+    private static int StableRoll(string sku)
+    {
+        var hash = 2166136261u;
+        foreach (var c in sku) hash = (hash ^ c) * 16777619u;
+        return (int)(hash % 100);
+    }
+}

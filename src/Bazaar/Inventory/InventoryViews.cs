@@ -1,0 +1,36 @@
+namespace Bazaar.Inventory;
+
+public sealed record Hold(long ReservationId, string Sku, int Quantity, DateTimeOffset ExpiresAt);
+
+public enum StockState
+{
+    InStock,
+    Low,
+    OutOfStock,
+    Backorder,
+}
+
+public sealed record StockLevel(string Sku, int ProductId, int OnHand, int Reserved, bool Backorderable, int LowStockThreshold,
+    ReservationStrategy Strategy, int? PurchaseLimit)
+{
+    public int Available => OnHand - Reserved;
+
+    public StockState State => Available > LowStockThreshold ? StockState.InStock
+        : Available > 0 ? StockState.Low
+        : Backorderable ? StockState.Backorder
+        : StockState.OutOfStock;
+
+    public string Label => State switch
+    {
+        StockState.InStock => "In stock",
+        StockState.Low => $"Only {Available} left",
+        StockState.Backorder => "Back-order",
+        _ => "Out of stock",
+    };
+}
+
+public sealed record HoldView(long ReservationId, string Sku, int Quantity, ReservationStatus Status, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? EndedAt);
+
+public sealed record MovementView(long Id, string Sku, string Kind, int OnHandDelta, int ReservedDelta, long? ReservationId, string Actor, string Reason, DateTimeOffset At);
+
+internal sealed record HoldRequest(string Sku, string ShopperKey, int Quantity, string Actor, int? PurchaseLimit);

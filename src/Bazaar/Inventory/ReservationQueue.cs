@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Bazaar.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Inventory;
+
+// The queue strategy: per SKU, one in-process consumer takes waiting requests in arrival order and writes
+// them in batches, one transaction per batch (group commit). On PostgreSQL the batch locks the stock row
+// first, so batches from several nodes take turns.
+public sealed class ReservationQueue(IServiceScopeFactory scopes, TimeProvider clock, IOptions<InventoryOptions> options, ILogger<ReservationQueue> log)
+    : IAsyncDisposable
+{
+    private sealed record Waiting(HoldRequest Request, TaskCompletionSource<Hold> Answer);
+
+    private readonly ConcurrentDictionary<string, Channel<Waiting>> _queues = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentBag<Task> _consumers = [];
+
+    internal Task<Hold> EnqueueAsync(HoldRequest request, CancellationToken ct)
+    {
+        var queue = _queues.GetOrAdd(request.Sku, sku =>
+        {
+            var channel = Channel.CreateUnbounded<Waiting>(new UnboundedChannelOptions { SingleReader = true });
+            _consumers.Add(Task.Run(() => ConsumeAsync(sku, channel.Reader)));
+            return channel;
+        });
+        // The answer is not tied to the caller's token: once queued, the batch decides, and a hold that was
+        // written for a caller who left expires like any abandoned one.
+        var waiting = new Waiting(request, new TaskCompletionSource<Hold>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!queue.Writer.TryWrite(waiting)) throw new InvalidOperationException("The reservation queue is closed.");
+        return waiting.Answer.Task.WaitAsync(ct);
+    }
+
+    private async Task ConsumeAsync(string sku, ChannelReader<Waiting> reader)
+    {
+        var batch = new List<Waiting>();
+        try
+        {
+            while (await reader.WaitToReadAsync(_stopping.Token))
+            {
+                batch.Clear();
+                while (batch.Count < options.Value.QueueBatchSize && reader.TryRead(out var next)) batch.Add(next);
+                if (batch.Count > 0) await WriteBatchAsync(sku, batch);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            while (reader.TryRead(out var left)) left.Answer.TrySetCanceled();
+        }
+    }
+
+    private async Task WriteBatchAsync(string sku, List<Waiting> batch)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
+            var results = await ReserveBatchAsync(db, sku, batch.Select(w => w.Request).ToList(), clock.GetUtcNow(), options.Value, _stopping.Token);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (results[i].Hold is { } hold) batch[i].Answer.TrySetResult(hold);
+                else batch[i].Answer.TrySetException(results[i].Error!);
+            }
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or TimeoutException)
+        {
+            // A batch that cannot commit as a whole is retried one request at a time: slower, never wrong.
+            log.LogWarning(e, "Batch of {Count} holds on {Sku} failed; retrying one by one", batch.Count, sku);
+            foreach (var waiting in batch)
+            {
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
+                    waiting.Answer.TrySetResult(await HoldWriter.ReserveOneAsync(db, waiting.Request, clock.GetUtcNow(), options.Value, _stopping.Token));
+                }
+                catch (Exception single)
+                {
+                    waiting.Answer.TrySetException(single);
+                }
+            }
+        }
+    }
+
+    private sealed record Outcome(Hold? Hold, Exception? Error);
+
+    private static async Task<IReadOnlyList<Outcome>> ReserveBatchAsync(BazaarDb db, string sku, IReadOnlyList<HoldRequest> requests, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // SQLite transactions here are IMMEDIATE (the writer lock is already ours); PostgreSQL needs the row lock.
+        var stock = db.Database.IsNpgsql()
+            ? await db.StockItems.FromSql($"SELECT * FROM stock_items WHERE sku = {sku} FOR UPDATE").AsNoTracking().FirstOrDefaultAsync(ct)
+            : await db.StockItems.AsNoTracking().FirstOrDefaultAsync(s => s.Sku == sku, ct);
+        if (stock is null) return requests.Select(_ => new Outcome(null, new UnknownSku(sku))).ToList();
+
+        var keys = requests.Select(r => r.ShopperKey).Distinct().ToArray();
+        // The live holds are locked too, so a release racing this batch waits for it instead of being overwritten.
+        var live = db.Database.IsNpgsql()
+            ? await db.Reservations.FromSql($"SELECT * FROM reservations WHERE sku = {sku} AND status = 'Active' AND shopper_key = ANY({keys}) FOR UPDATE").ToDictionaryAsync(r => r.ShopperKey, ct)
+            : await db.Reservations.Where(r => r.Sku == sku && r.Status == ReservationStatus.Active && keys.Contains(r.ShopperKey)).ToDictionaryAsync(r => r.ShopperKey, ct);
+
+        var available = stock.OnHand - stock.Reserved;
+        var taken = 0;
+        var outcomes = new List<(HoldRequest Request, Reservation? Reservation, Exception? Error)>(requests.Count);
+        foreach (var request in requests)
+        {
+            live.TryGetValue(request.ShopperKey, out var reservation);
+            var held = reservation?.Quantity ?? 0;
+            if (request.PurchaseLimit is { } limit && held + request.Quantity > limit)
+            {
+                outcomes.Add((request, null, new PurchaseLimitExceeded(sku, limit, held)));
+                continue;
+            }
+            if (request.Quantity > available - taken)
+            {
+                outcomes.Add((request, null, new InsufficientStock(sku, request.Quantity, available - taken)));
+                continue;
+            }
+            taken += request.Quantity;
+            if (reservation is null)
+            {
+                reservation = new Reservation
+                {
+                    Sku = sku,
+                    ShopperKey = request.ShopperKey,
+                    Quantity = request.Quantity,
+                    Status = ReservationStatus.Active,
+                    CreatedAt = now,
+                    ExpiresAt = HoldWriter.ExpiryFor(now, now, options),
+                };
+                db.Reservations.Add(reservation);
+                live[request.ShopperKey] = reservation;
+            }
+            else
+            {
+                // Safe to change the tracked row: it is locked (PostgreSQL) or the writer lock is ours (SQLite).
+                reservation.Quantity += request.Quantity;
+                reservation.ExpiresAt = HoldWriter.ExpiryFor(reservation.CreatedAt, now, options);
+            }
+            db.StockMovements.Add(HoldWriter.Movement(request, MovementKind.Reserved, 0, request.Quantity, reservation, "added to cart", now));
+            outcomes.Add((request, reservation, null));
+        }
+
+        await db.SaveChangesAsync(ct);
+        if (taken > 0)
+        {
+            var updated = await db.StockItems
+                .Where(s => s.Sku == sku && s.OnHand - s.Reserved >= taken)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + taken).SetProperty(s => s.UpdatedAt, now), ct);
+            if (updated != 1) throw new InvalidOperationException($"Stock of {sku} changed under a locked batch.");
+        }
+        await tx.CommitAsync(ct);
+
+        // Quantities are read after the loop: a shopper with two requests in one batch sees the final hold.
+        return outcomes.Select(o => o.Reservation is { } r
+            ? new Outcome(new Hold(r.Id, sku, r.Quantity, r.ExpiresAt), null)
+            : new Outcome(null, o.Error)).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var queue in _queues.Values) queue.Writer.TryComplete();
+        await Task.WhenAll(_consumers).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
+}
