@@ -98,6 +98,13 @@ public static class BazaarModules
             {
                 ctx.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 ctx.HttpContext.Response.Headers.RetryAfter = "60";
+                if (!ctx.HttpContext.Request.Path.StartsWithSegments("/api"))
+                {
+                    ctx.HttpContext.Response.ContentType = "text/html; charset=utf-8";
+                    await ctx.HttpContext.Response.WriteAsync(
+                        "<!DOCTYPE html><title>Too many attempts</title><p>Too many sign-in attempts from this address. Wait a minute, then <a href=\"/account/sign-in\">try again</a>.</p>", ct);
+                    return;
+                }
                 await Results.Problem("Too many sign-in attempts from this address; wait a minute and try again.",
                     statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.").ExecuteAsync(ctx.HttpContext);
             };

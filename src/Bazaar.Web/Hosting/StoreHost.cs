@@ -44,6 +44,8 @@ public static class StoreHost
         app.UseExceptionHandler();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Explicit, so that the re-executed /not-found request is routed to its page.
+        app.UseRouting();
 
         app.UseMiddleware<AnonymousShopper>();
         app.UseAuthentication();

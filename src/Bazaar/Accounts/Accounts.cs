@@ -16,6 +16,8 @@ public enum SignInOutcome
     LockedOut,
 }
 
+public sealed record SignInResult(SignInOutcome Outcome, string? UserId);
+
 public sealed class AccountValidationException(IDictionary<string, string[]> errors)
     : Exception("The account input is invalid.")
 {
@@ -56,12 +58,13 @@ public sealed class Accounts(UserManager<Customer> users, SignInManager<Customer
         return customer;
     }
 
-    public async Task<SignInOutcome> SignInAsync(SignInInput input)
+    public async Task<SignInResult> SignInAsync(SignInInput input)
     {
         var customer = string.IsNullOrWhiteSpace(input.Email) ? null : await users.FindByEmailAsync(input.Email.Trim());
-        if (customer is null || string.IsNullOrEmpty(input.Password)) return SignInOutcome.WrongCredentials;
+        if (customer is null || string.IsNullOrEmpty(input.Password)) return new SignInResult(SignInOutcome.WrongCredentials, null);
         var result = await signIn.PasswordSignInAsync(customer, input.Password, input.RememberMe, lockoutOnFailure: true);
-        return result.Succeeded ? SignInOutcome.SignedIn : result.IsLockedOut ? SignInOutcome.LockedOut : SignInOutcome.WrongCredentials;
+        return result.Succeeded ? new SignInResult(SignInOutcome.SignedIn, customer.Id)
+            : new SignInResult(result.IsLockedOut ? SignInOutcome.LockedOut : SignInOutcome.WrongCredentials, null);
     }
 
     public Task SignInAsync(Customer customer) => signIn.SignInAsync(customer, isPersistent: false);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Bazaar.Cart;
 using Bazaar.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,25 +23,33 @@ public static class AccountsApi
         return app;
     }
 
-    private static async Task<Results<Created<AccountView>, ValidationProblem>> Register(RegisterInput input, Accounts accounts, CancellationToken ct)
+    private static async Task<Results<Created<AccountView>, ValidationProblem>> Register(
+        RegisterInput input, Accounts accounts, Cart.Cart cart, HttpContext http, CancellationToken ct)
     {
         try
         {
             var customer = await accounts.RegisterAsync(input, ct);
             await accounts.SignInAsync(customer);
+            await cart.MergeAsync(ShopperKeys.Guest(AnonymousShopper.IdOf(http)), ShopperKeys.Account(customer.Id), "customer:" + customer.Email, ct);
             var view = await accounts.FindAsync(customer.Id);
             return TypedResults.Created("/api/account/me", view!);
         }
         catch (AccountValidationException e) { return ProblemResults.Invalid(e.Errors); }
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> SignIn(SignInInput input, Accounts accounts) =>
-        await accounts.SignInAsync(input) switch
+    private static async Task<Results<NoContent, ProblemHttpResult>> SignIn(SignInInput input, Accounts accounts, Cart.Cart cart, HttpContext http, CancellationToken ct)
+    {
+        var result = await accounts.SignInAsync(input);
+        // The guest's cart and holds follow the shopper into the account.
+        if (result is { Outcome: SignInOutcome.SignedIn, UserId: { } userId })
+            await cart.MergeAsync(ShopperKeys.Guest(AnonymousShopper.IdOf(http)), ShopperKeys.Account(userId), "customer:" + input.Email, ct);
+        return result.Outcome switch
         {
             SignInOutcome.SignedIn => TypedResults.NoContent(),
             SignInOutcome.LockedOut => TypedResults.Problem("Too many failed attempts; the account is locked for a few minutes.", statusCode: StatusCodes.Status423Locked, title: "Account locked."),
             _ => TypedResults.Problem("The e-mail address or password is wrong.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed."),
         };
+    }
 
     private static async Task<NoContent> SignOut(Accounts accounts)
     {

@@ -11,6 +11,8 @@ public sealed class AnonymousShopper(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
+        // A re-executed request (status code pages) already has its id.
+        if (context.Items.ContainsKey(ItemKey)) return next(context);
         if (!(context.Request.Cookies.TryGetValue(CookieName, out var raw) && Guid.TryParse(raw, out var id)))
         {
             id = Guid.NewGuid();

@@ -46,7 +46,7 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
                 await db.SaveChangesAsync(ct);
                 return;
             }
-            catch (DbUpdateException) when (attempt == 0)
+            catch (DbUpdateException e) when (attempt == 0 && DbErrors.IsUniqueViolation(e))
             {
                 // Another request for the same shopper inserted the line first; add to it instead.
                 db.ChangeTracker.Clear();

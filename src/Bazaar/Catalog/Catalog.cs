@@ -89,10 +89,11 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
             var ids = node is null ? [id] : Flatten([node]).Select(c => c.Id).ToList();
             products = products.Where(p => ids.Contains(p.CategoryId));
         }
-        return await products.GroupBy(p => p.Brand)
-            .Select(g => new BrandCount(g.Key, g.Count()))
+        var brands = await products.GroupBy(p => p.Brand)
+            .Select(g => new { Brand = g.Key, Count = g.Count() })
             .OrderByDescending(b => b.Count).ThenBy(b => b.Brand)
             .ToListAsync(ct);
+        return brands.Select(b => new BrandCount(b.Brand, b.Count)).ToList();
     }
 
     public Task<ProductDetails?> GetProductAsync(int id, CancellationToken ct = default) =>

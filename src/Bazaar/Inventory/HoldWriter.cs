@@ -19,6 +19,22 @@ internal static class HoldWriter
     // row lock is held only for that statement and the commit.
     public static async Task<Hold> ReserveOneAsync(BazaarDb db, HoldRequest request, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryReserveOneAsync(db, request, now, options, ct);
+            }
+            catch (DbUpdateException e) when (attempt < 3 && DbErrors.IsUniqueViolation(e))
+            {
+                // The same shopper's other request started the hold first; this one grows it instead.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static async Task<Hold> TryReserveOneAsync(BazaarDb db, HoldRequest request, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
+    {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var hold = await AddToReservationAsync(db, request, now, options, ct);
         var taken = await db.StockItems

@@ -46,11 +46,13 @@ public class CatalogApiTests(StoreFactory store) : IClassFixture<StoreFactory>
     };
 
     [Fact]
-    public async Task The_category_tree_counts_every_sample_product_once()
+    public async Task The_category_tree_counts_every_product_once()
     {
         using var client = store.CreateClient();
         var tree = await Json(await client.GetAsync(new Uri("/api/categories", UriKind.Relative)));
-        Assert.Equal(SampleProductCount, tree.EnumerateArray().Sum(d => d.GetProperty("productCount").GetInt32()));
+        var total = (await Json(await client.GetAsync(new Uri("/api/products?pageSize=1", UriKind.Relative)))).GetProperty("total").GetInt32();
+        Assert.True(total >= SampleProductCount, "Every valid sample product was imported.");
+        Assert.Equal(total, tree.EnumerateArray().Sum(d => d.GetProperty("productCount").GetInt32()));
         foreach (var node in Flatten(tree))
         {
             var children = node.GetProperty("children").EnumerateArray().Sum(c => c.GetProperty("productCount").GetInt32());
@@ -64,7 +66,7 @@ public class CatalogApiTests(StoreFactory store) : IClassFixture<StoreFactory>
         using var client = store.CreateClient();
         var first = await Json(await client.GetAsync(new Uri("/api/products?page=1&pageSize=5", UriKind.Relative)));
         var second = await Json(await client.GetAsync(new Uri("/api/products?page=2&pageSize=5", UriKind.Relative)));
-        Assert.Equal(SampleProductCount, first.GetProperty("total").GetInt32());
+        Assert.True(first.GetProperty("total").GetInt32() >= SampleProductCount);
         Assert.Equal(5, first.GetProperty("items").GetArrayLength());
         Assert.Equal(1, first.GetProperty("page").GetInt32());
         Assert.Equal(5, first.GetProperty("pageSize").GetInt32());
@@ -175,11 +177,13 @@ public class CatalogApiTests(StoreFactory store) : IClassFixture<StoreFactory>
         using var admin = await store.CreateAdminClientAsync();
         var categoryId = await AnyLeafCategoryIdAsync(admin);
         var sku = "DUP-" + Guid.NewGuid().ToString("N")[..8];
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/admin/products", NewProduct(categoryId, sku))).StatusCode);
+        var created = await admin.PostAsJsonAsync("/api/admin/products", NewProduct(categoryId, sku));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var before = (await Json(await admin.GetAsync(new Uri("/api/products?pageSize=1", UriKind.Relative)))).GetProperty("total").GetInt32();
         await (await admin.PostAsJsonAsync("/api/admin/products", NewProduct(categoryId, sku))).AssertProblemAsync(HttpStatusCode.Conflict);
         var after = (await Json(await admin.GetAsync(new Uri("/api/products?pageSize=1", UriKind.Relative)))).GetProperty("total").GetInt32();
         Assert.Equal(before, after);
+        await admin.DeleteAsync(created.Headers.Location!.OriginalString.Replace("/api/products/", "/api/admin/products/", StringComparison.Ordinal));
     }
 
     public static TheoryData<string, string> BadProducts => new()

@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bazaar.Tests.Fixtures;
 
@@ -13,7 +15,9 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public static readonly string SampleCatalog = Path.Combine(AppContext.BaseDirectory, "Catalog", "sample-catalog.json");
 
     private TestDatabase? _database;
+    private bool _ownsDatabase = true;
     private readonly Dictionary<string, string?> _settings = [];
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The store has not been initialised.");
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "bazaar-tests", "data-" + Guid.NewGuid().ToString("N"));
@@ -25,9 +29,24 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return this;
     }
 
+    // Replaces services of the host, e.g. the clock (set before InitializeAsync).
+    public StoreFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
+
+    // Runs this host against another host's database, as a second node would.
+    public StoreFactory SharingDatabaseWith(StoreFactory other)
+    {
+        _database = other.Database;
+        _ownsDatabase = false;
+        return this;
+    }
+
     public virtual async ValueTask InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync();
+        _database ??= await TestDatabase.CreateAsync();
         using var client = CreateClient();
         // Readiness turns healthy once the sample catalogue is imported in the background.
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -53,10 +72,14 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Accounts:AdminPassword"] = AdminPassword,
             ["Accounts:SignInAttemptsPerMinute"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Expected refusals (a unique index turning away a racing insert) are logged by EF as errors; tests assert outcomes instead.
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Critical",
+            ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Critical",
         };
         foreach (var (key, value) in _settings) settings[key] = value;
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+        builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
     }
 
     public async Task<HttpClient> CreateSignedInClientAsync(string email, string password)
@@ -81,7 +104,7 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_database is not null) await _database.DisposeAsync();
+        if (_database is not null && _ownsDatabase) await _database.DisposeAsync();
         try { Directory.Delete(DataDirectory, recursive: true); }
         catch (DirectoryNotFoundException) { }
         GC.SuppressFinalize(this);
