@@ -11,25 +11,29 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
 
     public async Task<Hold?> AddAsync(string shopperKey, string? sku, int quantity, string actor, CancellationToken ct = default)
     {
+        var added = await TryAddAsync(shopperKey, sku, quantity, actor, ct);
+        return added.Refusal is null ? added.Hold : throw added.Refusal;
+    }
+
+    // Adds to the cart, holding the units; a refused hold comes back as a value (see HoldAttempt).
+    // A back-orderable product that is sold out joins the cart without a hold.
+    public async Task<HoldAttempt> TryAddAsync(string shopperKey, string? sku, int quantity, string actor, CancellationToken ct = default)
+    {
         if (string.IsNullOrWhiteSpace(sku)) throw new CartInputException("sku", "The SKU is required.");
         CheckQuantity(quantity);
-        Hold? hold = null;
-        var backordered = false;
-        try
+        var attempt = await inventory.TryReserveAsync(sku, shopperKey, quantity, actor, ct);
+        if (attempt.Refusal is InsufficientStock && await IsBackorderableAsync(sku, ct))
         {
-            hold = await inventory.ReserveAsync(sku, shopperKey, quantity, actor, ct);
+            await AddToLineAsync(shopperKey, sku, quantity, backordered: true, ct);
+            return new HoldAttempt(null, null);
         }
-        catch (InsufficientStock)
-        {
-            if (!await IsBackorderableAsync(sku, ct)) throw;
-            backordered = true;
-        }
-        await AddToLineAsync(shopperKey, sku, quantity, backordered, ct);
-        return hold;
+        if (attempt.Refusal is not null) return attempt;
+        await AddToLineAsync(shopperKey, sku, quantity, backordered: false, ct);
+        return attempt;
     }
 
     private async Task<bool> IsBackorderableAsync(string sku, CancellationToken ct) =>
-        (await inventory.GetStockAsync(sku, ct))?.Backorderable == true;
+        (await inventory.GetSkuSettingsAsync(sku, ct))?.Backorderable == true;
 
     private async Task AddToLineAsync(string shopperKey, string sku, int quantity, bool backordered, CancellationToken ct)
     {
@@ -39,7 +43,7 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
             var grown = await db.CartLines.Where(l => l.ShopperKey == shopperKey && l.Sku == sku)
                 .ExecuteUpdateAsync(u => u.SetProperty(l => l.Quantity, l => l.Quantity + quantity).SetProperty(l => l.UpdatedAt, now), ct);
             if (grown > 0) return;
-            var productId = (await inventory.GetStockAsync(sku, ct))?.ProductId ?? throw new UnknownSku(sku);
+            var productId = (await inventory.GetSkuSettingsAsync(sku, ct))?.ProductId ?? throw new UnknownSku(sku);
             db.CartLines.Add(new CartLine { ShopperKey = shopperKey, Sku = sku, ProductId = productId, Quantity = quantity, Backordered = backordered, AddedAt = now, UpdatedAt = now });
             try
             {

@@ -37,7 +37,9 @@ public static class CartApi
         if (input.Quantity is null) return ProblemResults.Invalid("quantity", "The quantity is required.");
         try
         {
-            var hold = await cart.AddAsync(ShopperKeys.For(http), input.Sku?.Trim(), input.Quantity.Value, ShopperKeys.ActorFor(http), ct);
+            var added = await cart.TryAddAsync(ShopperKeys.For(http), input.Sku?.Trim(), input.Quantity.Value, ShopperKeys.ActorFor(http), ct);
+            if (added.Refusal is not null) return ToProblem(added.Refusal)!;
+            var hold = added.Hold;
             return TypedResults.Ok(new AddedToCart(input.Sku!.Trim(), input.Quantity.Value, hold is not null, hold?.Quantity ?? 0, hold?.ExpiresAt));
         }
         catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }

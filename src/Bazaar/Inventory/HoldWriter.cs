@@ -17,7 +17,7 @@ internal static class HoldWriter
 
     // The row-lock strategy: one hold, with the stock row touched last by a single conditional UPDATE, so the
     // row lock is held only for that statement and the commit.
-    public static async Task<Hold> ReserveOneAsync(BazaarDb db, HoldRequest request, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
+    public static async Task<HoldAttempt> ReserveOneAsync(BazaarDb db, HoldRequest request, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -30,10 +30,15 @@ internal static class HoldWriter
                 // The same shopper's other request started the hold first; this one grows it instead.
                 db.ChangeTracker.Clear();
             }
+            catch (PurchaseLimitExceeded e)
+            {
+                db.ChangeTracker.Clear();
+                return HoldAttempt.Refused(e);
+            }
         }
     }
 
-    private static async Task<Hold> TryReserveOneAsync(BazaarDb db, HoldRequest request, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
+    private static async Task<HoldAttempt> TryReserveOneAsync(BazaarDb db, HoldRequest request, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var hold = await AddToReservationAsync(db, request, now, options, ct);
@@ -45,12 +50,11 @@ internal static class HoldWriter
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
             var available = await db.StockItems.Where(s => s.Sku == request.Sku).Select(s => (int?)(s.OnHand - s.Reserved)).FirstOrDefaultAsync(ct);
-            if (available is null) throw new UnknownSku(request.Sku);
-            throw new InsufficientStock(request.Sku, request.Quantity, available.Value);
+            return HoldAttempt.Refused(available is null ? new UnknownSku(request.Sku) : new InsufficientStock(request.Sku, request.Quantity, available.Value));
         }
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return hold;
+        return HoldAttempt.Held(hold);
     }
 
     // Grows the shopper's live hold on the SKU, or starts one; writes the ledger entry. Does not touch stock.

@@ -16,7 +16,7 @@ public sealed class Inventory(
     TimeProvider clock,
     IOptions<InventoryOptions> options)
 {
-    private sealed record SkuConfig(int ProductId, ReservationStrategy Strategy, int? PurchaseLimit);
+    private sealed record SkuConfig(int ProductId, ReservationStrategy Strategy, int? PurchaseLimit, bool Backorderable);
 
     private InventoryOptions Options => options.Value;
 
@@ -31,30 +31,27 @@ public sealed class Inventory(
         s => new StockLevel(s.Sku, s.ProductId, s.OnHand, s.Reserved, s.Backorderable, s.LowStockThreshold, s.Strategy ?? fallback, s.PurchaseLimit);
 
     // Puts `quantity` more units of `sku` on hold for the shopper, through the SKU's strategy.
-    public async Task<Hold> ReserveAsync(string sku, string shopperKey, int quantity, string actor, CancellationToken ct = default)
+    public async Task<Hold> ReserveAsync(string sku, string shopperKey, int quantity, string actor, CancellationToken ct = default) =>
+        (await TryReserveAsync(sku, shopperKey, quantity, actor, ct)).HoldOrThrow();
+
+    public async Task<HoldAttempt> TryReserveAsync(string sku, string shopperKey, int quantity, string actor, CancellationToken ct = default)
     {
         if (quantity <= 0) throw new ArgumentOutOfRangeException(nameof(quantity), "The quantity must be at least 1.");
-        var config = await GetConfigAsync(sku, ct) ?? throw new UnknownSku(sku);
+        var config = await GetConfigAsync(sku, ct);
+        if (config is null) return HoldAttempt.Refused(new UnknownSku(sku));
         var request = new HoldRequest(sku, shopperKey, quantity, actor, config.PurchaseLimit);
-        try
+        var attempt = config.Strategy switch
         {
-            var hold = config.Strategy switch
-            {
-                ReservationStrategy.Queue => await queue.EnqueueAsync(request, ct),
-                ReservationStrategy.Gate => await ReserveThroughGateAsync(request, ct),
-                _ => await HoldWriter.ReserveOneAsync(db, request, clock.GetUtcNow(), Options, ct),
-            };
-            metrics.HoldsTaken.Add(quantity);
-            return hold;
-        }
-        catch (Exception e) when (e is InsufficientStock or PurchaseLimitExceeded)
-        {
-            metrics.HoldsRefused.Add(1);
-            throw;
-        }
+            ReservationStrategy.Queue => await queue.EnqueueAsync(request, ct),
+            ReservationStrategy.Gate => await ReserveThroughGateAsync(request, ct),
+            _ => await HoldWriter.ReserveOneAsync(db, request, clock.GetUtcNow(), Options, ct),
+        };
+        if (attempt.Hold is not null) metrics.HoldsTaken.Add(quantity);
+        else metrics.HoldsRefused.Add(1);
+        return attempt;
     }
 
-    private async Task<Hold> ReserveThroughGateAsync(HoldRequest request, CancellationToken ct)
+    private async Task<HoldAttempt> ReserveThroughGateAsync(HoldRequest request, CancellationToken ct)
     {
         var admitted = await gate.TryAdmitAsync(request.Sku, request.Quantity);
         if (admitted is null)
@@ -65,22 +62,22 @@ public sealed class Inventory(
         if (admitted == false && await RefreshGateAsync(request.Sku, ct))
             admitted = await gate.TryAdmitAsync(request.Sku, request.Quantity);
         metrics.GateAdmissions.Add(1, new KeyValuePair<string, object?>("outcome", admitted == true ? "admitted" : "sold_out"));
-        if (admitted != true) throw new InsufficientStock(request.Sku, request.Quantity, 0);
+        if (admitted != true) return HoldAttempt.Refused(new InsufficientStock(request.Sku, request.Quantity, 0));
 
+        HoldAttempt attempt;
         try
         {
-            return await HoldWriter.ReserveOneAsync(db, request, clock.GetUtcNow(), Options, ct);
-        }
-        catch (InsufficientStock)
-        {
-            // The gate had more tokens than the database has units; dropping this one corrects it.
-            throw;
+            attempt = await HoldWriter.ReserveOneAsync(db, request, clock.GetUtcNow(), Options, ct);
         }
         catch
         {
             await gate.ReturnAsync(request.Sku, request.Quantity);
             throw;
         }
+        // Sold out in the database means the gate had more tokens than there are units: dropping this one
+        // corrects it. Any other refusal (the purchase limit) took no unit, so the token goes back.
+        if (attempt.Refusal is not null and not InsufficientStock) await gate.ReturnAsync(request.Sku, request.Quantity);
+        return attempt;
     }
 
     // Tokens can fall behind the database (stock received on another node, a node that died holding tokens).
@@ -105,12 +102,17 @@ public sealed class Inventory(
         var key = "inv:cfg:" + sku;
         if (cache.TryGetValue(key, out SkuConfig? config)) return config;
         config = await db.StockItems.AsNoTracking().Where(s => s.Sku == sku)
-            .Select(s => new SkuConfig(s.ProductId, s.Strategy ?? Options.DefaultStrategy, s.PurchaseLimit))
+            .Select(s => new SkuConfig(s.ProductId, s.Strategy ?? Options.DefaultStrategy, s.PurchaseLimit, s.Backorderable))
             .FirstOrDefaultAsync(ct);
         // Configuration, not stock: a few seconds of staleness only delays a strategy switch on other nodes.
         if (config is not null) cache.Set(key, config, TimeSpan.FromSeconds(5));
         return config;
     }
+
+    // The product a SKU belongs to and whether it may be back-ordered: settings, served from a short cache so that
+    // a flash sale's sold-out answers need no database round trip.
+    public async Task<(int ProductId, bool Backorderable)?> GetSkuSettingsAsync(string sku, CancellationToken ct = default) =>
+        await GetConfigAsync(sku, ct) is { } config ? (config.ProductId, config.Backorderable) : null;
 
     // Sets the shopper's hold on the SKU to exactly `quantity`, growing or shrinking it atomically.
     public async Task<Hold> ChangeHoldAsync(string sku, string shopperKey, int quantity, string actor, CancellationToken ct = default)

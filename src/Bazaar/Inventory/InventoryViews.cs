@@ -2,6 +2,17 @@ namespace Bazaar.Inventory;
 
 public sealed record Hold(long ReservationId, string Sku, int Quantity, DateTimeOffset ExpiresAt);
 
+// A hold, or why none was given. In a flash sale nine buyers in ten are refused, so a refusal is a value here
+// (the exception object is built, never thrown) and only callers that want an exception throw it.
+public sealed record HoldAttempt(Hold? Hold, Exception? Refusal)
+{
+    public static HoldAttempt Held(Hold hold) => new(hold, null);
+
+    public static HoldAttempt Refused(Exception refusal) => new(null, refusal);
+
+    public Hold HoldOrThrow() => Hold ?? throw Refusal!;
+}
+
 public enum StockState
 {
     InStock,

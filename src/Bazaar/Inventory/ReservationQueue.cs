@@ -14,13 +14,13 @@ namespace Bazaar.Inventory;
 public sealed class ReservationQueue(IServiceScopeFactory scopes, TimeProvider clock, IOptions<InventoryOptions> options, ILogger<ReservationQueue> log)
     : IAsyncDisposable
 {
-    private sealed record Waiting(HoldRequest Request, TaskCompletionSource<Hold> Answer);
+    private sealed record Waiting(HoldRequest Request, TaskCompletionSource<HoldAttempt> Answer);
 
     private readonly ConcurrentDictionary<string, Channel<Waiting>> _queues = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentBag<Task> _consumers = [];
 
-    internal Task<Hold> EnqueueAsync(HoldRequest request, CancellationToken ct)
+    internal Task<HoldAttempt> EnqueueAsync(HoldRequest request, CancellationToken ct)
     {
         var queue = _queues.GetOrAdd(request.Sku, sku =>
         {
@@ -30,7 +30,7 @@ public sealed class ReservationQueue(IServiceScopeFactory scopes, TimeProvider c
         });
         // The answer is not tied to the caller's token: once queued, the batch decides, and a hold that was
         // written for a caller who left expires like any abandoned one.
-        var waiting = new Waiting(request, new TaskCompletionSource<Hold>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var waiting = new Waiting(request, new TaskCompletionSource<HoldAttempt>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(waiting)) throw new InvalidOperationException("The reservation queue is closed.");
         return waiting.Answer.Task.WaitAsync(ct);
     }
@@ -63,11 +63,7 @@ public sealed class ReservationQueue(IServiceScopeFactory scopes, TimeProvider c
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
             var results = await ReserveBatchAsync(db, sku, batch.Select(w => w.Request).ToList(), clock.GetUtcNow(), options.Value, _stopping.Token);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (results[i].Hold is { } hold) batch[i].Answer.TrySetResult(hold);
-                else batch[i].Answer.TrySetException(results[i].Error!);
-            }
+            for (var i = 0; i < batch.Count; i++) batch[i].Answer.TrySetResult(results[i]);
         }
         catch (Exception e) when (e is DbUpdateException or InvalidOperationException or TimeoutException)
         {
@@ -89,16 +85,14 @@ public sealed class ReservationQueue(IServiceScopeFactory scopes, TimeProvider c
         }
     }
 
-    private sealed record Outcome(Hold? Hold, Exception? Error);
-
-    private static async Task<IReadOnlyList<Outcome>> ReserveBatchAsync(BazaarDb db, string sku, IReadOnlyList<HoldRequest> requests, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
+    private static async Task<IReadOnlyList<HoldAttempt>> ReserveBatchAsync(BazaarDb db, string sku, IReadOnlyList<HoldRequest> requests, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // SQLite transactions here are IMMEDIATE (the writer lock is already ours); PostgreSQL needs the row lock.
         var stock = db.Database.IsNpgsql()
             ? await db.StockItems.FromSql($"SELECT * FROM stock_items WHERE sku = {sku} FOR UPDATE").AsNoTracking().FirstOrDefaultAsync(ct)
             : await db.StockItems.AsNoTracking().FirstOrDefaultAsync(s => s.Sku == sku, ct);
-        if (stock is null) return requests.Select(_ => new Outcome(null, new UnknownSku(sku))).ToList();
+        if (stock is null) return requests.Select(_ => HoldAttempt.Refused(new UnknownSku(sku))).ToList();
 
         var keys = requests.Select(r => r.ShopperKey).Distinct().ToArray();
         // The live holds are locked too, so a release racing this batch waits for it instead of being overwritten.
@@ -160,8 +154,8 @@ public sealed class ReservationQueue(IServiceScopeFactory scopes, TimeProvider c
 
         // Quantities are read after the loop: a shopper with two requests in one batch sees the final hold.
         return outcomes.Select(o => o.Reservation is { } r
-            ? new Outcome(new Hold(r.Id, sku, r.Quantity, r.ExpiresAt), null)
-            : new Outcome(null, o.Error)).ToList();
+            ? HoldAttempt.Held(new Hold(r.Id, sku, r.Quantity, r.ExpiresAt))
+            : HoldAttempt.Refused(o.Error!)).ToList();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Bazaar.Bench;
+
+// 1000 units, 10000 buyers: every buyer, a distinct shopper with its own cookie, tries to hold one unit at once.
+public static class FlashSale
+{
+    private const string AdminEmail = "bench-admin@bazaar.local";
+    private const string AdminPassword = "bench-admin-password-1";
+    private const string Sku = "FLASH-SALE-1";
+
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var units = args.Number("units", 1000, 1, 1_000_000);
+        var buyers = args.Number("buyers", 10000, 1, 1_000_000);
+        var strategy = args.Text("strategy", "row-lock", "row-lock", "queue", "gate");
+        var database = args.Text("database", "sqlite", "sqlite", "postgres");
+        var redis = args.Flag("redis");
+        var nodes = args.Number("nodes", 1, 1, 2);
+        var concurrency = args.Number("concurrency", 1000, 1, 20_000);
+        var json = args.Optional("json");
+        args.RejectUnknown();
+
+        Console.WriteLine($"flash-sale: {units} units, {buyers} buyers, strategy {strategy}, {database}{(redis ? " + redis" : "")}, {nodes} node(s), {concurrency} in flight");
+        await StoreNode.BuildAsync();
+        await using var services = database == "postgres" || redis ? await ThrowawayServices.StartAsync(database == "postgres", redis) : null;
+        var dataDir = Directory.CreateTempSubdirectory("bazaar-bench-store.").FullName;
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Database__Provider"] = database == "postgres" ? "Postgres" : "Sqlite",
+            ["Database__DataDirectory"] = dataDir,
+            ["Database__ImportBundledCatalog"] = "false",
+            ["Inventory__SeedDemoStock"] = "false",
+            ["Accounts__AdminEmail"] = AdminEmail,
+            ["Accounts__AdminPassword"] = AdminPassword,
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Critical",
+        };
+        if (database == "postgres") env["ConnectionStrings__Postgres"] = services!.Values["BAZAAR_PG_CONNECTION"];
+        if (redis) env["ConnectionStrings__Redis"] = services!.Values["BAZAAR_REDIS_CONNECTION"];
+
+        var stores = new List<StoreNode>();
+        try
+        {
+            // The first node applies migrations; the second starts on the ready schema.
+            for (var i = 0; i < nodes; i++) stores.Add(await StoreNode.StartAsync(env, TimeSpan.FromMinutes(2)));
+            await PrepareSkuAsync(stores[0], units, strategy);
+
+            var outcome = await SellAsync(stores, buyers, concurrency);
+            var stock = await ReadStockAsync(stores[0]);
+            var (auditOk, violations) = await AuditAsync(env);
+            var result = new FlashSaleResult
+            {
+                Strategy = strategy,
+                Database = database,
+                Redis = redis,
+                Nodes = nodes,
+                Units = units,
+                Buyers = buyers,
+                Concurrency = concurrency,
+                Held = outcome.Held,
+                SoldOut = outcome.SoldOut,
+                Reserved = stock.Reserved,
+                Oversold = Math.Max(0, Math.Max(outcome.Held, stock.Reserved) - units),
+                Stranded = violations.Count(v => v.Contains("stranded", StringComparison.Ordinal)),
+                Errors5xx = outcome.Errors5xx,
+                OtherErrors = outcome.Other,
+                WallSeconds = Math.Round(outcome.Wall.TotalSeconds, 3),
+                ThroughputRps = Math.Round(buyers / outcome.Wall.TotalSeconds, 1),
+                LatencyMs = new Latency(Percentile(outcome.Latencies, 50), Percentile(outcome.Latencies, 95), Percentile(outcome.Latencies, 99)),
+                ServerPeakRssMb = Math.Round(stores.Max(s => s.SamplePeakRssKb()) / 1024.0, 1),
+                AuditOk = auditOk,
+                AuditViolations = violations,
+                Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+                RanAt = DateTimeOffset.UtcNow,
+            };
+            Print(result);
+            if (json is not null)
+                await File.WriteAllTextAsync(json, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            var correct = result.Held == Math.Min(units, buyers) && result.Oversold == 0 && result.Stranded == 0 && result.Errors5xx == 0 && result.AuditOk;
+            return correct ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var store in stores) await store.DisposeAsync();
+            try { Directory.Delete(dataDir, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    private static async Task<HttpClient> AdminAsync(StoreNode node)
+    {
+        var admin = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = node.BaseAddress };
+        (await admin.PostAsJsonAsync("/api/account/sign-in", new { email = AdminEmail, password = AdminPassword })).EnsureSuccessStatusCode();
+        return admin;
+    }
+
+    private static async Task PrepareSkuAsync(StoreNode node, int units, string strategy)
+    {
+        using var admin = await AdminAsync(node);
+        var category = await (await admin.PostAsJsonAsync("/api/admin/categories", new { name = "Flash sale" })).Content.ReadFromJsonAsync<JsonElement>();
+        var created = await admin.PostAsJsonAsync("/api/admin/products", new { sku = Sku, title = "Flash sale console", brand = "Bazaar", price = 199.00m, categoryId = category.GetProperty("id").GetInt32() });
+        created.EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/admin/stock/{Sku}/receive", new { quantity = units, reason = "flash sale stock" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/admin/stock/{Sku}/settings", new { strategy, purchaseLimit = 1 })).EnsureSuccessStatusCode();
+    }
+
+    private static async Task<(int Reserved, int OnHand)> ReadStockAsync(StoreNode node)
+    {
+        using var admin = await AdminAsync(node);
+        var stock = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/stock/{Sku}");
+        return (stock.GetProperty("reserved").GetInt32(), stock.GetProperty("onHand").GetInt32());
+    }
+
+    private sealed record SaleOutcome(int Held, int SoldOut, int Errors5xx, int Other, TimeSpan Wall, double[] Latencies);
+
+    private static async Task<SaleOutcome> SellAsync(IReadOnlyList<StoreNode> stores, int buyers, int concurrency)
+    {
+        var clients = stores.Select(s => new HttpClient(new SocketsHttpHandler
+        {
+            UseCookies = false,
+            MaxConnectionsPerServer = Math.Max(1, concurrency / stores.Count),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        }) { BaseAddress = s.BaseAddress, Timeout = TimeSpan.FromMinutes(2) }).ToList();
+
+        // Every buyer first gets its own shopper cookie from the store, as a visitor would on the product page.
+        var cookies = new string[buyers];
+        await Parallel.ForAsync(0, buyers, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+        {
+            var response = await clients[i % clients.Count].GetAsync(new Uri("/health/live", UriKind.Relative), ct);
+            cookies[i] = response.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("bazaar_shopper=", StringComparison.Ordinal)).Split(';')[0];
+        });
+
+        var latencies = new double[buyers];
+        var statuses = new int[buyers];
+        using var gate = new SemaphoreSlim(concurrency);
+        var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                foreach (var s in stores) s.SamplePeakRssKb();
+                await Task.Delay(100);
+            }
+        });
+        var wall = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, buyers).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cart/items") { Content = JsonContent.Create(new { sku = Sku, quantity = 1 }) };
+                request.Headers.Add("Cookie", cookies[i]);
+                try
+                {
+                    using var response = await clients[i % clients.Count].SendAsync(request);
+                    statuses[i] = (int)response.StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    statuses[i] = -1;
+                }
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        wall.Stop();
+        await sampling.CancelAsync();
+        await sampler;
+        clients.ForEach(c => c.Dispose());
+        return new SaleOutcome(statuses.Count(s => s == 200), statuses.Count(s => s == 409), statuses.Count(s => s >= 500), statuses.Count(s => s is not (200 or 409) and < 500),
+            wall.Elapsed, latencies);
+    }
+
+    private static async Task<(bool Ok, List<string> Violations)> AuditAsync(Dictionary<string, string> env)
+    {
+        var (code, output) = await Repo.RunAsync("dotnet", [Path.Combine(StoreNode.StoreDirectory, "Bazaar.Web.dll"), "audit"], env);
+        var violations = output.Split('\n').Where(l => l.Contains("VIOLATION", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+        if (code != 0 && violations.Count == 0) violations.Add("audit failed to run: " + output.Trim());
+        return (code == 0, violations);
+    }
+
+    private static double Percentile(double[] values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        var index = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
+        return Math.Round(sorted[Math.Clamp(index, 0, sorted.Length - 1)], 1);
+    }
+
+    private static void Print(FlashSaleResult r)
+    {
+        var rows = new (string, string)[]
+        {
+            ("strategy", r.Strategy), ("database", r.Database + (r.Redis ? " + redis" : "")), ("nodes", r.Nodes.ToString(CultureInfo.InvariantCulture)),
+            ("units", r.Units.ToString(CultureInfo.InvariantCulture)), ("buyers", r.Buyers.ToString(CultureInfo.InvariantCulture)),
+            ("held", r.Held.ToString(CultureInfo.InvariantCulture)), ("sold out answers", r.SoldOut.ToString(CultureInfo.InvariantCulture)),
+            ("reserved in db", r.Reserved.ToString(CultureInfo.InvariantCulture)), ("oversold", r.Oversold.ToString(CultureInfo.InvariantCulture)),
+            ("stranded", r.Stranded.ToString(CultureInfo.InvariantCulture)), ("errors 5xx", r.Errors5xx.ToString(CultureInfo.InvariantCulture)),
+            ("other errors", r.OtherErrors.ToString(CultureInfo.InvariantCulture)), ("wall s", r.WallSeconds.ToString(CultureInfo.InvariantCulture)),
+            ("throughput rps", r.ThroughputRps.ToString(CultureInfo.InvariantCulture)),
+            ("latency p50/p95/p99 ms", $"{r.LatencyMs.P50} / {r.LatencyMs.P95} / {r.LatencyMs.P99}"),
+            ("server peak RSS MB", r.ServerPeakRssMb.ToString(CultureInfo.InvariantCulture)), ("audit ok", r.AuditOk ? "yes" : "NO"),
+        };
+        Console.WriteLine();
+        foreach (var (name, value) in rows) Console.WriteLine($"| {name,-24} | {value,-28} |");
+        foreach (var v in r.AuditViolations) Console.WriteLine("  " + v);
+    }
+}
+
+public sealed record Latency(double P50, double P95, double P99);
+
+public sealed class FlashSaleResult
+{
+    public required string Strategy { get; init; }
+    public required string Database { get; init; }
+    public bool Redis { get; init; }
+    public int Nodes { get; init; }
+    public int Units { get; init; }
+    public int Buyers { get; init; }
+    public int Concurrency { get; init; }
+    public int Held { get; init; }
+    public int SoldOut { get; init; }
+    public int Reserved { get; init; }
+    public int Oversold { get; init; }
+    public int Stranded { get; init; }
+    [System.Text.Json.Serialization.JsonPropertyName("errors_5xx")]
+    public int Errors5xx { get; init; }
+    public int OtherErrors { get; init; }
+    public double WallSeconds { get; init; }
+    public double ThroughputRps { get; init; }
+    public required Latency LatencyMs { get; init; }
+    public double ServerPeakRssMb { get; init; }
+    public bool AuditOk { get; init; }
+    public required List<string> AuditViolations { get; init; }
+    public required string Machine { get; init; }
+    public DateTimeOffset RanAt { get; init; }
+}

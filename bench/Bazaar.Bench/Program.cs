@@ -1,0 +1,18 @@
+using Bazaar.Bench;
+
+return args switch
+{
+    ["flash-sale", .. var rest] => await FlashSale.RunAsync(BenchArgs.Parse(rest)),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: dotnet run -c Release --project bench/Bazaar.Bench -- <benchmark> [options]
+
+          flash-sale --units 1000 --buyers 10000 --strategy row-lock|queue|gate --database sqlite|postgres
+                     [--redis] [--nodes 1|2] [--concurrency 1000] [--json result.json]
+        """);
+    return 2;
+}

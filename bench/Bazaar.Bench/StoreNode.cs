@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Bazaar.Bench;
+
+// One store process (src/Bazaar.Web, Release build) on a loopback port.
+public sealed class StoreNode : IAsyncDisposable
+{
+    private readonly Process _process;
+    private long _peakRssKb;
+
+    public Uri BaseAddress { get; }
+    public IReadOnlyDictionary<string, string> Environment { get; }
+    public int Pid => _process.Id;
+
+    private StoreNode(Process process, Uri baseAddress, IReadOnlyDictionary<string, string> environment)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Environment = environment;
+    }
+
+    public static string StoreDirectory => Path.Combine(Repo.Root, "src", "Bazaar.Web", "bin", "Release", "net10.0");
+
+    public static async Task BuildAsync()
+    {
+        var (code, output) = await Repo.RunAsync("dotnet", ["build", "src/Bazaar.Web", "-c", "Release", "-nologo", "-v", "q"]);
+        if (code != 0) throw new InvalidOperationException("Building the store failed:\n" + output);
+    }
+
+    public static async Task<StoreNode> StartAsync(IReadOnlyDictionary<string, string> environment, TimeSpan readyWithin)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = StoreDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(StoreDirectory, "Bazaar.Web.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var (k, v) in environment) start.Environment[k] = v;
+        var process = Process.Start(start)!;
+        var log = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var node = new StoreNode(process, new Uri($"http://127.0.0.1:{port}"), environment);
+
+        using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + readyWithin;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) break;
+            try
+            {
+                if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode) return node;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        await node.DisposeAsync();
+        lock (log) throw new InvalidOperationException("The store did not become ready:\n" + log);
+    }
+
+    // Peak resident set size so far (VmHWM), sampled by the caller while the load runs and at the end.
+    public long SamplePeakRssKb()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    _peakRssKb = Math.Max(_peakRssKb, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (IOException) { }
+        return _peakRssKb;
+    }
+
+    private static int FreePort()
+    {
+        // Below the ephemeral range, so the port cannot collide with outgoing connections.
+        for (var port = 18000 + Random.Shared.Next(0, 4000); port < 32000; port++)
+        {
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) { }
+        }
+        throw new InvalidOperationException("No free port below 32000.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
