@@ -5,6 +5,7 @@ using Bazaar.Catalog;
 using Bazaar.Platform;
 using Bazaar.Web.Components;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
@@ -57,7 +58,11 @@ public static class StoreHost
         app.MapOpenApi();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("Bazaar API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable },
+        });
         app.MapPrometheusScrapingEndpoint("/metrics");
 
         app.MapCatalogApi();
