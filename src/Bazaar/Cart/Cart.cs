@@ -38,24 +38,20 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
     private async Task AddToLineAsync(string shopperKey, string sku, int quantity, bool backordered, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        for (var attempt = 0; ; attempt++)
+        var productId = (await inventory.GetSkuSettingsAsync(sku, ct))?.ProductId ?? throw new UnknownSku(sku);
+        // Insert first: most adds start a new line. A unique violation means the line exists; add to it instead.
+        db.CartLines.Add(new CartLine { ShopperKey = shopperKey, Sku = sku, ProductId = productId, Quantity = quantity, Backordered = backordered, AddedAt = now, UpdatedAt = now });
+        try
         {
-            var grown = await db.CartLines.Where(l => l.ShopperKey == shopperKey && l.Sku == sku)
-                .ExecuteUpdateAsync(u => u.SetProperty(l => l.Quantity, l => l.Quantity + quantity).SetProperty(l => l.UpdatedAt, now), ct);
-            if (grown > 0) return;
-            var productId = (await inventory.GetSkuSettingsAsync(sku, ct))?.ProductId ?? throw new UnknownSku(sku);
-            db.CartLines.Add(new CartLine { ShopperKey = shopperKey, Sku = sku, ProductId = productId, Quantity = quantity, Backordered = backordered, AddedAt = now, UpdatedAt = now });
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-            catch (DbUpdateException e) when (attempt == 0 && DbErrors.IsUniqueViolation(e))
-            {
-                // Another request for the same shopper inserted the line first; add to it instead.
-                db.ChangeTracker.Clear();
-            }
+            await db.SaveChangesAsync(ct);
+            return;
         }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+        }
+        await db.CartLines.Where(l => l.ShopperKey == shopperKey && l.Sku == sku)
+            .ExecuteUpdateAsync(u => u.SetProperty(l => l.Quantity, l => l.Quantity + quantity).SetProperty(l => l.UpdatedAt, now), ct);
     }
 
     public async Task ChangeQuantityAsync(string shopperKey, string sku, int quantity, string actor, CancellationToken ct = default)

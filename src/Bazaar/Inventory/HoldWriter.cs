@@ -23,7 +23,9 @@ internal static class HoldWriter
         {
             try
             {
-                return await TryReserveOneAsync(db, request, now, options, ct);
+                // First try assumes a new hold (the common case: one round trip fewer); a unique violation
+                // means the shopper already holds this SKU, and the retry grows that hold.
+                return await TryReserveOneAsync(db, request, assumeNew: attempt == 1, now, options, ct);
             }
             catch (DbUpdateException e) when (attempt < 3 && DbErrors.IsUniqueViolation(e))
             {
@@ -38,10 +40,10 @@ internal static class HoldWriter
         }
     }
 
-    private static async Task<HoldAttempt> TryReserveOneAsync(BazaarDb db, HoldRequest request, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
+    private static async Task<HoldAttempt> TryReserveOneAsync(BazaarDb db, HoldRequest request, bool assumeNew, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var hold = await AddToReservationAsync(db, request, now, options, ct);
+        var hold = await AddToReservationAsync(db, request, assumeNew, now, options, ct);
         var taken = await db.StockItems
             .Where(s => s.Sku == request.Sku && s.OnHand - s.Reserved >= request.Quantity)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + request.Quantity).SetProperty(s => s.UpdatedAt, now), ct);
@@ -49,6 +51,8 @@ internal static class HoldWriter
         {
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
+            // A refused single unit means nothing is left; only larger requests need to read how much is.
+            if (request.Quantity == 1) return HoldAttempt.Refused(new InsufficientStock(request.Sku, 1, 0));
             var available = await db.StockItems.Where(s => s.Sku == request.Sku).Select(s => (int?)(s.OnHand - s.Reserved)).FirstOrDefaultAsync(ct);
             return HoldAttempt.Refused(available is null ? new UnknownSku(request.Sku) : new InsufficientStock(request.Sku, request.Quantity, available.Value));
         }
@@ -58,9 +62,9 @@ internal static class HoldWriter
     }
 
     // Grows the shopper's live hold on the SKU, or starts one; writes the ledger entry. Does not touch stock.
-    public static async Task<Hold> AddToReservationAsync(BazaarDb db, HoldRequest request, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
+    public static async Task<Hold> AddToReservationAsync(BazaarDb db, HoldRequest request, bool assumeNew, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
     {
-        var existing = await db.Reservations.AsNoTracking()
+        var existing = assumeNew ? null : await db.Reservations.AsNoTracking()
             .Where(r => r.ShopperKey == request.ShopperKey && r.Sku == request.Sku && r.Status == ReservationStatus.Active)
             .Select(r => new { r.Id, r.Quantity, r.CreatedAt })
             .FirstOrDefaultAsync(ct);
