@@ -1,4 +1,5 @@
 using Bazaar.Data;
+using Bazaar.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -107,6 +108,8 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
             .Select(p => new ProductSummary(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Price, p.Currency, p.ImageUrls.FirstOrDefault(), p.CategoryId))
             .ToListAsync(ct);
 
+    public async Task<bool> IsEmptyAsync(CancellationToken ct = default) => !await db.Products.AnyAsync(ct);
+
     public async Task<int?> FindProductIdBySkuAsync(string sku, CancellationToken ct = default) =>
         await db.Products.Where(p => p.Sku == sku).Select(p => (int?)p.Id).FirstOrDefaultAsync(ct);
 
@@ -144,6 +147,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
         await db.SaveChangesAsync(ct);
         // The id makes the slug unique, so it is known only after the insert.
         product.Slug = $"{Slug.From(product.Title)}-{product.Id}";
+        SearchFeed.ProductChanged(db, product.Id, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
@@ -159,6 +163,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
         product.Sku = input.Sku!.Trim();
         Apply(product, input, clock.GetUtcNow());
         product.Slug = $"{Slug.From(product.Title)}-{product.Id}";
+        SearchFeed.ProductChanged(db, product.Id, product.UpdatedAt);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         Invalidate();
@@ -167,8 +172,13 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
 
     public async Task DeleteProductAsync(int id, CancellationToken ct = default)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var deleted = await db.Products.Where(p => p.Id == id).ExecuteDeleteAsync(ct);
         if (deleted == 0) throw new CatalogNotFoundException($"No product with id {id}.");
+        SearchFeed.ProductChanged(db, id, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
         Invalidate();
     }
 
@@ -194,6 +204,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
         category.Name = name;
         category.ParentId = input.ParentId;
         category.Position = input.Position ?? category.Position;
+        SearchFeed.CategoryChanged(db, id, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         Invalidate();

@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Bazaar.Data;
+using Bazaar.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -99,7 +100,7 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
             db.Products.Add(incoming);
         }
 
-        db.ChangeTracker.DetectChanges();
+        var searchFeed = SearchFeed.TrackProductWrites(db);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             await db.SaveChangesAsync(ct);
@@ -108,6 +109,7 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
                 foreach (var attribute in attributes) attribute.ProductId = product.Id;
             }
             await InsertAttributesAsync(fresh.SelectMany(f => f.Attributes).ToList(), ct);
+            await searchFeed.AppendAsync(now, ct);
             await transaction.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();

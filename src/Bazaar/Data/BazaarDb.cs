@@ -2,6 +2,7 @@ using Bazaar.Accounts;
 using Bazaar.Cart;
 using Bazaar.Catalog;
 using Bazaar.Inventory;
+using Bazaar.Search;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +19,8 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     public DbSet<Reservation> Reservations => Set<Reservation>();
     public DbSet<StockMovement> StockMovements => Set<StockMovement>();
     public DbSet<CartLine> CartLines => Set<CartLine>();
+    public DbSet<SearchChange> SearchChanges => Set<SearchChange>();
+    public DbSet<SynonymRule> SynonymRules => Set<SynonymRule>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -25,6 +28,7 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
         builder.MapCatalog();
         builder.MapInventory();
         builder.MapCart();
+        builder.MapSearch();
     }
 }
 

@@ -70,8 +70,8 @@ public sealed class CatalogSeeder(
         try
         {
             await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
-            if (options.Value.ImportBundledCatalog && !await db.Products.AnyAsync(stoppingToken))
+            var catalog = scope.ServiceProvider.GetRequiredService<Catalog.Catalog>();
+            if (options.Value.ImportBundledCatalog && await catalog.IsEmptyAsync(stoppingToken))
             {
                 var path = string.IsNullOrWhiteSpace(options.Value.SeedCatalogPath) ? CatalogImport.BundledCatalogPath : options.Value.SeedCatalogPath;
                 log.LogInformation("The catalogue is empty: importing {Path}", path);
@@ -91,7 +91,6 @@ public sealed class CatalogSeeder(
                 if (inventoryOptions.Value.SeedDemoStock)
                 {
                     readiness.Report("stocking the demo catalogue");
-                    var catalog = scope.ServiceProvider.GetRequiredService<Catalog.Catalog>();
                     var seeded = await scope.ServiceProvider.GetRequiredService<Inventory.Inventory>()
                         .SeedDemoStockAsync(await catalog.ListSkusAsync(stoppingToken), stoppingToken);
                     log.LogInformation("Demo stock given to {Count} products", seeded);
