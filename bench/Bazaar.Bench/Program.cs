@@ -3,6 +3,7 @@ using Bazaar.Bench;
 return args switch
 {
     ["flash-sale", .. var rest] => await FlashSale.RunAsync(BenchArgs.Parse(rest)),
+    ["relevance", .. var rest] => await Relevance.RunAsync(BenchArgs.Parse(rest)),
     _ => Usage(),
 };
 
@@ -13,6 +14,8 @@ static int Usage()
 
           flash-sale --units 1000 --buyers 10000 --strategy row-lock|queue|gate --database sqlite|postgres
                      [--redis] [--nodes 1|2] [--concurrency 1000] [--json result.json]
+          relevance  --products products.csv --judgments judgments.csv [--json result.json]
+                     [--show-worst N] [--ranking "K1=1.2;B=0.75"]
         """);
     return 2;
 }

@@ -1,9 +1,13 @@
 using System.Threading.RateLimiting;
 using Bazaar.Accounts;
 using Bazaar.Catalog;
+using Bazaar.Checkout;
 using Bazaar.Data;
 using Bazaar.Inventory;
+using Bazaar.Orders;
+using Bazaar.Payments;
 using Bazaar.Platform;
+using Bazaar.Search;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
@@ -35,7 +39,21 @@ public static class BazaarModules
         services.AddBazaarAccounts();
         services.AddBazaarInventory(configuration);
         services.AddScoped<Cart.Cart>();
+        services.AddBazaarSearch();
         return services;
+    }
+
+    private static void AddBazaarSearch(this IServiceCollection services)
+    {
+        services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SearchIndex>();
+        services.AddSingleton<StockSnapshot>();
+        services.AddSingleton<SearchSynonyms>();
+        services.AddSingleton<SearchMetrics>();
+        services.AddSingleton<SearchIndexer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
+        services.AddScoped<ProductSource>();
+        services.AddScoped<ProductSearch>();
     }
 
     private static void AddBazaarInventory(this IServiceCollection services, IConfiguration configuration)

@@ -1,12 +1,13 @@
 using Bazaar.Catalog;
 using Bazaar.Platform;
+using Bazaar.Search;
 
 namespace Bazaar.Web.Hosting;
 
 // One-shot maintenance commands: `dotnet run --project src/Bazaar.Web -- <command> [args]`.
 public static class StoreCommands
 {
-    private static readonly string[] Commands = ["import", "audit"];
+    private static readonly string[] Commands = ["import", "audit", "reindex"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -17,6 +18,7 @@ public static class StoreCommands
         {
             "import" => await ImportAsync(app.Services, args.Skip(1).ToArray()),
             "audit" => await AuditAsync(app.Services),
+            "reindex" => await ReindexAsync(app.Services),
             _ => 2,
         };
     }
@@ -40,6 +42,24 @@ public static class StoreCommands
         var result = await import.ImportAsync(path, progress, CancellationToken.None);
         Console.WriteLine();
         Console.WriteLine($"import: {result}");
+        return 0;
+    }
+
+    // Rebuilds this node's search index from the database into a new generation; a running store on the same
+    // data directory switches to it within a poll interval.
+    private static async Task<int> ReindexAsync(IServiceProvider services)
+    {
+        var index = services.GetRequiredService<SearchIndex>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var progress = new InlineProgress<RebuildProgress>(p =>
+        {
+            var share = p.Total == 0 ? 1 : (double)p.Indexed / p.Total;
+            var bar = new string('#', (int)(share * 30)).PadRight(30, '.');
+            Console.Write($"\rreindex: [{bar}] {share,4:P0} {p.Indexed:N0} of {p.Total:N0} products");
+        });
+        var through = await SearchRebuild.RunAsync(services, index, progress, CancellationToken.None);
+        Console.WriteLine();
+        Console.WriteLine($"reindex: done in {started.Elapsed.TotalSeconds:0.0} s; change feed applied through {through}; index at {index.Root}");
         return 0;
     }
 

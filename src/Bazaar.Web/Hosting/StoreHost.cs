@@ -2,7 +2,10 @@ using Bazaar.Accounts;
 using Bazaar.Cart;
 using Bazaar.Inventory;
 using Bazaar.Catalog;
+using Bazaar.Checkout;
+using Bazaar.Orders;
 using Bazaar.Platform;
+using Bazaar.Search;
 using Bazaar.Web.Components;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -69,6 +72,9 @@ public static class StoreHost
         app.MapAccountsApi();
         app.MapInventoryApi();
         app.MapCartApi();
+        app.MapCheckoutApi();
+        app.MapOrdersApi();
+        app.MapSearchApi();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

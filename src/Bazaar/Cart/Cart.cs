@@ -78,6 +78,10 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
         await inventory.ReleaseAllAsync(shopperKey, actor, "cart cleared", ct);
     }
 
+    // After an order is placed its lines leave the cart, in the caller's transaction (their holds are now the order's).
+    public async Task RemoveOrderedAsync(string shopperKey, IReadOnlyCollection<string> skus, CancellationToken ct = default) =>
+        await db.CartLines.Where(l => l.ShopperKey == shopperKey && skus.Contains(l.Sku)).ExecuteDeleteAsync(ct);
+
     // Holds the units of a line again after its hold ran out.
     public async Task<Hold> HoldAgainAsync(string shopperKey, string sku, string actor, CancellationToken ct = default)
     {

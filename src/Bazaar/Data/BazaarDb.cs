@@ -1,7 +1,10 @@
 using Bazaar.Accounts;
 using Bazaar.Cart;
 using Bazaar.Catalog;
+using Bazaar.Checkout;
 using Bazaar.Inventory;
+using Bazaar.Orders;
+using Bazaar.Payments;
 using Bazaar.Search;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -22,6 +25,22 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     public DbSet<SearchChange> SearchChanges => Set<SearchChange>();
     public DbSet<SynonymRule> SynonymRules => Set<SynonymRule>();
 
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+    public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
+    public DbSet<OrderNotification> OrderNotifications => Set<OrderNotification>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<PaymentAttempt> PaymentAttempts => Set<PaymentAttempt>();
+    public DbSet<CheckoutRequest> CheckoutRequests => Set<CheckoutRequest>();
+    public DbSet<SavedAddress> SavedAddresses => Set<SavedAddress>();
+
+    // A unique index turning away a racing insert is an expected outcome that the caller handles; EF would log
+    // it as an error with a stack trace. Failures nobody handles still reach the exception handler's log.
+    internal static DbContextOptionsBuilder QuietExpectedFailures(DbContextOptionsBuilder builder) =>
+        builder.ConfigureWarnings(w => w.Log(
+            (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, Microsoft.Extensions.Logging.LogLevel.Debug),
+            (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, Microsoft.Extensions.Logging.LogLevel.Debug)));
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -29,6 +48,9 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
         builder.MapInventory();
         builder.MapCart();
         builder.MapSearch();
+        builder.MapOrders();
+        builder.MapPayments();
+        builder.MapCheckout();
     }
 }
 
@@ -36,7 +58,7 @@ public sealed class SqliteBazaarDb(DbContextOptions<SqliteBazaarDb> options) : B
 {
     // snake_case names on both providers, so hand-written SQL reads the same everywhere.
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseSqlite(connectionString).UseSnakeCaseNamingConvention();
+        BazaarDb.QuietExpectedFailures(builder.UseSqlite(connectionString).UseSnakeCaseNamingConvention());
 
     public static SqliteBazaarDb Create(string connectionString) =>
         new((DbContextOptions<SqliteBazaarDb>)Configure(new DbContextOptionsBuilder<SqliteBazaarDb>(), connectionString).Options);
@@ -53,7 +75,7 @@ public sealed class SqliteBazaarDb(DbContextOptions<SqliteBazaarDb> options) : B
 public sealed class PostgresBazaarDb(DbContextOptions<PostgresBazaarDb> options) : BazaarDb(options)
 {
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string? connectionString) =>
-        builder.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        BazaarDb.QuietExpectedFailures(builder.UseNpgsql(connectionString).UseSnakeCaseNamingConvention());
 
     public static PostgresBazaarDb Create(string connectionString) =>
         new((DbContextOptions<PostgresBazaarDb>)Configure(new DbContextOptionsBuilder<PostgresBazaarDb>(), connectionString).Options);

@@ -259,6 +259,109 @@ public sealed class Inventory(
         foreach (var (sku, quantity) in returned) await ReturnTokensAsync(sku, quantity, ct);
     }
 
+    // Turns the shopper's holds on these lines into sold stock for an order, in the caller's transaction (the one that
+    // creates the order): stock is never committed without its order, nor an order placed without its stock. A line
+    // whose hold ran out (or holds fewer units) is held again if the shelf allows; otherwise it comes back as a
+    // shortfall and the caller rolls everything back. Lock order: the shopper's reservations first (the sweeper skips
+    // locked ones), then stock rows in SKU order, so that checkouts and sweepers cannot deadlock.
+    public async Task<IReadOnlyList<CommitShortfall>> CommitHoldsAsync(
+        string shopperKey, IReadOnlyList<(string Sku, int Quantity)> lines, long orderId, string actor, CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Committing holds needs the caller's transaction, the one that creates the order.");
+        var now = clock.GetUtcNow();
+        var skus = lines.Select(l => l.Sku).ToHashSet(StringComparer.Ordinal);
+        var holds = (db.Database.IsNpgsql()
+                ? await db.Reservations.FromSql($"SELECT * FROM reservations WHERE shopper_key = {shopperKey} AND status = 'Active' ORDER BY sku FOR UPDATE").ToListAsync(ct)
+                : await db.Reservations.Where(r => r.ShopperKey == shopperKey && r.Status == ReservationStatus.Active).ToListAsync(ct))
+            .Where(r => skus.Contains(r.Sku)).ToDictionary(r => r.Sku, StringComparer.Ordinal);
+        var shortfalls = new List<CommitShortfall>();
+        var sold = new List<Reservation>();
+        var tokensBack = new List<(string Sku, int Quantity)>();
+        foreach (var (sku, quantity) in lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
+        {
+            var hold = holds.GetValueOrDefault(sku);
+            var held = hold?.Quantity ?? 0;
+            var request = new HoldRequest(sku, shopperKey, quantity, actor, null);
+            if (held < quantity)
+            {
+                var extra = quantity - held;
+                var taken = await db.StockItems.Where(s => s.Sku == sku && s.OnHand - s.Reserved >= extra)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + extra).SetProperty(s => s.UpdatedAt, now), ct);
+                if (taken == 0)
+                {
+                    var available = await db.StockItems.Where(s => s.Sku == sku).Select(s => (int?)(s.OnHand - s.Reserved)).FirstOrDefaultAsync(ct);
+                    shortfalls.Add(new CommitShortfall(sku, quantity, held, Math.Max(available ?? 0, 0), hold is null ? "hold-ran-out" : "hold-too-small"));
+                    continue;
+                }
+                // Taken past the gate's tokens; a token fewer keeps the gate's copy close (it is repaired if not).
+                if ((await GetConfigAsync(sku, ct))?.Strategy == ReservationStrategy.Gate) await gate.TryAdmitAsync(sku, extra);
+                if (hold is null)
+                {
+                    hold = new Reservation { Sku = sku, ShopperKey = shopperKey, Quantity = extra, Status = ReservationStatus.Active, CreatedAt = now, ExpiresAt = now };
+                    db.Reservations.Add(hold);
+                    db.StockMovements.Add(HoldWriter.Movement(request, MovementKind.Reserved, 0, extra, hold, $"held again for order {orderId}", now));
+                }
+                else
+                {
+                    hold.Quantity = quantity;
+                    db.StockMovements.Add(HoldWriter.Movement(request, MovementKind.Reserved, 0, extra, hold, $"held again for order {orderId}", now));
+                }
+            }
+            else if (held > quantity)
+            {
+                var excess = held - quantity;
+                hold!.Quantity = quantity;
+                await db.StockItems.Where(s => s.Sku == sku)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved - excess).SetProperty(s => s.UpdatedAt, now), ct);
+                db.StockMovements.Add(HoldWriter.Movement(request, MovementKind.Released, 0, -excess, hold, "more held than ordered", now));
+                tokensBack.Add((sku, excess));
+            }
+            sold.Add(hold!);
+        }
+        if (shortfalls.Count > 0)
+        {
+            db.ChangeTracker.Clear();
+            return shortfalls;
+        }
+        // The ledger entry and the stock change of each sale are written by HoldEnding, as for every other ending.
+        foreach (var r in sold)
+        {
+            r.Status = ReservationStatus.Committed;
+            r.EndedAt = now;
+            r.OrderId = orderId;
+        }
+        await db.SaveChangesAsync(ct);
+        var ended = sold.Select(r => new EndedHold(r.Id, r.Sku, r.Quantity, ReservationStatus.Committed, r.ExpiresAt)).ToList();
+        await HoldEnding.ApplyToStockAsync(db, ended, actor, $"order {orderId} placed", now, ct);
+        foreach (var (sku, quantity) in tokensBack) await ReturnTokensAsync(sku, quantity, ct);
+        return [];
+    }
+
+    // Sold units come back to the shelf (an order cancelled before shipment, or a return received), in the caller's
+    // transaction, as Returned entries in the ledger.
+    public async Task ReturnToStockAsync(long orderId, IReadOnlyList<(string Sku, int Quantity)> lines, string actor, string reason, CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Returning stock needs the caller's transaction, the one that moves the order.");
+        var now = clock.GetUtcNow();
+        var back = lines.Where(l => l.Quantity > 0).GroupBy(l => l.Sku, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Sku: g.Key, Quantity: g.Sum(l => l.Quantity))).ToList();
+        foreach (var (sku, quantity) in back)
+        {
+            var updated = await db.StockItems.Where(s => s.Sku == sku)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnHand, s => s.OnHand + quantity).SetProperty(s => s.UpdatedAt, now), ct);
+            if (updated == 0) throw new UnknownSku(sku);
+            db.StockMovements.Add(new StockMovement { Sku = sku, Kind = MovementKind.Returned, OnHandDelta = quantity, Actor = actor, Reason = $"order {orderId}: {reason}", At = now });
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var (sku, quantity) in back) await ReturnTokensAsync(sku, quantity, ct);
+    }
+
+    // Units sold per order, from the committed reservations: the order audit compares them with the order lines.
+    public async Task<IReadOnlyList<(long OrderId, string Sku, int Quantity)>> ListCommittedAsync(CancellationToken ct = default) =>
+        (await db.Reservations.AsNoTracking().Where(r => r.Status == ReservationStatus.Committed && r.OrderId != null)
+            .GroupBy(r => new { r.OrderId, r.Sku }).Select(g => new { g.Key.OrderId, g.Key.Sku, Quantity = g.Sum(r => r.Quantity) }).ToListAsync(ct))
+        .Select(x => (x.OrderId!.Value, x.Sku, x.Quantity)).ToList();
+
     // The sweeper's step: ends one batch of expired holds. Safe on many nodes at once.
     public async Task<IReadOnlyList<EndedHold>> ExpireDueAsync(int batchSize, CancellationToken ct = default)
     {
@@ -401,3 +504,6 @@ public sealed class Inventory(
         return (int)(hash % 100);
     }
 }
+
+// A cart line that could not be turned into sold stock: how many were wanted, held, and are left on the shelf.
+public sealed record CommitShortfall(string Sku, int Requested, int Held, int Available, string Reason);

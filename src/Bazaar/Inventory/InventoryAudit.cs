@@ -68,6 +68,11 @@ public sealed class InventoryAudit(BazaarDb db, TimeProvider clock, IOptions<Inv
             .GroupBy(m => m.ReservationId).Where(g => g.Count() > 1).Select(g => g.Key).Take(100).ToListAsync(ct);
         violations.AddRange(endedTwice.Select(id => new Violation("a reservation ends exactly once", $"reservation {id}", "ended more than once in the ledger")));
 
+        var orphanSales = await db.Reservations.AsNoTracking()
+            .Where(r => r.Status == ReservationStatus.Committed && r.OrderId == null)
+            .Select(r => new { r.Id, r.Sku }).Take(100).ToListAsync(ct);
+        violations.AddRange(orphanSales.Select(r => new Violation("committed stock belongs to an order", $"reservation {r.Id} ({r.Sku})", "committed but names no order")));
+
         var strandedBefore = clock.GetUtcNow() - StrandedAfter;
         var stranded = await db.Reservations.AsNoTracking()
             .Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt < strandedBefore)

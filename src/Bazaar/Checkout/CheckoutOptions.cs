@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bazaar.Checkout;
+
+public sealed class ShippingMethodOption
+{
+    public string Code { get; set; } = "";
+    public string Name { get; set; } = "";
+    public decimal Price { get; set; }
+
+    // Orders whose subtotal reaches this ship free by this method; null means never free.
+    public decimal? FreeFrom { get; set; }
+    public int DaysMin { get; set; }
+    public int DaysMax { get; set; }
+}
+
+// The shipping methods and the tax table. Both come from configuration (Checkout:ShippingMethods, Checkout:TaxRates);
+// without any, the defaults below apply. Tax rates are keyed by country ("DE") or country and region ("US-CA");
+// the most specific key wins, and a country absent from the table is one the store does not ship to.
+public sealed class CheckoutOptions : IValidatableObject
+{
+    public const string Section = "Checkout";
+
+    public List<ShippingMethodOption> ShippingMethods { get; set; } = [];
+    public Dictionary<string, decimal> TaxRates { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    [Required, RegularExpression("^[A-Z]{3}$", ErrorMessage = "Checkout:Currency must be a three-letter ISO code such as USD.")]
+    public string Currency { get; set; } = "USD";
+
+    public static readonly IReadOnlyList<ShippingMethodOption> DefaultShippingMethods =
+    [
+        new() { Code = "economy", Name = "Economy", Price = 2.99m, DaysMin = 5, DaysMax = 8 },
+        new() { Code = "standard", Name = "Standard", Price = 4.99m, FreeFrom = 50m, DaysMin = 3, DaysMax = 5 },
+        new() { Code = "express", Name = "Express", Price = 14.99m, DaysMin = 1, DaysMax = 2 },
+    ];
+
+    public static readonly IReadOnlyDictionary<string, decimal> DefaultTaxRates = new Dictionary<string, decimal>
+    {
+        ["US"] = 0m, ["US-CA"] = 0.0725m, ["US-NY"] = 0.04m, ["US-TX"] = 0.0625m, ["US-WA"] = 0.065m,
+        ["CA"] = 0.05m, ["CA-ON"] = 0.13m, ["GB"] = 0.20m, ["DE"] = 0.19m, ["FR"] = 0.20m, ["NL"] = 0.21m,
+    };
+
+    public void ApplyDefaults()
+    {
+        if (ShippingMethods.Count == 0) ShippingMethods.AddRange(DefaultShippingMethods);
+        if (TaxRates.Count == 0)
+            foreach (var (key, rate) in DefaultTaxRates) TaxRates[key] = rate;
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < ShippingMethods.Count; i++)
+        {
+            var m = ShippingMethods[i];
+            var at = $"Checkout:ShippingMethods:{i}";
+            if (string.IsNullOrWhiteSpace(m.Code) || string.IsNullOrWhiteSpace(m.Name)) yield return new ValidationResult($"{at} needs a Code and a Name.");
+            if (m.Price < 0 || m.FreeFrom < 0) yield return new ValidationResult($"{at}: prices cannot be negative.");
+            if (m.DaysMin < 0 || m.DaysMax < m.DaysMin) yield return new ValidationResult($"{at}: DaysMin must be at least 0 and at most DaysMax.");
+        }
+        if (ShippingMethods.GroupBy(m => m.Code, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
+            yield return new ValidationResult("Checkout:ShippingMethods: two methods share a Code.");
+        foreach (var (key, rate) in TaxRates)
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(key, "^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$"))
+                yield return new ValidationResult($"Checkout:TaxRates:{key}: keys are a country (DE) or a country and region (US-CA).");
+            if (rate is < 0 or > 1) yield return new ValidationResult($"Checkout:TaxRates:{key}: a rate is between 0 and 1 (0.19 for 19%).");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+namespace Bazaar.Orders;
+
+// Where an order goes. Validated by Checkout before an order is placed.
+public sealed record ShippingAddress(string Name, string Line1, string? Line2, string City, string? Region, string PostalCode, string Country, string? Phone);
+
+// An order: what was bought at which price, where it goes, and every move it made (Events).
+// The status changes only through Apply, which follows OrderTransitions.Table.
+public sealed class Order
+{
+    public long Id { get; set; }
+
+    // The cart it came from (a guest's cookie or an account): who may see it.
+    public required string ShopperKey { get; set; }
+    public string? CustomerId { get; set; }
+    public required string Email { get; set; }
+    public OrderStatus Status { get; set; }
+    public required ShippingAddress ShipTo { get; set; }
+    public required string ShippingMethod { get; set; }
+    public required string ShippingMethodName { get; set; }
+    public int DeliveryDaysMin { get; set; }
+    public int DeliveryDaysMax { get; set; }
+    public decimal Subtotal { get; set; }
+    public decimal ShippingCost { get; set; }
+    public decimal TaxRate { get; set; }
+    public decimal Tax { get; set; }
+    public decimal Total { get; set; }
+    public string Currency { get; set; } = "USD";
+    public DateTimeOffset PlacedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    // An order still waiting for its payment at this time is cancelled and its stock goes back.
+    public DateTimeOffset PaymentDueBy { get; set; }
+
+    // Optimistic concurrency: of two moves racing on one order, only the first to save wins.
+    public int Version { get; set; }
+    public List<OrderLine> Lines { get; set; } = [];
+    public List<OrderEvent> Events { get; set; } = [];
+
+    public int UnitsUnshipped => Lines.Sum(l => l.Quantity - l.QuantityShipped);
+
+    public OrderTransition Apply(OrderAction action, string actor, string reason, DateTimeOffset at)
+    {
+        var move = OrderTransitions.Find(Status, action) ?? throw new InvalidOrderMove(Id, Status, action);
+        Events.Add(new OrderEvent { OrderId = Id, From = Status, To = move.To, Action = action.ToString(), Actor = actor, Reason = reason, At = at });
+        Status = move.To;
+        UpdatedAt = at;
+        Version++;
+        return move;
+    }
+
+    // Ships the given units (all that are left when none are named); the move is ShipRest when nothing is left after.
+    public OrderTransition Ship(IReadOnlyDictionary<string, int>? units, string actor, string reason, DateTimeOffset at)
+    {
+        var plan = units is null || units.Count == 0
+            ? Lines.ToDictionary(l => l.Sku, l => l.Quantity - l.QuantityShipped, StringComparer.Ordinal)
+            : units;
+        foreach (var (sku, quantity) in plan)
+        {
+            var line = Lines.FirstOrDefault(l => l.Sku == sku) ?? throw new OrderInputException("lines", $"The order has no line for {sku}.");
+            if (quantity < 0 || quantity > line.Quantity - line.QuantityShipped)
+                throw new OrderInputException("lines", $"{sku}: {line.Quantity - line.QuantityShipped} unit(s) left to ship, not {quantity}.");
+        }
+        if (plan.Values.Sum() == 0) throw new OrderInputException("lines", "Nothing to ship: name at least one unit.");
+        var rest = UnitsUnshipped - plan.Values.Sum();
+        var move = Apply(rest == 0 ? OrderAction.ShipRest : OrderAction.ShipPart, actor, reason, at);
+        foreach (var (sku, quantity) in plan) Lines.First(l => l.Sku == sku).QuantityShipped += quantity;
+        return move;
+    }
+
+    public void RecordPlaced(string actor, DateTimeOffset at) =>
+        Events.Add(new OrderEvent { OrderId = Id, From = null, To = Status, Action = "Place", Actor = actor, Reason = "order placed", At = at });
+}
+
+public sealed class OrderLine
+{
+    public long Id { get; set; }
+    public long OrderId { get; set; }
+    public required string Sku { get; set; }
+    public int ProductId { get; set; }
+    public required string Title { get; set; }
+    public decimal UnitPrice { get; set; }
+    public int Quantity { get; set; }
+    public decimal LineTotal { get; set; }
+    public int QuantityShipped { get; set; }
+    public int QuantityReturned { get; set; }
+}
+
+// One move on the timeline: from, to, what happened, who did it and why.
+public sealed class OrderEvent
+{
+    public long Id { get; set; }
+    public long OrderId { get; set; }
+    public OrderStatus? From { get; set; }
+    public OrderStatus To { get; set; }
+    public required string Action { get; set; }
+    public required string Actor { get; set; }
+    public required string Reason { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+// A move the transition table (or, for shoppers, the shopper's share of it) does not allow; names the moves that are.
+public sealed class InvalidOrderMove(long orderId, OrderStatus status, OrderAction action, IReadOnlyList<OrderAction>? allowed = null)
+    : Exception($"Order {orderId} is {status}: it cannot {action}. Allowed: {Describe(allowed ?? OrderTransitions.AllowedFrom(status))}.")
+{
+    public long OrderId { get; } = orderId;
+    public OrderStatus Status { get; } = status;
+    public OrderAction Action { get; } = action;
+    public IReadOnlyList<OrderAction> Allowed { get; } = allowed ?? OrderTransitions.AllowedFrom(status);
+
+    private static string Describe(IReadOnlyList<OrderAction> allowed) => allowed.Count == 0 ? "nothing (final)" : string.Join(", ", allowed);
+}
+
+public sealed class OrderInputException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+public sealed class OrderNotFound(long orderId) : Exception($"There is no order {orderId}.")
+{
+    public long OrderId { get; } = orderId;
+}

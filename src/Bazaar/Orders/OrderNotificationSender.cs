@@ -1,0 +1,60 @@
+using Bazaar.Data;
+using Bazaar.Platform;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Orders;
+
+// Sends what waits in the order notification outbox. For now "sending" is a structured log line per message; a mail
+// sender replaces the one call marked below. Each node claims its batch (FOR UPDATE SKIP LOCKED on PostgreSQL), so a
+// message goes out once even with many nodes (at least once if a node dies between sending and marking).
+public sealed class OrderNotificationSender(
+    IServiceScopeFactory scopes,
+    StoreReadiness readiness,
+    TimeProvider clock,
+    IOptions<OrdersOptions> options,
+    ILogger<OrderNotificationSender> log) : BackgroundService
+{
+    private const int BatchSize = 200;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.NotificationInterval, clock);
+        do
+        {
+            if (!readiness.IsReady) continue;
+            try
+            {
+                while (await SendBatchAsync(stoppingToken) == BatchSize) { }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Sending order notifications failed; it runs again in {Interval}", options.Value.NotificationInterval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> SendBatchAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var batch = db.Database.IsNpgsql()
+            ? await db.OrderNotifications.FromSql($"SELECT * FROM order_notifications WHERE sent_at IS NULL ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED").ToListAsync(ct)
+            : await db.OrderNotifications.Where(n => n.SentAt == null).OrderBy(n => n.Id).Take(BatchSize).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var n in batch)
+        {
+            // The mail sender goes here.
+            log.LogInformation("Notification to {Email} about order {OrderId}: {Subject} | {Body}", n.Email, n.OrderId, n.Subject, n.Body);
+            n.SentAt = now;
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return batch.Count;
+    }
+}

@@ -1,0 +1,62 @@
+using Bazaar.Payments;
+
+namespace Bazaar.Orders;
+
+public sealed record OrderLineView(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, decimal LineTotal, int QuantityShipped, int QuantityReturned);
+
+public sealed record OrderEventView(string? From, string To, string Action, string Actor, string Reason, DateTimeOffset At);
+
+public sealed record OrderView(
+    long Id,
+    string Number,
+    string Status,
+    string Email,
+    ShippingAddress ShipTo,
+    string ShippingMethod,
+    string ShippingMethodName,
+    int DeliveryDaysMin,
+    int DeliveryDaysMax,
+    decimal Subtotal,
+    decimal ShippingCost,
+    decimal TaxRate,
+    decimal Tax,
+    decimal Total,
+    string Currency,
+    DateTimeOffset PlacedAt,
+    DateTimeOffset PaymentDueBy,
+    IReadOnlyList<OrderLineView> Lines,
+    IReadOnlyList<OrderEventView> Timeline,
+    PaymentView? Payment,
+    IReadOnlyList<string> AllowedActions);
+
+public sealed record OrderSummary(long Id, string Number, string Status, string Email, int Items, decimal Total, string Currency, DateTimeOffset PlacedAt);
+
+public sealed record OrderPage(IReadOnlyList<OrderSummary> Items, int Total, int Page, int PageSize);
+
+// The back office's order search: every filter is optional.
+public sealed record OrderSearch(OrderStatus? Status = null, string? Customer = null, DateTimeOffset? From = null, DateTimeOffset? To = null, int Page = 1, int PageSize = 50);
+
+// What Checkout hands over to place an order; the prices in it were computed on the server.
+public sealed record OrderDraft(
+    string ShopperKey,
+    string? CustomerId,
+    string Email,
+    ShippingAddress ShipTo,
+    string ShippingMethod,
+    string ShippingMethodName,
+    int DeliveryDaysMin,
+    int DeliveryDaysMax,
+    IReadOnlyList<OrderDraftLine> Lines,
+    decimal Subtotal,
+    decimal ShippingCost,
+    decimal TaxRate,
+    decimal Tax,
+    decimal Total,
+    string Currency);
+
+public sealed record OrderDraftLine(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity);
+
+public static class OrderNumbers
+{
+    public static string Format(long id) => "BZ-" + id.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,257 @@
+using Bazaar.Data;
+using Bazaar.Payments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Orders;
+
+// The orders facade: places orders (for Checkout, in its transaction), moves them along the transition table with
+// their side effects (stock back on the shelf, payment voided, captured or refunded), and reads them for shoppers and
+// the back office. Lock order in every move: order row, then payment row, then stock rows.
+public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.Payments payments, TimeProvider clock, IOptions<OrdersOptions> options)
+{
+    public const int MaxPageSize = 200;
+
+    // Writes a new order and its first timeline entry, in the caller's transaction. Returns its id.
+    public async Task<long> CreateAsync(OrderDraft draft, string actor, CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("An order is created in the transaction that commits its stock.");
+        var now = clock.GetUtcNow();
+        var order = new Order
+        {
+            ShopperKey = draft.ShopperKey,
+            CustomerId = draft.CustomerId,
+            Email = draft.Email,
+            Status = OrderStatus.PendingPayment,
+            ShipTo = draft.ShipTo,
+            ShippingMethod = draft.ShippingMethod,
+            ShippingMethodName = draft.ShippingMethodName,
+            DeliveryDaysMin = draft.DeliveryDaysMin,
+            DeliveryDaysMax = draft.DeliveryDaysMax,
+            Subtotal = draft.Subtotal,
+            ShippingCost = draft.ShippingCost,
+            TaxRate = draft.TaxRate,
+            Tax = draft.Tax,
+            Total = draft.Total,
+            Currency = draft.Currency,
+            PlacedAt = now,
+            UpdatedAt = now,
+            PaymentDueBy = now + options.Value.PaymentTimeout,
+            Lines = draft.Lines.Select(l => new OrderLine
+            {
+                Sku = l.Sku, ProductId = l.ProductId, Title = l.Title, UnitPrice = l.UnitPrice, Quantity = l.Quantity, LineTotal = l.UnitPrice * l.Quantity,
+            }).ToList(),
+        };
+        order.RecordPlaced(actor, now);
+        db.Orders.Add(order);
+        await db.SaveChangesAsync(ct);
+        db.OrderNotifications.Add(Notification(order, $"We have your order {OrderNumbers.Format(order.Id)}",
+            $"Thank you. {order.Lines.Sum(l => l.Quantity)} item(s), {order.Total:0.00} {order.Currency}, going to {order.ShipTo.Name}, {order.ShipTo.City} by {order.ShippingMethodName}.", now));
+        await db.SaveChangesAsync(ct);
+        return order.Id;
+    }
+
+    public async Task<OrderView?> GetAsync(long id, CancellationToken ct = default)
+    {
+        var order = await db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Events).AsSplitQuery().FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (order is null) return null;
+        var payment = await payments.GetAsync(id, ct);
+        return new OrderView(order.Id, OrderNumbers.Format(order.Id), order.Status.ToString(), order.Email, order.ShipTo, order.ShippingMethod, order.ShippingMethodName,
+            order.DeliveryDaysMin, order.DeliveryDaysMax, order.Subtotal, order.ShippingCost, order.TaxRate, order.Tax, order.Total, order.Currency, order.PlacedAt, order.PaymentDueBy,
+            order.Lines.OrderBy(l => l.Id).Select(l => new OrderLineView(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.LineTotal, l.QuantityShipped, l.QuantityReturned)).ToList(),
+            order.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new OrderEventView(e.From?.ToString(), e.To.ToString(), e.Action, e.Actor, e.Reason, e.At)).ToList(),
+            payment,
+            OrderTransitions.AllowedFrom(order.Status).Select(a => a.ToString()).ToList());
+    }
+
+    // A shopper sees only the orders placed from their own cart (their account, or this browser as a guest).
+    public async Task<OrderView?> GetForShopperAsync(long id, string shopperKey, CancellationToken ct = default) =>
+        await db.Orders.AnyAsync(o => o.Id == id && o.ShopperKey == shopperKey, ct) ? await GetAsync(id, ct) : null;
+
+    public async Task<IReadOnlyList<OrderSummary>> ListForShopperAsync(string shopperKey, int take = 100, CancellationToken ct = default) =>
+        await db.Orders.AsNoTracking().Where(o => o.ShopperKey == shopperKey).OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(take)
+            .Select(o => new OrderSummary(o.Id, "", o.Status.ToString(), o.Email, o.Lines.Sum(l => l.Quantity), o.Total, o.Currency, o.PlacedAt))
+            .ToListAsync(ct) is var list ? list.Select(s => s with { Number = OrderNumbers.Format(s.Id) }).ToList() : [];
+
+    public async Task<OrderPage> SearchAsync(OrderSearch search, CancellationToken ct = default)
+    {
+        var page = Math.Max(search.Page, 1);
+        var size = Math.Clamp(search.PageSize, 1, MaxPageSize);
+        var orders = db.Orders.AsNoTracking();
+        if (search.Status is { } status) orders = orders.Where(o => o.Status == status);
+        if (search.From is { } from) orders = orders.Where(o => o.PlacedAt >= from);
+        if (search.To is { } to) orders = orders.Where(o => o.PlacedAt < to);
+        if (!string.IsNullOrWhiteSpace(search.Customer))
+        {
+            var text = search.Customer.Trim().ToLowerInvariant();
+            var number = text.StartsWith("bz-", StringComparison.Ordinal) && long.TryParse(text[3..], out var n) ? n : (long?)null;
+            orders = orders.Where(o => o.Email.ToLower().Contains(text) || o.CustomerId == search.Customer.Trim() || o.ShipTo.Name.ToLower().Contains(text) || o.Id == number);
+        }
+        var total = await orders.CountAsync(ct);
+        var items = await orders.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Skip((page - 1) * size).Take(size)
+            .Select(o => new OrderSummary(o.Id, "", o.Status.ToString(), o.Email, o.Lines.Sum(l => l.Quantity), o.Total, o.Currency, o.PlacedAt))
+            .ToListAsync(ct);
+        return new OrderPage(items.Select(s => s with { Number = OrderNumbers.Format(s.Id) }).ToList(), total, page, size);
+    }
+
+    public async Task<OrderStatus?> StatusOfAsync(long id, CancellationToken ct = default) =>
+        await db.Orders.Where(o => o.Id == id).Select(o => (OrderStatus?)o.Status).FirstOrDefaultAsync(ct);
+
+    // The payment went through: PendingPayment -> Paid. Repeating it is harmless. Returns the status after.
+    public async Task<OrderStatus> ConfirmPaymentAsync(long id, string actor, CancellationToken ct = default)
+    {
+        await MoveAsync(id, o => o.Status == OrderStatus.PendingPayment ? o.Apply(OrderAction.ConfirmPayment, actor, "payment authorised", clock.GetUtcNow()) : null, null, ct);
+        return await StatusOfAsync(id, ct) ?? throw new OrderNotFound(id);
+    }
+
+    public Task CancelAsync(long id, string actor, string reason, bool byShopper, CancellationToken ct = default) =>
+        EndUnshippedAsync(id, OrderAction.Cancel, actor, reason, byShopper, ct);
+
+    // Cancels and restocks in one transaction that also claims the payment's void (so nothing can be captured after);
+    // the gateway is told afterwards, outside the transaction.
+    private async Task EndUnshippedAsync(long id, OrderAction action, string actor, string reason, bool byShopper, CancellationToken ct)
+    {
+        await MoveAsync(id, order =>
+        {
+            if (byShopper && !OrderTransitions.ShopperMay(order.Status, action))
+                throw new InvalidOrderMove(id, order.Status, action, OrderTransitions.AllowedFrom(order.Status).Where(a => OrderTransitions.ShopperMay(order.Status, a)).ToList());
+            return order.Apply(action, actor, reason, clock.GetUtcNow());
+        },
+        async (order, _) =>
+        {
+            await payments.BeginVoidAsync(id, ct);
+            await inventory.ReturnToStockAsync(id, order.Lines.Select(l => (l.Sku, l.Quantity - l.QuantityShipped)).ToList(), actor, reason, ct);
+        }, ct);
+        await payments.CompleteVoidAsync(id, ct);
+    }
+
+    public Task StartFulfilmentAsync(long id, string actor, CancellationToken ct = default) =>
+        MoveAsync(id, o => o.Apply(OrderAction.StartFulfilment, actor, "picking and packing", clock.GetUtcNow()), null, ct);
+
+    // Ships the named units (all that are left when none are named). The payment is captured, once, before the
+    // first shipment is recorded: a repeat after a failure finds it captured and does not capture again.
+    public async Task ShipAsync(long id, IReadOnlyDictionary<string, int>? units, string actor, string? reason, CancellationToken ct = default)
+    {
+        var preview = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new OrderNotFound(id);
+        preview.Ship(units, actor, "preview", clock.GetUtcNow());
+        await payments.CaptureAsync(id, ct);
+        await MoveAsync(id, o => o.Ship(units, actor, string.IsNullOrWhiteSpace(reason) ? "shipped" : reason, clock.GetUtcNow()), null, ct);
+    }
+
+    public Task DeliverAsync(long id, string actor, CancellationToken ct = default) =>
+        MoveAsync(id, o => o.Apply(OrderAction.Deliver, actor, "delivered", clock.GetUtcNow()), null, ct);
+
+    public Task RequestReturnAsync(long id, string actor, string reason, bool byShopper, CancellationToken ct = default) =>
+        MoveAsync(id, o => o.Apply(OrderAction.RequestReturn, actor, reason, clock.GetUtcNow()), null, ct);
+
+    public Task RejectReturnAsync(long id, string actor, string reason, CancellationToken ct = default) =>
+        MoveAsync(id, o => o.Apply(OrderAction.RejectReturn, actor, reason, clock.GetUtcNow()), null, ct);
+
+    // The parcel came back: every shipped unit goes back on the shelf. Refunding it is a separate step.
+    public Task ReceiveReturnAsync(long id, string actor, string reason, CancellationToken ct = default) =>
+        MoveAsync(id, o =>
+        {
+            var move = o.Apply(OrderAction.ReceiveReturn, actor, reason, clock.GetUtcNow());
+            foreach (var line in o.Lines) line.QuantityReturned = line.QuantityShipped;
+            return move;
+        },
+        (o, _) => inventory.ReturnToStockAsync(id, o.Lines.Select(l => (l.Sku, l.QuantityReturned)).ToList(), actor, "return received", ct), ct);
+
+    // Refunds `amount` (everything left when null); never more than was captured.
+    public async Task RefundAsync(long id, decimal? amount, string actor, string reason, CancellationToken ct = default)
+    {
+        var status = await StatusOfAsync(id, ct) ?? throw new OrderNotFound(id);
+        if (OrderTransitions.Find(status, OrderAction.RefundPart) is null) throw new InvalidOrderMove(id, status, OrderAction.RefundPart);
+        var payment = await payments.GetAsync(id, ct) ?? throw new OrderNotFound(id);
+        var refundable = payment.Captured - payment.Refunded;
+        var refund = amount ?? refundable;
+        if (refund <= 0) throw new OrderInputException("amount", "A refund must be more than zero.");
+        if (decimal.Round(refund, 2) != refund) throw new OrderInputException("amount", "A refund has at most two decimals.");
+        var left = await payments.RefundAsync(id, refund, ct);
+        var note = $"{(string.IsNullOrWhiteSpace(reason) ? "refund" : reason)} ({refund:0.00} {payment.Currency} refunded)";
+        await MoveAsync(id, o => o.Apply(left == 0 ? OrderAction.RefundRest : OrderAction.RefundPart, actor, note, clock.GetUtcNow()), null, ct);
+    }
+
+    // Another card for an order whose payment was declined or timed out.
+    public async Task<AuthorisationResult> PayAsync(long id, CardDetails card, string actor, CancellationToken ct = default)
+    {
+        var status = await StatusOfAsync(id, ct) ?? throw new OrderNotFound(id);
+        if (status != OrderStatus.PendingPayment && status != OrderStatus.Cancelled) return new(AuthorisationOutcome.Authorised, null);
+        var result = await payments.AuthoriseAsync(id, card, ct);
+        if (result.Outcome == AuthorisationOutcome.Authorised) await ConfirmPaymentAsync(id, actor, ct);
+        return result;
+    }
+
+    // The timeout job's step: cancels unpaid orders past their due time and finishes cancellations whose void a
+    // stopped node left half-done. Safe on every node at once: each move is arbitrated by the order's version.
+    public async Task<int> CancelUnpaidAsync(int batchSize, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var due = await db.Orders.AsNoTracking().Where(o => o.Status == OrderStatus.PendingPayment && o.PaymentDueBy <= now)
+            .OrderBy(o => o.PaymentDueBy).Select(o => o.Id).Take(batchSize).ToListAsync(ct);
+        var cancelled = 0;
+        foreach (var id in due)
+        {
+            try
+            {
+                await EndUnshippedAsync(id, OrderAction.ExpireUnpaid, "system", "payment not completed in time", false, ct);
+                cancelled++;
+            }
+            catch (Exception e) when (e is InvalidOrderMove or PaymentStateConflict)
+            {
+                // Paid or cancelled by someone else in the meantime.
+            }
+        }
+        foreach (var id in await payments.ListVoidingAsync(now - TimeSpan.FromMinutes(1), batchSize, ct))
+            await payments.CompleteVoidAsync(id, ct);
+        return cancelled;
+    }
+
+    // Loads the order, lets `move` change it (by the table), writes it with its notification and `alsoInTransaction`
+    // effects in one transaction. A concurrent move on the same order makes the save fail (Version); it is retried on
+    // the fresh order, which then answers by its new status.
+    private async Task<OrderTransition?> MoveAsync(long id, Func<Order, OrderTransition?> move, Func<Order, OrderTransition, Task>? alsoInTransaction, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                var order = await db.Orders.Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new OrderNotFound(id);
+                var done = move(order);
+                if (done is null) return null;
+                var now = clock.GetUtcNow();
+                db.OrderNotifications.Add(Notification(order, $"Order {OrderNumbers.Format(id)}: {Describe(done.To)}", $"{Describe(done.To)}. {order.Events[^1].Reason}", now));
+                await db.SaveChangesAsync(ct);
+                if (alsoInTransaction is not null) await alsoInTransaction(order, done);
+                await tx.CommitAsync(ct);
+                return done;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static OrderNotification Notification(Order order, string subject, string body, DateTimeOffset now) =>
+        new() { OrderId = order.Id, Email = order.Email, Subject = subject, Body = body, CreatedAt = now };
+
+    public static string Describe(OrderStatus status) => status switch
+    {
+        OrderStatus.PendingPayment => "Waiting for payment",
+        OrderStatus.Paid => "Paid",
+        OrderStatus.Fulfilling => "Being packed",
+        OrderStatus.PartiallyShipped => "Partly shipped",
+        OrderStatus.Shipped => "Shipped",
+        OrderStatus.Delivered => "Delivered",
+        OrderStatus.ReturnRequested => "Return requested",
+        OrderStatus.Returned => "Returned",
+        OrderStatus.PartiallyRefunded => "Partly refunded",
+        OrderStatus.Refunded => "Refunded",
+        _ => "Cancelled",
+    };
+}

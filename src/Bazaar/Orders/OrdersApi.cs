@@ -1,0 +1,146 @@
+using Bazaar.Accounts;
+using Bazaar.Cart;
+using Bazaar.Checkout;
+using Bazaar.Payments;
+using Bazaar.Platform;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bazaar.Orders;
+
+public sealed record ReasonInput(string? Reason);
+
+public sealed record ShipInput(Dictionary<string, int>? Lines, string? Reason);
+
+public sealed record RefundInput(decimal? Amount, string? Reason);
+
+public sealed record PayInput(CardInput? Card);
+
+public sealed record AuditView(bool Ok, IReadOnlyList<string> Violations, int ExtraOrdersPerShopper, int Orders);
+
+public static class OrdersApi
+{
+    public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
+    {
+        var mine = app.MapGroup("/api/orders").WithTags("Orders");
+        mine.MapGet("/", ListMine);
+        mine.MapGet("/{id:long}", GetMine);
+        mine.MapPost("/{id:long}/cancel", CancelMine);
+        mine.MapPost("/{id:long}/return", RequestReturn);
+        mine.MapPost("/{id:long}/payment", Pay);
+
+        var admin = app.MapGroup("/api/admin/orders").WithTags("Orders admin").RequireAuthorization(Roles.Admin);
+        admin.MapGet("/", Search);
+        admin.MapGet("/{id:long}", Get);
+        admin.MapGet("/audit", Audit);
+        admin.MapPost("/{id:long}/fulfil", (long id, Orders orders, HttpContext http, CancellationToken ct) =>
+            Run(() => orders.StartFulfilmentAsync(id, Actor(http), ct), id, orders, ct));
+        admin.MapPost("/{id:long}/ship", (long id, ShipInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
+            Run(() => orders.ShipAsync(id, input?.Lines, Actor(http), input?.Reason, ct), id, orders, ct));
+        admin.MapPost("/{id:long}/deliver", (long id, Orders orders, HttpContext http, CancellationToken ct) =>
+            Run(() => orders.DeliverAsync(id, Actor(http), ct), id, orders, ct));
+        admin.MapPost("/{id:long}/cancel", (long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
+            Run(() => orders.CancelAsync(id, Actor(http), Reason(input?.Reason, "cancelled by the store"), byShopper: false, ct), id, orders, ct));
+        admin.MapPost("/{id:long}/refund", (long id, RefundInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
+            Run(() => orders.RefundAsync(id, input?.Amount, Actor(http), Reason(input?.Reason, "refund"), ct), id, orders, ct));
+        admin.MapPost("/{id:long}/return/accept", (long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
+            Run(() => orders.ReceiveReturnAsync(id, Actor(http), Reason(input?.Reason, "return received"), ct), id, orders, ct));
+        admin.MapPost("/{id:long}/return/reject", (long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
+            Run(() => orders.RejectReturnAsync(id, Actor(http), Reason(input?.Reason, "return refused"), ct), id, orders, ct));
+        return app;
+    }
+
+    private static string Actor(HttpContext http) => "admin:" + (http.User.Identity?.Name ?? "unknown");
+
+    private static string Reason(string? given, string fallback) => string.IsNullOrWhiteSpace(given) ? fallback : given.Trim()[..Math.Min(given.Trim().Length, 300)];
+
+    private static async Task<Ok<IReadOnlyList<OrderSummary>>> ListMine(Orders orders, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await orders.ListForShopperAsync(ShopperKeys.For(http), ct: ct));
+
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetMine(long id, Orders orders, HttpContext http, CancellationToken ct) =>
+        await orders.GetForShopperAsync(id, ShopperKeys.For(http), ct) is { } order ? TypedResults.Ok(order) : ProblemResults.NotFound($"You have no order {id}.");
+
+    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> CancelMine(long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct)
+    {
+        if (await orders.GetForShopperAsync(id, ShopperKeys.For(http), ct) is null) return ProblemResults.NotFound($"You have no order {id}.");
+        return await Run(() => orders.CancelAsync(id, ShopperKeys.ActorFor(http), Reason(input?.Reason, "cancelled by the shopper"), byShopper: true, ct), id, orders, ct);
+    }
+
+    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> RequestReturn(long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct)
+    {
+        if (await orders.GetForShopperAsync(id, ShopperKeys.For(http), ct) is null) return ProblemResults.NotFound($"You have no order {id}.");
+        if (string.IsNullOrWhiteSpace(input?.Reason)) return ProblemResults.Invalid("reason", "Tell us why you are returning the order.");
+        return await Run(() => orders.RequestReturnAsync(id, ShopperKeys.ActorFor(http), Reason(input.Reason, ""), byShopper: true, ct), id, orders, ct);
+    }
+
+    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> Pay(long id, PayInput input, Orders orders, HttpContext http, TimeProvider clock, CancellationToken ct)
+    {
+        if (await orders.GetForShopperAsync(id, ShopperKeys.For(http), ct) is null) return ProblemResults.NotFound($"You have no order {id}.");
+        var errors = new Dictionary<string, string[]>();
+        var card = CheckoutRules.Card(input.Card, clock.GetUtcNow(), errors);
+        if (card is null) return ProblemResults.Invalid(errors);
+        try
+        {
+            var result = await orders.PayAsync(id, card, ShopperKeys.ActorFor(http), ct);
+            return result.Outcome switch
+            {
+                AuthorisationOutcome.Authorised => TypedResults.Ok((await orders.GetAsync(id, ct))!),
+                AuthorisationOutcome.Declined => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status402PaymentRequired, title: "The payment was declined.",
+                    extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["card"] = [result.Message ?? "The card was declined."] } }),
+                AuthorisationOutcome.Unavailable => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The payment service did not answer; try again."),
+                _ => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "The order was cancelled."),
+            };
+        }
+        catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
+    }
+
+    private static async Task<Ok<OrderPage>> Search(Orders orders, string? status, string? customer, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CancellationToken ct)
+    {
+        var parsed = Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var s) ? s : (OrderStatus?)null;
+        return TypedResults.Ok(await orders.SearchAsync(new OrderSearch(parsed, customer, from, to, page ?? 1, pageSize ?? 50), ct));
+    }
+
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Get(long id, Orders orders, CancellationToken ct) =>
+        await orders.GetAsync(id, ct) is { } order ? TypedResults.Ok(order) : ProblemResults.NotFound($"There is no order {id}.");
+
+    private static async Task<Ok<AuditView>> Audit(HttpContext http, CancellationToken ct)
+    {
+        var services = http.RequestServices;
+        var audit = services.GetRequiredService<OrderAudit>();
+        var inventoryAudit = services.GetRequiredService<Inventory.InventoryAudit>();
+        var violations = (await audit.RunAsync(ct)).Concat(await inventoryAudit.RunAsync(ct)).Select(v => v.ToString()).ToList();
+        var orders = await services.GetRequiredService<Orders>().SearchAsync(new OrderSearch(PageSize: 1), ct);
+        return TypedResults.Ok(new AuditView(violations.Count == 0, violations, await audit.CountExtraOrdersPerShopperAsync(ct), orders.Total));
+    }
+
+    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> Run(Func<Task> move, long id, Orders orders, CancellationToken ct)
+    {
+        try
+        {
+            await move();
+            return TypedResults.Ok((await orders.GetAsync(id, ct))!);
+        }
+        catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
+    }
+
+    // The orders' refusals as problems: 409 names the moves that are allowed.
+    public static ProblemHttpResult? ToProblem(Exception e) => e switch
+    {
+        InvalidOrderMove m => TypedResults.Problem(m.Message, statusCode: StatusCodes.Status409Conflict, title: "This order cannot make that move.",
+            extensions: new Dictionary<string, object?> { ["status"] = m.Status.ToString(), ["action"] = m.Action.ToString(), ["allowed"] = m.Allowed.Select(a => a.ToString()).ToList() }),
+        OrderNotFound n => ProblemResults.NotFound(n.Message),
+        OrderInputException i => Invalid(i.Field, i.Message),
+        RefundExceedsCapture r => Invalid("amount", r.Message),
+        PaymentStateConflict p => TypedResults.Problem(p.Message, statusCode: StatusCodes.Status409Conflict, title: "The payment does not allow that now."),
+        PaymentFailed f => TypedResults.Problem(f.Message, statusCode: StatusCodes.Status502BadGateway, title: "The payment service refused or did not answer."),
+        ArgumentOutOfRangeException a => Invalid(a.ParamName ?? "input", a.Message.Split(" (Parameter", 2)[0]),
+        _ => null,
+    };
+
+    private static ProblemHttpResult Invalid(string field, string message) =>
+        TypedResults.Problem(message, statusCode: StatusCodes.Status400BadRequest, title: "The request is invalid.",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+}

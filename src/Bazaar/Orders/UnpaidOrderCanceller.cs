@@ -1,0 +1,51 @@
+using Bazaar.Platform;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Orders;
+
+// Cancels orders whose payment never went through (Orders:PaymentTimeout) and puts their stock back; finishes
+// cancellations whose void a stopped node left half-done. Every node runs one: each cancellation is arbitrated by
+// the order's version and the payment row, so two nodes cannot cancel (or restock) one order twice.
+public sealed class UnpaidOrderCanceller(
+    IServiceScopeFactory scopes,
+    StoreReadiness readiness,
+    TimeProvider clock,
+    IOptions<OrdersOptions> options,
+    ILogger<UnpaidOrderCanceller> log) : BackgroundService
+{
+    private const int BatchSize = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ExpiryInterval, clock);
+        do
+        {
+            if (!readiness.IsReady) continue;
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Cancelling unpaid orders failed; it runs again in {Interval}", options.Value.ExpiryInterval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var total = 0;
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var cancelled = await scope.ServiceProvider.GetRequiredService<Orders>().CancelUnpaidAsync(BatchSize, ct);
+            total += cancelled;
+            if (cancelled > 0) log.LogInformation("Cancelled {Count} unpaid orders and returned their stock", cancelled);
+            if (cancelled < BatchSize) return total;
+        }
+    }
+}

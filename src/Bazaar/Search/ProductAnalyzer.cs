@@ -1,0 +1,128 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.TokenAttributes;
+
+namespace Bazaar.Search;
+
+// The one analysis chain of the store's search, for indexing and for queries alike (and for the relevance
+// harness): ProductTokenizer, then KStem (a light English stemmer: "cables" -> "cable", "heads" -> "head",
+// leaving model numbers and units alone), then duplicates at one position dropped. At index time the title
+// and category path also get each pair of neighbouring words run together ("shower head" -> "showerhead"),
+// so a shopper who writes a compound as one word finds products that spell it as two; the query side
+// does the reverse itself (see SearchQueryBuilder).
+public sealed class ProductAnalyzer(bool forQuery) : Analyzer
+{
+    public static readonly ProductAnalyzer Index = new(forQuery: false);
+    public static readonly ProductAnalyzer Query = new(forQuery: true);
+
+    protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
+    {
+        var tokenizer = new ProductTokenizer(reader);
+        TokenStream stream = new KStemFilter(tokenizer);
+        stream = new StackedTokenFilter(stream, joinPairs: !forQuery && SearchFields.JoinsPairs(fieldName));
+        return new TokenStreamComponents(tokenizer, stream);
+    }
+
+    // The analysed tokens of a text, for query building, highlighting and tests.
+    public IReadOnlyList<AnalyzedToken> Analyze(string text, string field = SearchFields.Title)
+    {
+        var tokens = new List<AnalyzedToken>();
+        using var stream = GetTokenStream(field, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        var offset = stream.AddAttribute<IOffsetAttribute>();
+        var increment = stream.AddAttribute<IPositionIncrementAttribute>();
+        var type = stream.AddAttribute<ITypeAttribute>();
+        stream.Reset();
+        var position = -1;
+        while (stream.IncrementToken())
+        {
+            position += increment.PositionIncrement;
+            tokens.Add(new AnalyzedToken(term.ToString(), Math.Max(position, 0), offset.StartOffset, offset.EndOffset, type.Type));
+        }
+        stream.End();
+        return tokens;
+    }
+}
+
+public sealed record AnalyzedToken(string Term, int Position, int Start, int End, string Type)
+{
+    public bool IsWord => Type == ProductTokenizer.WordType;
+}
+
+// Buffers a field's tokens (product fields are short) to drop duplicates stacked at one position and,
+// when asked, to add each pair of neighbouring words run together.
+internal sealed class StackedTokenFilter : TokenFilter
+{
+    private readonly ICharTermAttribute _term;
+    private readonly IOffsetAttribute _offset;
+    private readonly IPositionIncrementAttribute _position;
+    private readonly ITypeAttribute _type;
+    private readonly IKeywordAttribute _keyword;
+    private readonly bool _joinPairs;
+    private readonly List<Buffered> _tokens = [];
+    private int _next = -1;
+
+    private readonly record struct Buffered(string Term, int Start, int End, int Increment, string Type, bool Keyword);
+
+    public StackedTokenFilter(TokenStream input, bool joinPairs) : base(input)
+    {
+        _term = AddAttribute<ICharTermAttribute>();
+        _offset = AddAttribute<IOffsetAttribute>();
+        _position = AddAttribute<IPositionIncrementAttribute>();
+        _type = AddAttribute<ITypeAttribute>();
+        _keyword = AddAttribute<IKeywordAttribute>();
+        _joinPairs = joinPairs;
+    }
+
+    public override bool IncrementToken()
+    {
+        if (_next < 0) Fill();
+        if (_next >= _tokens.Count) return false;
+        var token = _tokens[_next++];
+        ClearAttributes();
+        _term.SetEmpty().Append(token.Term);
+        _offset.SetOffset(token.Start, token.End);
+        _position.PositionIncrement = token.Increment;
+        _type.Type = token.Type;
+        _keyword.IsKeyword = token.Keyword;
+        return true;
+    }
+
+    private void Fill()
+    {
+        _tokens.Clear();
+        var stacked = new HashSet<string>(StringComparer.Ordinal);
+        while (m_input.IncrementToken())
+        {
+            var term = _term.ToString();
+            if (_position.PositionIncrement > 0 || _tokens.Count == 0) stacked.Clear();
+            if (!stacked.Add(term)) continue;
+            _tokens.Add(new Buffered(term, _offset.StartOffset, _offset.EndOffset, _position.PositionIncrement, _type.Type, _keyword.IsKeyword));
+        }
+        if (_joinPairs) AddPairs();
+        _next = 0;
+    }
+
+    private void AddPairs()
+    {
+        // The first token at each position is the word itself; stacked ones are joined forms.
+        var heads = new List<int>();
+        for (var k = 0; k < _tokens.Count; k++)
+            if (k == 0 || _tokens[k].Increment > 0) heads.Add(k);
+        for (var h = heads.Count - 2; h >= 0; h--)
+        {
+            var first = _tokens[heads[h]];
+            var second = _tokens[heads[h + 1]];
+            if (first.Type != ProductTokenizer.WordType || second.Type != ProductTokenizer.WordType) continue;
+            if (first.Term.Length < 2 || second.Term.Length < 2) continue;
+            _tokens.Insert(heads[h + 1], new Buffered(first.Term + second.Term, first.Start, second.End, 0, ProductTokenizer.JoinedType, true));
+        }
+    }
+
+    public override void Reset()
+    {
+        base.Reset();
+        _next = -1;
+        _tokens.Clear();
+    }
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using Bazaar.Catalog;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Bazaar.Search;
+
+// The search facade: what the API and the pages call. Ranking and facet counts come from this node's index;
+// the stock each result shows is read from the database (one batched query for the page).
+public sealed class ProductSearch(
+    SearchIndex index,
+    StockSnapshot stock,
+    SearchSynonyms synonyms,
+    SearchMetrics metrics,
+    Catalog.Catalog catalog,
+    Inventory.Inventory inventory,
+    IMemoryCache cache,
+    TimeProvider clock)
+{
+    private const int BrandsShown = 20;
+    private const int SuggestedProducts = 6;
+    private const int SuggestedBrands = 4;
+    private const int SuggestedCategories = 4;
+
+    public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct = default)
+    {
+        var started = clock.GetTimestamp();
+        var tree = await catalog.GetCategoryTreeAsync(ct);
+        var depth = Math.Min(request.Page * request.PageSize, SearchRequest.MaxDepth);
+        EngineResult engine;
+        List<StoredProduct> page;
+        using (var lease = index.Acquire())
+        {
+            engine = SearchEngine.Run(lease.Searcher, synonyms.Current, RankingOptions.Default, request.Text, request.Filters, request.Sort, depth, stock, countFacets: true);
+            page = engine.Top.Skip((request.Page - 1) * request.PageSize).Take(request.PageSize)
+                .Select(d => SearchDocuments.Stored.Read(d.ProductId, lease.Searcher.Doc(d.Doc).Get(SearchFields.Stored)))
+                .ToList();
+        }
+        var levels = page.Count == 0 ? new Dictionary<int, Inventory.StockLevel>() : await inventory.GetStockForProductsAsync(page.Select(p => p.Id).ToList(), ct);
+        var items = page.Select(p => new SearchHit(
+            p.Id, p.Sku, p.Slug, p.Title, TitleHighlighter.Html(p.Title, engine.HighlightTerms), p.Brand, p.Price, p.Currency, p.ImageUrl, p.CategoryId,
+            levels.TryGetValue(p.Id, out var level) ? SearchStock.Of(level) : SearchStock.NotSold)).ToList();
+        var took = clock.GetElapsedTime(started).TotalMilliseconds;
+        metrics.QueryDuration.Record(took);
+        return new SearchResult(engine.Text, engine.Total, request.Page, request.PageSize, items, Facets(engine, request.Filters, tree),
+            Applied(request, tree), engine.Correction, engine.Relaxed, Math.Round(took, 2));
+    }
+
+    public async Task<Suggestions> SuggestAsync(string? text, CancellationToken ct = default)
+    {
+        var typed = SearchEngine.Normalize(text);
+        if (SearchFields.Compact(typed).Length == 0) return new Suggestions(typed, [], [], []);
+        List<ProductSuggestion> products;
+        using (var lease = index.Acquire())
+        {
+            var built = new SearchQueryBuilder(lease.Searcher.IndexReader, synonyms.Current, RankingOptions.Default).BuildPrefix(typed);
+            products = built.Query is null ? [] : lease.Searcher.Search(built.Query, SuggestedProducts).ScoreDocs
+                .Select(hit =>
+                {
+                    var document = lease.Searcher.Doc(hit.Doc);
+                    var id = int.Parse(document.Get(SearchFields.Id) ?? "0", CultureInfo.InvariantCulture);
+                    var p = SearchDocuments.Stored.Read(id, document.Get(SearchFields.Stored));
+                    return new ProductSuggestion(p.Id, p.Slug, p.Title, TitleHighlighter.Html(p.Title, built.HighlightTerms, built.HighlightPrefix), p.Brand, p.Price, p.Currency, p.ImageUrl);
+                })
+                .ToList();
+        }
+        var needle = typed.ToLowerInvariant();
+        var brands = (await BrandsAsync(ct))
+            .Where(b => Matches(b.Brand, needle))
+            .Take(SuggestedBrands)
+            .Select(b => new FacetValue(b.Brand, b.Brand, b.Count, false))
+            .ToList();
+        var tree = await catalog.GetCategoryTreeAsync(ct);
+        var paths = PathNames(tree);
+        var categories = Catalog.Catalog.Flatten(tree)
+            .Where(c => c.ProductCount > 0 && Matches(c.Name, needle))
+            .OrderByDescending(c => c.ProductCount)
+            .Take(SuggestedCategories)
+            .Select(c => new CategorySuggestion(c.Id, c.Name, c.Slug, paths[c.Id], c.ProductCount))
+            .ToList();
+        return new Suggestions(typed, products, brands, categories);
+    }
+
+    // A name matches what is being typed when it, or one of its words, starts with it.
+    private static bool Matches(string name, string needle)
+    {
+        var lower = name.ToLowerInvariant();
+        if (lower.StartsWith(needle, StringComparison.Ordinal)) return true;
+        return lower.Split([' ', '-', '/', '&', ','], StringSplitOptions.RemoveEmptyEntries).Any(w => w.StartsWith(needle, StringComparison.Ordinal));
+    }
+
+    private async Task<IReadOnlyList<BrandCount>> BrandsAsync(CancellationToken ct)
+    {
+        if (cache.TryGetValue("search:brands", out IReadOnlyList<BrandCount>? brands) && brands is not null) return brands;
+        brands = await catalog.ListBrandsAsync(null, ct);
+        cache.Set("search:brands", brands, TimeSpan.FromSeconds(60));
+        return brands;
+    }
+
+    private static Dictionary<int, string> PathNames(IReadOnlyList<CategoryNode> tree)
+    {
+        var paths = new Dictionary<int, string>();
+        void Walk(IEnumerable<CategoryNode> nodes, string prefix)
+        {
+            foreach (var node in nodes)
+            {
+                var path = prefix.Length == 0 ? node.Name : $"{prefix} / {node.Name}";
+                paths[node.Id] = path;
+                Walk(node.Children, path);
+            }
+        }
+        Walk(tree, "");
+        return paths;
+    }
+
+    private static SearchFacets Facets(EngineResult engine, SearchFilters filters, IReadOnlyList<CategoryNode> tree)
+    {
+        var selectedCategories = filters.Categories.ToHashSet();
+        List<CategoryFacet> Build(IEnumerable<CategoryNode> nodes) => nodes
+            .Select(n => (Node: n, Count: engine.CategoryCounts.GetValueOrDefault(n.Id)))
+            .Where(x => x.Count > 0 || selectedCategories.Contains(x.Node.Id))
+            .OrderByDescending(x => x.Count).ThenBy(x => x.Node.Name, StringComparer.Ordinal)
+            .Select(x => new CategoryFacet(x.Node.Id, x.Node.Name, x.Node.Slug, x.Count, selectedCategories.Contains(x.Node.Id), Build(x.Node.Children)))
+            .ToList();
+
+        var brands = engine.BrandCounts
+            .OrderByDescending(b => b.Value).ThenBy(b => b.Key, StringComparer.Ordinal)
+            .Take(BrandsShown)
+            .Select(b => b.Key)
+            .Union(filters.Brands)
+            .Select(b => new FacetValue(b, b, engine.BrandCounts.GetValueOrDefault(b), filters.Brands.Contains(b)))
+            .ToList();
+
+        var prices = engine.PriceValues
+            .Select((range, k) => new FacetValue(range.Key, PriceLabel(range), engine.PriceCounts[k], filters.Prices.Contains(range)))
+            .Where(v => v.Count > 0 || v.Selected)
+            .ToList();
+
+        var ratings = FacetCollector.RatingThresholds
+            .Select((stars, k) => new FacetValue(stars.ToString(CultureInfo.InvariantCulture), $"{stars} stars & up", engine.RatingCounts[k], filters.MinRating == stars))
+            .ToList();
+
+        var attributes = engine.Attributes
+            .Select(a => new AttributeFacet(a.Key, a.Name, a.Values
+                .Select(v => new FacetValue(v.Value, v.Value, v.Count, filters.Attributes.TryGetValue(a.Key, out var chosen) && chosen.Contains(v.Value)))
+                .ToList()))
+            .ToList();
+
+        return new SearchFacets(Build(tree), brands, prices, ratings, new FacetValue("true", "In stock", engine.InStockCount, filters.InStock),
+            attributes, RatingsAvailable: ratings.Any(r => r.Count > 0));
+    }
+
+    public static string PriceLabel(PriceRange range) => (range.Min, range.Max) switch
+    {
+        (null, { } max) => $"Under ${max:0.##}",
+        ({ } min, null) => $"${min:0.##} and up",
+        ({ } min, { } max) => $"${min:0.##} to ${max:0.##}",
+        _ => "Any price",
+    };
+
+    private static AppliedFilters Applied(SearchRequest request, IReadOnlyList<CategoryNode> tree)
+    {
+        var names = Catalog.Catalog.Flatten(tree).ToDictionary(c => c.Id, c => c.Name);
+        var f = request.Filters;
+        var applied = new List<AppliedFilter>();
+        applied.AddRange(f.Categories.Select(c => new AppliedFilter("category", c.ToString(CultureInfo.InvariantCulture), names.GetValueOrDefault(c, $"Category {c}"))));
+        applied.AddRange(f.Brands.Select(b => new AppliedFilter("brand", b, b)));
+        applied.AddRange(f.Prices.Select(p => new AppliedFilter("price", p.Key, PriceLabel(p))));
+        if (f.MinRating is { } stars) applied.Add(new AppliedFilter("rating", stars.ToString(CultureInfo.InvariantCulture), $"{stars} stars & up"));
+        if (f.InStock) applied.Add(new AppliedFilter("inStock", "true", "In stock"));
+        foreach (var (key, values) in f.Attributes)
+            applied.AddRange(values.Select(v => new AppliedFilter("attr." + key, v, $"{Slug.Humanize(key)}: {v}")));
+        return new AppliedFilters(applied, SearchApi.SortName(request.Sort));
+    }
+}

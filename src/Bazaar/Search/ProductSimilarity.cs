@@ -1,0 +1,48 @@
+using Lucene.Net.Search.Similarities;
+
+namespace Bazaar.Search;
+
+// BM25, plus a reward for matching more of the query's words: Lucene's BM25 leaves BooleanQuery's
+// coordination factor at 1, so a product matching three of three words could rank under one that repeats
+// a single rare word. Set on both the IndexWriterConfig and every IndexSearcher.
+public sealed class ProductSimilarity(RankingOptions options) : BM25Similarity(options.K1, options.B)
+{
+    public override float Coord(int overlap, int maxOverlap) =>
+        maxOverlap <= 1 ? 1f : (float)Math.Pow((double)overlap / maxOverlap, options.CoordExponent);
+}
+
+// The ranking's weights, in one place so the store and the relevance harness share them.
+public sealed record RankingOptions
+{
+    public static RankingOptions Default { get; } = new();
+
+    public float K1 { get; init; } = 1.2f;
+    public float B { get; init; } = 0.75f;
+    public double CoordExponent { get; init; } = 1.0;
+
+    public float TitleBoost { get; init; } = 1.0f;
+    public float BrandBoost { get; init; } = 0.7f;
+    public float ModelBoost { get; init; } = 0.8f;
+    public float CategoryBoost { get; init; } = 0.5f;
+    public float AttributesBoost { get; init; } = 0.25f;
+    public float DescriptionBoost { get; init; } = 0.15f;
+    public float CodeBoost { get; init; } = 1.5f;
+    public float FieldTieBreaker { get; init; } = 0.1f;
+
+    public float PhraseBoost { get; init; } = 0.5f;
+    public float ProximityBoost { get; init; } = 0.3f;
+    public int ProximitySlop { get; init; } = 4;
+
+    public float StackedWeight { get; init; } = 0.9f;
+    public float CompoundWeight { get; init; } = 0.9f;
+    public float SynonymWeight { get; init; } = 0.8f;
+    public float OneEditWeight { get; init; } = 0.7f;
+    public float TwoEditWeight { get; init; } = 0.45f;
+    public float StopWordWeight { get; init; } = 0.2f;
+
+    // Most of the query's words must match (all of one or two, two of three, ...); false: any one.
+    public bool RequireMostWords { get; init; } = true;
+
+    // A word seen in fewer products than this is checked for a likelier spelling.
+    public int RareWordDocs { get; init; } = 3;
+}

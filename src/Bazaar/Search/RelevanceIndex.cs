@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace Bazaar.Search;
+
+// The store's search over bare titles, for the relevance harness (`Bazaar.Bench relevance`): the same
+// analyzer, query builder, similarity and collector as a storefront search, on an index of its own.
+public sealed class RelevanceIndex : IDisposable
+{
+    private readonly SearchIndex _index;
+    private readonly SynonymSet _synonyms;
+    private readonly RankingOptions _ranking;
+
+    private RelevanceIndex(SearchIndex index, SynonymSet synonyms, RankingOptions ranking)
+    {
+        _index = index;
+        _synonyms = synonyms;
+        _ranking = ranking;
+    }
+
+    // `ranking` overrides weights for experiments ("K1=1.0;B=0.5"); null keeps the store's.
+    public static RelevanceIndex Build(int[] ids, string[] titles, string directory, string? ranking)
+    {
+        var options = Parse(ranking);
+        var index = new SearchIndex(directory, options);
+        using (var build = index.BeginBuild())
+        {
+            build.Add(ids.Select((id, k) => SearchDocument.FromTitle(id, titles[k])));
+            build.Publish(0);
+        }
+        index.OpenPublished();
+        return new RelevanceIndex(index, SynonymSet.Parse(new SearchOptions().Synonyms), options);
+    }
+
+    public int[] Search(string query, int take)
+    {
+        using var lease = _index.Acquire();
+        var result = SearchEngine.Run(lease.Searcher, _synonyms, _ranking, query, new SearchFilters(), SearchSort.Relevance, take, StockSnapshot.None, countFacets: false);
+        return [.. result.ProductIds];
+    }
+
+    private static RankingOptions Parse(string? overrides)
+    {
+        var options = RankingOptions.Default;
+        if (string.IsNullOrWhiteSpace(overrides)) return options;
+        foreach (var pair in overrides.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (name, value) = (pair[..pair.IndexOf('=', StringComparison.Ordinal)], pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            var property = typeof(RankingOptions).GetProperty(name) ?? throw new ArgumentException($"No ranking option '{name}'.");
+            var typed = Convert.ChangeType(value, property.PropertyType, CultureInfo.InvariantCulture);
+            var copy = options with { };
+            property.SetValue(copy, typed);
+            options = copy;
+        }
+        return options;
+    }
+
+    public void Dispose() => _index.Dispose();
+}

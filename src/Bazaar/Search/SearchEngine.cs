@@ -1,0 +1,93 @@
+using Lucene.Net.Search;
+
+namespace Bazaar.Search;
+
+// The ranking and counting of a search against one index searcher, with no database: the store's
+// ProductSearch and the relevance harness both run searches through here.
+public static class SearchEngine
+{
+    public const int AttributeFacets = 6;
+    public const int ValuesPerAttribute = 10;
+
+    public static EngineResult Run(IndexSearcher searcher, SynonymSet synonyms, RankingOptions ranking, string? text, SearchFilters filters,
+        SearchSort sort, int depth, StockSnapshot stock, bool countFacets)
+    {
+        var trimmed = Normalize(text);
+        var builder = new SearchQueryBuilder(searcher.IndexReader, synonyms, ranking);
+        var built = trimmed.Length == 0 ? BuiltQuery.Nothing : builder.Build(trimmed);
+        // Nothing to match on (no text, or only punctuation): every product, newest first unless sorted otherwise.
+        if (built.Query is null && sort == SearchSort.Relevance) sort = SearchSort.Newest;
+
+        var result = Collect(searcher, built.Query ?? new MatchAllDocsQuery(), filters, sort, depth, stock, countFacets);
+        var relaxed = false;
+        if (result.Total == 0 && built.Query is not null && built.Slots > 1)
+        {
+            // Nothing has (nearly) all the words: show what has some of them, best first, and say so.
+            var loose = builder.Build(trimmed, relaxed: true);
+            var second = Collect(searcher, loose.Query!, filters, sort, depth, stock, countFacets);
+            if (second.Total > 0)
+            {
+                result = second;
+                relaxed = true;
+            }
+        }
+        return result with
+        {
+            Text = trimmed,
+            HighlightTerms = built.HighlightTerms,
+            Correction = built.Correction is { } c && c != trimmed.ToLowerInvariant() ? c : null,
+            Relaxed = relaxed,
+        };
+    }
+
+    public static string Normalize(string? text)
+    {
+        var value = (text ?? "").Trim();
+        if (value.Length > SearchQueryBuilder.MaxQueryLength) value = value[..SearchQueryBuilder.MaxQueryLength];
+        return string.Concat(value.Where(c => !char.IsControl(c)));
+    }
+
+    private static EngineResult Collect(IndexSearcher searcher, Query query, SearchFilters filters, SearchSort sort, int depth, StockSnapshot stock, bool countFacets)
+    {
+        var collector = new FacetCollector(filters, sort, depth, stock, countFacets);
+        try
+        {
+            searcher.Search(query, collector);
+            return new EngineResult
+            {
+                Total = collector.Total,
+                Top = collector.TopDocs(),
+                CategoryCounts = countFacets ? collector.CategoryCounts() : [],
+                BrandCounts = countFacets ? collector.BrandCounts() : [],
+                PriceValues = collector.PriceValues,
+                PriceCounts = collector.PriceCounts,
+                RatingCounts = collector.RatingCounts,
+                InStockCount = collector.InStockCount,
+                Attributes = countFacets ? collector.AttributeCounts(AttributeFacets, ValuesPerAttribute) : [],
+            };
+        }
+        finally
+        {
+            collector.Release();
+        }
+    }
+}
+
+public sealed record EngineResult
+{
+    public string Text { get; init; } = "";
+    public int Total { get; init; }
+    internal List<RankedDoc> Top { get; init; } = [];
+    public IReadOnlyList<int> ProductIds => Top.Select(t => t.ProductId).ToList();
+    public IReadOnlyList<int> DocIds => Top.Select(t => t.Doc).ToList();
+    public Dictionary<int, int> CategoryCounts { get; init; } = [];
+    public Dictionary<string, int> BrandCounts { get; init; } = [];
+    public IReadOnlyList<PriceRange> PriceValues { get; init; } = [];
+    public int[] PriceCounts { get; init; } = [];
+    public int[] RatingCounts { get; init; } = [];
+    public int InStockCount { get; init; }
+    internal List<AttributeFacetCounts> Attributes { get; init; } = [];
+    public IReadOnlySet<string> HighlightTerms { get; init; } = new HashSet<string>();
+    public string? Correction { get; init; }
+    public bool Relaxed { get; init; }
+}

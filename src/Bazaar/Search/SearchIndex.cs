@@ -1,0 +1,254 @@
+using System.Globalization;
+using Bazaar.Data;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Search;
+
+// This node's Lucene index under {DataDirectory}/search. A full rebuild writes a new generation beside the
+// one in use ("building-..." until finished, then "index-..."), and the file "current" names the generation
+// to use; the indexer switches when it changes, so `reindex` can run while the store serves searches.
+// The last change-feed id applied is kept in each commit's user data.
+public sealed class SearchIndex : IDisposable
+{
+    public const string AppliedThroughKey = "applied_through";
+    private const string PointerFile = "current";
+    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+
+    private readonly System.Threading.Lock _gate = new();
+    private readonly RankingOptions _ranking;
+    private Generation? _current;
+    private bool _disposed;
+
+    public SearchIndex(IOptions<DatabaseOptions> database) : this(Path.Combine(Path.GetFullPath(database.Value.DataDirectory), "search"), RankingOptions.Default)
+    {
+    }
+
+    public SearchIndex(string root, RankingOptions ranking)
+    {
+        Root = root;
+        _ranking = ranking;
+        System.IO.Directory.CreateDirectory(root);
+    }
+
+    public string Root { get; }
+
+    public bool IsOpen => Volatile.Read(ref _current) is not null;
+
+    public string? OpenGeneration => Volatile.Read(ref _current)?.Name;
+
+    // The last change-feed id reflected in the last commit (changes after it may be applied but not committed).
+    public long CommittedThrough => Volatile.Read(ref _current)?.CommittedThrough ?? 0;
+
+    public string? PublishedGeneration
+    {
+        get
+        {
+            var pointer = Path.Combine(Root, PointerFile);
+            if (!File.Exists(pointer)) return null;
+            var name = File.ReadAllText(pointer).Trim();
+            return name.Length > 0 && System.IO.Directory.Exists(Path.Combine(Root, name)) ? name : null;
+        }
+    }
+
+    internal Lucene.Net.Search.Similarities.Similarity Similarity => new ProductSimilarity(_ranking);
+
+    // Opens the published generation if it is not the one open already. False when there is none yet.
+    public bool OpenPublished()
+    {
+        var name = PublishedGeneration;
+        if (name is null) return false;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_current?.Name == name) return true;
+            var next = Generation.Open(Path.Combine(Root, name), name, Config(OpenMode.APPEND), _ranking);
+            var previous = _current;
+            Volatile.Write(ref _current, next);
+            previous?.Dispose();
+            DeleteOtherGenerations(name);
+            return true;
+        }
+    }
+
+    public SearcherLease Acquire()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var generation = Volatile.Read(ref _current) ?? throw new SearchIndexUnavailableException();
+            try
+            {
+                return new SearcherLease(generation.Searchers, generation.Searchers.Acquire());
+            }
+            catch (ObjectDisposedException) when (attempt < 3)
+            {
+                // A rebuild switched generations between the read and the acquire; use the new one.
+            }
+        }
+    }
+
+    public void Upsert(IEnumerable<SearchDocument> documents)
+    {
+        var writer = Writer();
+        foreach (var document in documents)
+            writer.UpdateDocument(new Term(SearchFields.Id, document.ProductId.ToString(CultureInfo.InvariantCulture)), SearchDocuments.ToLucene(document));
+    }
+
+    public void Delete(IEnumerable<int> productIds)
+    {
+        var writer = Writer();
+        foreach (var id in productIds) writer.DeleteDocuments(new Term(SearchFields.Id, id.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    // Makes applied changes visible to searches (near-real-time: no commit needed).
+    public void Refresh() => Volatile.Read(ref _current)?.Searchers.MaybeRefreshBlocking();
+
+    public void Commit(long appliedThrough)
+    {
+        lock (_gate)
+        {
+            var generation = _current ?? throw new SearchIndexUnavailableException();
+            generation.Writer.SetCommitData(new Dictionary<string, string> { [AppliedThroughKey] = appliedThrough.ToString(CultureInfo.InvariantCulture) });
+            generation.Writer.Commit();
+            generation.CommittedThrough = appliedThrough;
+        }
+    }
+
+    // Starts a new generation; the caller adds every product and then publishes it.
+    public IndexBuild BeginBuild()
+    {
+        var name = "index-" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+        var building = Path.Combine(Root, "building-" + name[6..]);
+        var directory = FSDirectory.Open(building);
+        var config = Config(OpenMode.CREATE);
+        config.RAMBufferSizeMB = 64;
+        return new IndexBuild(this, name, building, directory, new IndexWriter(directory, config));
+    }
+
+    internal void Publish(string name, string buildingPath)
+    {
+        var final = Path.Combine(Root, name);
+        System.IO.Directory.Move(buildingPath, final);
+        var pointer = Path.Combine(Root, PointerFile);
+        var temp = pointer + ".tmp";
+        File.WriteAllText(temp, name);
+        File.Move(temp, pointer, overwrite: true);
+    }
+
+    private IndexWriter Writer() => (Volatile.Read(ref _current) ?? throw new SearchIndexUnavailableException()).Writer;
+
+    private IndexWriterConfig Config(OpenMode mode) => new(Version, ProductAnalyzer.Index)
+    {
+        Similarity = new ProductSimilarity(_ranking),
+        OpenMode = mode,
+    };
+
+    private void DeleteOtherGenerations(string keep)
+    {
+        foreach (var dir in System.IO.Directory.EnumerateDirectories(Root))
+        {
+            var name = Path.GetFileName(dir);
+            var stale = (name.StartsWith("index-", StringComparison.Ordinal) && name != keep)
+                || (name.StartsWith("building-", StringComparison.Ordinal) && System.IO.Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddDays(-1));
+            if (!stale) continue;
+            try { System.IO.Directory.Delete(dir, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _current?.Dispose();
+            _current = null;
+        }
+    }
+
+    private sealed class Generation : IDisposable
+    {
+        private Generation(string name, FSDirectory directory, IndexWriter writer, SearcherManager searchers, long committedThrough)
+        {
+            Name = name;
+            Directory = directory;
+            Writer = writer;
+            Searchers = searchers;
+            CommittedThrough = committedThrough;
+        }
+
+        public string Name { get; }
+        public FSDirectory Directory { get; }
+        public IndexWriter Writer { get; }
+        public SearcherManager Searchers { get; }
+        public long CommittedThrough { get; set; }
+
+        public static Generation Open(string path, string name, IndexWriterConfig config, RankingOptions ranking)
+        {
+            var directory = FSDirectory.Open(path);
+            var writer = new IndexWriter(directory, config);
+            var data = writer.CommitData;
+            var committed = data is not null && data.TryGetValue(AppliedThroughKey, out var text) ? long.Parse(text, CultureInfo.InvariantCulture) : 0;
+            var searchers = new SearcherManager(writer, true, new ProductSearcherFactory(ranking));
+            return new Generation(name, directory, writer, searchers, committed);
+        }
+
+        public void Dispose()
+        {
+            Searchers.Dispose();
+            Writer.Dispose();
+            Directory.Dispose();
+        }
+    }
+}
+
+// Every searcher of the index ranks with the same similarity the writer used.
+internal sealed class ProductSearcherFactory(RankingOptions ranking) : SearcherFactory
+{
+    public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new ProductSimilarity(ranking) };
+}
+
+public readonly struct SearcherLease(SearcherManager manager, IndexSearcher searcher) : IDisposable
+{
+    public IndexSearcher Searcher { get; } = searcher;
+
+    public void Dispose() => manager.Release(Searcher);
+}
+
+// A full build of a new generation: add every product, then publish (the indexer picks it up).
+public sealed class IndexBuild(SearchIndex index, string name, string path, FSDirectory directory, IndexWriter writer) : IDisposable
+{
+    private bool _published;
+
+    public void Add(IEnumerable<SearchDocument> documents)
+    {
+        foreach (var document in documents) writer.AddDocument(SearchDocuments.ToLucene(document));
+    }
+
+    public void Publish(long appliedThrough)
+    {
+        writer.ForceMerge(1);
+        writer.SetCommitData(new Dictionary<string, string> { [SearchIndex.AppliedThroughKey] = appliedThrough.ToString(CultureInfo.InvariantCulture) });
+        writer.Commit();
+        writer.Dispose();
+        directory.Dispose();
+        index.Publish(name, path);
+        _published = true;
+    }
+
+    public void Dispose()
+    {
+        if (_published) return;
+        writer.Dispose();
+        directory.Dispose();
+        try { System.IO.Directory.Delete(path, recursive: true); }
+        catch (IOException) { }
+    }
+}
+
+public sealed class SearchIndexUnavailableException() : InvalidOperationException("The search index is being built; try again in a moment.");

@@ -1,0 +1,347 @@
+using Bazaar.Data;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Search;
+
+// Each node's indexer: tails the change feed and applies it to this node's index, so every node converges on
+// the database. It builds the index in full when there is none (or a `reindex` published a new one), keeps
+// the last applied feed id in the index's commits (a restart resumes there), refreshes the in-stock snapshot
+// and the synonyms, and prunes old feed rows.
+//
+// Feed ids are handed out before commit, so a later id can be visible while an earlier one is not yet. The
+// indexer applies whatever is visible, remembers the missing ids ("gaps"), applies them when they appear,
+// and gives up on one after Search:GapTimeout (its transaction rolled back). Everything up to the lowest open
+// gap is "applied through"; that is what a commit records, so a restart never skips a change.
+public sealed partial class SearchIndexer(
+    IServiceScopeFactory scopes,
+    IServiceProvider services,
+    SearchIndex index,
+    StockSnapshot stock,
+    SearchSynonyms synonyms,
+    SearchMetrics metrics,
+    TimeProvider clock,
+    IOptions<SearchOptions> options,
+    ILogger<SearchIndexer> log) : BackgroundService
+{
+    private readonly Dictionary<long, DateTimeOffset> _gaps = [];
+    private long _appliedThrough;
+    private long _highestSeen;
+    private bool _dirty;
+    private volatile bool _rebuildRequested;
+    private DateTimeOffset _lastCommit;
+    private DateTimeOffset _lastStock = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastSynonyms = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
+    private volatile RebuildProgress? _rebuilding;
+
+    private SearchOptions Options => options.Value;
+
+    public long AppliedThrough => Interlocked.Read(ref _appliedThrough);
+
+    public long HighestSeen => Interlocked.Read(ref _highestSeen);
+
+    public RebuildProgress? Rebuilding => _rebuilding;
+
+    // Asks for a full rebuild; the indexer runs it between batches, and searches use the old index until then.
+    public void RequestRebuild() => _rebuildRequested = true;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var more = false;
+            try
+            {
+                await EnsureIndexAsync(stoppingToken);
+                more = await ApplyNextAsync(stoppingToken);
+                CommitIfDue(force: false);
+                await HousekeepAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogFailed(log, e);
+                await Pause(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            if (!more) await Pause(Options.PollInterval, stoppingToken);
+        }
+        try { CommitIfDue(force: true); }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or IOException) { }
+    }
+
+    private async Task Pause(TimeSpan delay, CancellationToken ct)
+    {
+        try { await Task.Delay(delay, clock, ct); }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task EnsureIndexAsync(CancellationToken ct)
+    {
+        if (_rebuildRequested || index.PublishedGeneration is null)
+        {
+            _rebuildRequested = false;
+            await RebuildAsync(ct);
+        }
+        if (index.OpenGeneration != index.PublishedGeneration)
+        {
+            index.OpenPublished();
+            ResetCursor(index.CommittedThrough);
+            LogOpened(log, index.OpenGeneration!, _appliedThrough);
+            await EnsureFeedCoversIndexAsync(ct);
+        }
+    }
+
+    private async Task RebuildAsync(CancellationToken ct)
+    {
+        LogRebuilding(log);
+        metrics.Rebuilds.Add(1);
+        var started = clock.GetTimestamp();
+        _rebuilding = new RebuildProgress(0, 0);
+        try
+        {
+            var through = await SearchRebuild.RunAsync(services, index, new InlineProgress<RebuildProgress>(p => _rebuilding = p), ct);
+            LogRebuilt(log, _rebuilding?.Indexed ?? 0, clock.GetElapsedTime(started).TotalSeconds, through);
+        }
+        finally
+        {
+            _rebuilding = null;
+        }
+    }
+
+    // A node whose index predates the oldest feed row kept has missed changes: it rebuilds.
+    private async Task EnsureFeedCoversIndexAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
+        var oldest = await db.SearchChanges.MinAsync(c => (long?)c.Id, ct);
+        if (oldest is { } first && _appliedThrough + 1 < first && _appliedThrough < await db.SearchChanges.MaxAsync(c => c.Id, ct))
+        {
+            LogTooOld(log, _appliedThrough, first);
+            await RebuildAsync(ct);
+            index.OpenPublished();
+            ResetCursor(index.CommittedThrough);
+        }
+    }
+
+    private void ResetCursor(long appliedThrough)
+    {
+        _gaps.Clear();
+        Interlocked.Exchange(ref _appliedThrough, appliedThrough);
+        Interlocked.Exchange(ref _highestSeen, appliedThrough);
+        _dirty = false;
+        _lastCommit = clock.GetUtcNow();
+    }
+
+    // Applies the next batch of visible changes (and any gaps that have filled). True when more are waiting.
+    private async Task<bool> ApplyNextAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
+        var highest = _highestSeen;
+        var rows = await db.SearchChanges.AsNoTracking().Where(c => c.Id > highest).OrderBy(c => c.Id).Take(Options.BatchSize).ToListAsync(ct);
+        if (_gaps.Count > 0)
+        {
+            var gapIds = _gaps.Keys.ToList();
+            rows.AddRange(await db.SearchChanges.AsNoTracking().Where(c => gapIds.Contains(c.Id)).ToListAsync(ct));
+        }
+        var now = clock.GetUtcNow();
+        var more = rows.Count > 0 && rows.Count(r => r.Id > highest) == Options.BatchSize;
+        if (rows.Count > 0)
+        {
+            metrics.SetLag(Math.Max(0, (now - rows.Min(r => r.CommittedAt)).TotalSeconds), rows.Count);
+            await ApplyAsync(scope.ServiceProvider, rows, ct);
+            now = clock.GetUtcNow();
+            foreach (var row in rows)
+            {
+                metrics.ApplyDelay.Record(Math.Max(0, (now - row.CommittedAt).TotalSeconds));
+                _gaps.Remove(row.Id);
+            }
+            metrics.ChangesApplied.Add(rows.Count);
+            var expected = highest + 1;
+            foreach (var row in rows.Where(r => r.Id > highest).OrderBy(r => r.Id))
+            {
+                for (var missing = expected; missing < row.Id && _gaps.Count < 100_000; missing++) _gaps.TryAdd(missing, now);
+                expected = row.Id + 1;
+            }
+            Interlocked.Exchange(ref _highestSeen, Math.Max(highest, rows.Max(r => r.Id)));
+            _dirty = true;
+        }
+        AdvanceAppliedThrough(now);
+        if (!more) metrics.SetLag(_gaps.Count == 0 ? 0 : metrics.LagSeconds, _gaps.Count);
+        return more;
+    }
+
+    private async Task ApplyAsync(IServiceProvider scoped, List<SearchChange> rows, CancellationToken ct)
+    {
+        var productIds = rows.Where(r => r.ProductId is not null).Select(r => r.ProductId!.Value).ToHashSet();
+        var categoryIds = rows.Where(r => r.CategoryId is not null).Select(r => r.CategoryId!.Value).ToHashSet();
+        if (categoryIds.Count > 0) productIds.UnionWith(ProductsUnder(categoryIds));
+        foreach (var chunk in productIds.Chunk(Options.BatchSize))
+        {
+            var documents = await scoped.GetRequiredService<ProductSource>().LoadAsync(chunk, ct);
+            index.Upsert(documents);
+            var found = documents.Select(d => d.ProductId).ToHashSet();
+            index.Delete(chunk.Where(id => !found.Contains(id)));
+        }
+        index.Refresh();
+    }
+
+    // The products the index files under these categories (a renamed category changes all their paths).
+    private List<int> ProductsUnder(IEnumerable<int> categoryIds)
+    {
+        using var lease = index.Acquire();
+        var query = new BooleanQuery();
+        foreach (var id in categoryIds)
+            query.Add(new TermQuery(new Term(SearchFields.CategoryIds, id.ToString(System.Globalization.CultureInfo.InvariantCulture))), Occur.SHOULD);
+        var ids = new List<int>();
+        lease.Searcher.Search(query, new ProductIdCollector(ids));
+        return ids;
+    }
+
+    private void AdvanceAppliedThrough(DateTimeOffset now)
+    {
+        var through = _appliedThrough;
+        while (through < _highestSeen)
+        {
+            var next = through + 1;
+            if (_gaps.TryGetValue(next, out var seen))
+            {
+                if (now - seen < Options.GapTimeout) break;
+                _gaps.Remove(next);
+            }
+            through = next;
+        }
+        Interlocked.Exchange(ref _appliedThrough, through);
+    }
+
+    private void CommitIfDue(bool force)
+    {
+        if (!_dirty || !index.IsOpen) return;
+        var now = clock.GetUtcNow();
+        if (!force && now - _lastCommit < Options.CommitInterval) return;
+        index.Commit(_appliedThrough);
+        _lastCommit = now;
+        _dirty = _appliedThrough < _highestSeen;
+    }
+
+    private async Task HousekeepAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (now - _lastStock >= Options.StockRefreshInterval)
+        {
+            _lastStock = now;
+            await RefreshStockAsync(ct);
+        }
+        if (now - _lastSynonyms >= Options.SynonymRefreshInterval)
+        {
+            _lastSynonyms = now;
+            await using var scope = scopes.CreateAsyncScope();
+            await synonyms.RefreshAsync(scope.ServiceProvider.GetRequiredService<BazaarDb>(), ct);
+        }
+        if (now - _lastPrune >= TimeSpan.FromHours(1))
+        {
+            _lastPrune = now;
+            await using var scope = scopes.CreateAsyncScope();
+            var cutoff = now - Options.FeedRetention;
+            var through = _appliedThrough;
+            // Only rows this node has applied, so the newest row (and so the highest id) always stays.
+            var pruned = await scope.ServiceProvider.GetRequiredService<BazaarDb>().SearchChanges
+                .Where(c => c.CommittedAt < cutoff && c.Id < through).ExecuteDeleteAsync(ct);
+            if (pruned > 0) LogPruned(log, pruned);
+        }
+    }
+
+    public async Task<SearchIndexStatus> GetStatusAsync(BazaarDb db, CancellationToken ct)
+    {
+        var highest = HighestSeen;
+        var latest = await db.SearchChanges.MaxAsync(c => (long?)c.Id, ct) ?? 0;
+        var oldestPending = await db.SearchChanges.Where(c => c.Id > highest).OrderBy(c => c.Id).Select(c => (DateTimeOffset?)c.CommittedAt).FirstOrDefaultAsync(ct);
+        var pending = await db.SearchChanges.CountAsync(c => c.Id > highest, ct) + _gaps.Count;
+        var lag = oldestPending is { } at ? Math.Max(0, (clock.GetUtcNow() - at).TotalSeconds) : 0;
+        var documents = 0;
+        if (index.IsOpen)
+        {
+            using var lease = index.Acquire();
+            documents = lease.Searcher.IndexReader.NumDocs;
+        }
+        return new SearchIndexStatus(index.IsOpen, index.OpenGeneration, AppliedThrough, highest, latest, Math.Round(lag, 3), pending, documents,
+            Rebuilding, stock.RefreshedAt, stock.Count, synonyms.Current.Count);
+    }
+
+    // Refreshes which products are in stock, through the Inventory facade in one batched query.
+    public async Task RefreshStockAsync(CancellationToken ct)
+    {
+        if (!index.IsOpen) return;
+        List<int> ids;
+        using (var lease = index.Acquire())
+        {
+            ids = new List<int>(lease.Searcher.IndexReader.NumDocs);
+            lease.Searcher.Search(new MatchAllDocsQuery(), new ProductIdCollector(ids));
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var levels = await scope.ServiceProvider.GetRequiredService<Inventory.Inventory>().GetStockForProductsAsync(ids, ct);
+        stock.Replace(levels.Values.Where(l => l.Available > 0).Select(l => l.ProductId).ToHashSet(), clock.GetUtcNow());
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Applying search changes failed; retrying")]
+    private static partial void LogFailed(ILogger log, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Building the search index from the database")]
+    private static partial void LogRebuilding(ILogger log);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Search index built: {Count} products in {Seconds:0.0} s, feed applied through {Through}")]
+    private static partial void LogRebuilt(ILogger log, int count, double seconds, long through);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Search index {Generation} open, feed applied through {Through}")]
+    private static partial void LogOpened(ILogger log, string generation, long through);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The search index (feed applied through {Through}) is older than the oldest feed row kept ({Oldest}); rebuilding")]
+    private static partial void LogTooOld(ILogger log, long through, long oldest);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} old search feed rows")]
+    private static partial void LogPruned(ILogger log, int count);
+}
+
+public sealed record SearchIndexStatus(
+    bool Ready,
+    string? Generation,
+    long AppliedThrough,
+    long HighestApplied,
+    long LatestChange,
+    double LagSeconds,
+    long Pending,
+    int Documents,
+    RebuildProgress? Rebuilding,
+    DateTimeOffset? StockRefreshedAt,
+    int InStockProducts,
+    int SynonymRules);
+
+// Collects the product id of every matching document.
+internal sealed class ProductIdCollector(List<int> ids) : ICollector
+{
+    private NumericDocValues? _ids;
+
+    public bool AcceptsDocsOutOfOrder => true;
+
+    public void SetScorer(Scorer scorer)
+    {
+    }
+
+    public void SetNextReader(AtomicReaderContext context) =>
+        _ids = context.AtomicReader.GetNumericDocValues(SearchFields.IdValue);
+
+    public void Collect(int doc)
+    {
+        if (_ids is not null) ids.Add((int)_ids.Get(doc));
+    }
+}

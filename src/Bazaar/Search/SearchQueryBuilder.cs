@@ -1,0 +1,258 @@
+using System.Text;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+
+namespace Bazaar.Search;
+
+// Turns what a shopper typed into a Lucene query. The text is never parsed as query syntax: it goes through
+// the product analyzer, and each position of the result becomes a "slot" that a product satisfies by having
+// the word, or a stacked form of it ("6ft" for "6 ft"), a compound ("showerhead" for "shower head"), a
+// synonym, or (for a word the catalogue does not know) a near spelling. Most slots must be satisfied; products
+// matching more of them, and the words as a phrase or close together, rank higher.
+internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms, RankingOptions ranking)
+{
+    public const int MaxQueryLength = 200;
+    private const int MaxSlots = 12;
+
+    private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
+    {
+        "a", "an", "and", "the", "of", "for", "with", "to", "by", "or", "on", "at", "from", "w", "into", "is",
+    };
+
+    private sealed class Slot(AnalyzedToken token)
+    {
+        public AnalyzedToken Token { get; } = token;
+        public string Primary => Token.Term;
+        public List<(string[] Terms, float Weight)> Alternatives { get; } = [([token.Term], 1f)];
+        public bool Required { get; set; } = true;
+        public float Weight { get; set; } = 1f;
+        public string? Correction { get; set; }
+    }
+
+    public BuiltQuery Build(string text, bool relaxed = false)
+    {
+        var slots = Slots(text);
+        if (slots.Count == 0) return BuiltQuery.Nothing;
+
+        AddCompounds(slots);
+        AddSynonyms(slots);
+        AddSpellings(slots);
+
+        var required = slots.Count(s => s.Required);
+        var words = new BooleanQuery(disableCoord: false);
+        foreach (var slot in slots) words.Add(SlotQuery(slot), Occur.SHOULD);
+        words.MinimumNumberShouldMatch = relaxed || required == 0 || !ranking.RequireMostWords ? 1 : MinimumToMatch(required);
+
+        var query = new BooleanQuery(disableCoord: true) { { words, Occur.MUST } };
+        var phraseTerms = slots.Where(s => s.Required).Select(s => s.Primary).ToList();
+        if (phraseTerms.Count >= 2)
+        {
+            query.Add(Phrase(SearchFields.Title, phraseTerms, 0, ranking.PhraseBoost), Occur.SHOULD);
+            query.Add(Phrase(SearchFields.Title, phraseTerms, ranking.ProximitySlop, ranking.ProximityBoost), Occur.SHOULD);
+        }
+
+        // The whole input as a code (SKU, model number, EAN) finds that product even when its words do not.
+        var code = SearchFields.Compact(text);
+        Query result = query;
+        if (code.Length >= 4 && code.Any(char.IsDigit))
+            result = new BooleanQuery(disableCoord: true)
+            {
+                { query, Occur.SHOULD },
+                { new TermQuery(new Term(SearchFields.Codes, code)) { Boost = ranking.CodeBoost * 4 }, Occur.SHOULD },
+            };
+
+        var highlight = new HashSet<string>(slots.SelectMany(s => s.Alternatives).SelectMany(a => a.Terms), StringComparer.Ordinal);
+        return new BuiltQuery(result, highlight, Correction(text, slots), slots.Count);
+    }
+
+    // Autocomplete: every word but the last as typed, the last as the start of a word.
+    public BuiltQuery BuildPrefix(string text)
+    {
+        var trimmed = text.TrimEnd();
+        var lastSpace = trimmed.LastIndexOf(' ');
+        var head = lastSpace < 0 ? "" : trimmed[..lastSpace];
+        var prefix = SearchFields.Compact(lastSpace < 0 ? trimmed : trimmed[(lastSpace + 1)..]);
+        if (prefix.Length == 0) return BuiltQuery.Nothing;
+
+        var query = new BooleanQuery(disableCoord: true);
+        var highlight = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var slot in Slots(head))
+        {
+            if (StopWords.Contains(slot.Primary)) continue;
+            query.Add(SlotQuery(slot), Occur.MUST);
+            highlight.Add(slot.Primary);
+        }
+        var last = new BooleanQuery(disableCoord: true)
+        {
+            { new PrefixQuery(new Term(SearchFields.Vocabulary, prefix)), Occur.SHOULD },
+            { new PrefixQuery(new Term(SearchFields.Title, prefix)) { Boost = 2 }, Occur.SHOULD },
+        };
+        query.Add(last, Occur.MUST);
+        return new BuiltQuery(query, highlight, null, 1, prefix);
+    }
+
+    private static int MinimumToMatch(int required) => required switch
+    {
+        <= 2 => required,
+        3 => 2,
+        4 => 3,
+        _ => (int)Math.Ceiling(required * 0.7),
+    };
+
+    private List<Slot> Slots(string text)
+    {
+        if (text.Length > MaxQueryLength) text = text[..MaxQueryLength];
+        var slots = new List<Slot>();
+        foreach (var group in ProductAnalyzer.Query.Analyze(text).GroupBy(t => t.Position))
+        {
+            if (slots.Count == MaxSlots) break;
+            var slot = new Slot(group.First());
+            foreach (var stacked in group.Skip(1)) slot.Alternatives.Add(([stacked.Term], ranking.StackedWeight));
+            if (slot.Token.IsWord && StopWords.Contains(slot.Primary))
+            {
+                slot.Required = false;
+                slot.Weight = ranking.StopWordWeight;
+            }
+            slots.Add(slot);
+        }
+        return slots;
+    }
+
+    // "shower head" also matches "showerhead", when the catalogue writes it so.
+    private void AddCompounds(List<Slot> slots)
+    {
+        for (var k = 0; k + 1 < slots.Count; k++)
+        {
+            if (!slots[k].Token.IsWord || !slots[k + 1].Token.IsWord) continue;
+            var joined = slots[k].Primary + slots[k + 1].Primary;
+            if (reader.DocFreq(new Term(SearchFields.Vocabulary, joined)) == 0) continue;
+            slots[k].Alternatives.Add(([joined], ranking.CompoundWeight));
+            slots[k + 1].Alternatives.Add(([joined], ranking.CompoundWeight));
+        }
+    }
+
+    private void AddSynonyms(List<Slot> slots)
+    {
+        if (synonyms.Count == 0) return;
+        var primaries = slots.Select(s => s.Primary).ToList();
+        foreach (var (start, length, alternative) in synonyms.Matches(primaries))
+            for (var k = start; k < start + length; k++)
+                slots[k].Alternatives.Add((alternative, ranking.SynonymWeight));
+    }
+
+    // A word the catalogue does not know, or barely knows while a near spelling is common, also matches
+    // the near spellings; the likeliest one feeds "did you mean".
+    private void AddSpellings(List<Slot> slots)
+    {
+        foreach (var slot in slots)
+        {
+            if (!slot.Token.IsWord || slot.Primary.Length < 3 || !slot.Required) continue;
+            var docs = reader.DocFreq(new Term(SearchFields.Vocabulary, slot.Primary));
+            if (docs >= ranking.RareWordDocs) continue;
+            var candidates = Spelling.Candidates(reader, slot.Primary, docs);
+            foreach (var candidate in candidates)
+                slot.Alternatives.Add(([candidate.Term], candidate.Edits == 1 ? ranking.OneEditWeight : ranking.TwoEditWeight));
+            if (candidates.Count > 0) slot.Correction = candidates[0].Term;
+            // A word nothing in the catalogue resembles cannot be required.
+            else if (docs == 0) slot.Required = false;
+        }
+    }
+
+    private Query SlotQuery(Slot slot)
+    {
+        var fields = new (string Field, float Boost)[]
+        {
+            (SearchFields.Title, ranking.TitleBoost),
+            (SearchFields.Brand, ranking.BrandBoost),
+            (SearchFields.Model, ranking.ModelBoost),
+            (SearchFields.Category, ranking.CategoryBoost),
+            (SearchFields.Attributes, ranking.AttributesBoost),
+            (SearchFields.Description, ranking.DescriptionBoost),
+        };
+        var any = new DisjunctionMaxQuery(ranking.FieldTieBreaker);
+        foreach (var (terms, weight) in slot.Alternatives)
+        {
+            foreach (var (field, boost) in fields)
+                any.Add(terms.Length == 1
+                    ? new TermQuery(new Term(field, terms[0])) { Boost = boost * weight }
+                    : Phrase(field, terms, 1, boost * weight));
+        }
+        if (slot.Primary.Length >= 3 && slot.Primary.Any(char.IsDigit))
+            any.Add(new TermQuery(new Term(SearchFields.Codes, SearchFields.Compact(slot.Primary))) { Boost = ranking.CodeBoost });
+        any.Boost = slot.Weight;
+        return any;
+    }
+
+    private static PhraseQuery Phrase(string field, IEnumerable<string> terms, int slop, float boost)
+    {
+        var phrase = new PhraseQuery { Slop = slop, Boost = boost };
+        foreach (var term in terms) phrase.Add(new Term(field, term));
+        return phrase;
+    }
+
+    // The shopper's text with each unknown word replaced by its likeliest spelling, or null if none was.
+    private static string? Correction(string text, List<Slot> slots)
+    {
+        var corrected = slots.Where(s => s.Correction is not null).OrderByDescending(s => s.Token.Start).ToList();
+        if (corrected.Count == 0) return null;
+        var sb = new StringBuilder(text.Length > MaxQueryLength ? text[..MaxQueryLength] : text);
+        foreach (var slot in corrected)
+        {
+            if (slot.Token.End > sb.Length) continue;
+            sb.Remove(slot.Token.Start, slot.Token.End - slot.Token.Start).Insert(slot.Token.Start, slot.Correction);
+        }
+        return sb.ToString().ToLowerInvariant();
+    }
+}
+
+public sealed record BuiltQuery(Query? Query, IReadOnlySet<string> HighlightTerms, string? Correction, int Slots, string? HighlightPrefix = null)
+{
+    public static BuiltQuery Nothing { get; } = new(null, new HashSet<string>(), null, 0);
+}
+
+internal static class Spelling
+{
+    public sealed record Candidate(string Term, int Edits, int Docs);
+
+    public static List<Candidate> Candidates(IndexReader reader, string word, int docsOfWord, int take = 3)
+    {
+        var terms = MultiFields.GetTerms(reader, SearchFields.Vocabulary);
+        if (terms is null) return [];
+        var maxEdits = word.Length >= 8 ? 2 : 1;
+        var found = new List<Candidate>();
+        var fuzzy = new FuzzyTermsEnum(terms, new Lucene.Net.Util.AttributeSource(), new Term(SearchFields.Vocabulary, word), maxEdits, 1, true);
+        var seen = 0;
+        while (fuzzy.MoveNext() && seen++ < 200)
+        {
+            var term = fuzzy.Term.Utf8ToString();
+            if (term == word || term.Any(char.IsDigit)) continue;
+            var docs = fuzzy.DocFreq;
+            // A near spelling must be clearly more common than the word itself to stand in for it.
+            if (docs <= Math.Max(docsOfWord * 3, 0)) continue;
+            found.Add(new Candidate(term, Distance(word, term), docs));
+        }
+        return found
+            .OrderByDescending(c => Math.Log(1 + c.Docs) - (2.5 * c.Edits))
+            .Take(take)
+            .ToList();
+    }
+
+    // Optimal string alignment distance (a swap of neighbours is one edit), as the fuzzy enum counts.
+    public static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        }
+        return d[a.Length, b.Length];
+    }
+}
