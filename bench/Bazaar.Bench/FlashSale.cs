@@ -23,9 +23,10 @@ public static class FlashSale
         var nodes = args.Number("nodes", 1, 1, 2);
         var concurrency = args.Number("concurrency", 1000, 1, 20_000);
         var json = args.Optional("json");
+        var checkout = args.Flag("checkout");
         args.RejectUnknown();
 
-        Console.WriteLine($"flash-sale: {units} units, {buyers} buyers, strategy {strategy}, {database}{(redis ? " + redis" : "")}, {nodes} node(s), {concurrency} in flight");
+        Console.WriteLine($"flash-sale: {units} units, {buyers} buyers, strategy {strategy}, {database}{(redis ? " + redis" : "")}, {nodes} node(s), {concurrency} in flight{(checkout ? ", every holder checks out" : "")}");
         await StoreNode.BuildAsync();
         await using var services = database == "postgres" || redis ? await ThrowawayServices.StartAsync(database == "postgres", redis) : null;
         var dataDir = Directory.CreateTempSubdirectory("bazaar-bench-store.").FullName;
@@ -51,9 +52,15 @@ public static class FlashSale
             for (var i = 0; i < nodes; i++) stores.Add(await StoreNode.StartAsync(env, TimeSpan.FromMinutes(2)));
             await PrepareSkuAsync(stores[0], units, strategy);
 
-            var outcome = await SellAsync(stores, buyers, concurrency);
+            var outcome = await SellAsync(stores, buyers, concurrency, checkout);
             var stock = await ReadStockAsync(stores[0]);
             var (auditOk, violations) = await AuditAsync(env);
+            (int Orders, int Duplicates, List<string> Violations)? orders = checkout ? await AuditOrdersAsync(stores[0]) : null;
+            if (orders is not null)
+            {
+                violations.AddRange(orders.Value.Violations);
+                auditOk &= orders.Value.Violations.Count == 0;
+            }
             var result = new FlashSaleResult
             {
                 Strategy = strategy,
@@ -66,7 +73,14 @@ public static class FlashSale
                 Held = outcome.Held,
                 SoldOut = outcome.SoldOut,
                 Reserved = stock.Reserved,
-                Oversold = Math.Max(0, Math.Max(outcome.Held, stock.Reserved) - units),
+                Checkout = checkout,
+                Orders = orders?.Orders,
+                PaymentsAuthorised = checkout ? outcome.Paid : null,
+                DuplicateOrders = orders?.Duplicates,
+                CheckoutFailures = checkout ? outcome.CheckoutFailures : null,
+                CheckoutLatencyMs = checkout && outcome.CheckoutLatencies.Length > 0 ? new Latency(Percentile(outcome.CheckoutLatencies, 50), Percentile(outcome.CheckoutLatencies, 95), Percentile(outcome.CheckoutLatencies, 99)) : null,
+                // Units gone from the shelf or held, beyond what there was: with checkout, sold units leave on_hand.
+                Oversold = Math.Max(0, Math.Max(outcome.Held, stock.Reserved + (units - stock.OnHand)) - units),
                 Stranded = violations.Count(v => v.Contains("stranded", StringComparison.Ordinal)),
                 Errors5xx = outcome.Errors5xx,
                 OtherErrors = outcome.Other,
@@ -82,7 +96,8 @@ public static class FlashSale
             Print(result);
             if (json is not null)
                 await File.WriteAllTextAsync(json, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-            var correct = result.Held == Math.Min(units, buyers) && result.Oversold == 0 && result.Stranded == 0 && result.Errors5xx == 0 && result.AuditOk;
+            var correct = result.Held == Math.Min(units, buyers) && result.Oversold == 0 && result.Stranded == 0 && result.Errors5xx == 0 && result.AuditOk
+                && (!checkout || (result.Orders == Math.Min(units, buyers) && result.DuplicateOrders == 0 && result.PaymentsAuthorised == result.Orders));
             return correct ? 0 : 1;
         }
         finally
@@ -117,9 +132,27 @@ public static class FlashSale
         return (stock.GetProperty("reserved").GetInt32(), stock.GetProperty("onHand").GetInt32());
     }
 
-    private sealed record SaleOutcome(int Held, int SoldOut, int Errors5xx, int Other, TimeSpan Wall, double[] Latencies);
+    private sealed record SaleOutcome(int Held, int SoldOut, int Errors5xx, int Other, TimeSpan Wall, double[] Latencies, int Paid, int CheckoutFailures, double[] CheckoutLatencies);
 
-    private static async Task<SaleOutcome> SellAsync(IReadOnlyList<StoreNode> stores, int buyers, int concurrency)
+    // The order audit and the order count, from the back office API (the `audit` command covers stock and carts).
+    private static async Task<(int Orders, int Duplicates, List<string> Violations)> AuditOrdersAsync(StoreNode node)
+    {
+        using var admin = await AdminAsync(node);
+        var audit = await admin.GetFromJsonAsync<JsonElement>("/api/admin/orders/audit");
+        return (audit.GetProperty("orders").GetInt32(), audit.GetProperty("extraOrdersPerShopper").GetInt32(),
+            audit.GetProperty("violations").EnumerateArray().Select(v => "orders: " + v.GetString()).ToList());
+    }
+
+    // What a buyer who got a hold sends at checkout: a guest with the sandbox's always-approved card.
+    private static readonly object CheckoutBody = new
+    {
+        email = "buyer@bench.local",
+        shipTo = new { name = "Flash Buyer", line1 = "1 Main St", city = "Austin", region = "TX", postalCode = "73301", country = "US" },
+        shippingMethod = "standard",
+        card = new { number = "4242424242424242", expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 3, cvc = "123" },
+    };
+
+    private static async Task<SaleOutcome> SellAsync(IReadOnlyList<StoreNode> stores, int buyers, int concurrency, bool checkout)
     {
         var clients = stores.Select(s => new HttpClient(new SocketsHttpHandler
         {
@@ -138,6 +171,8 @@ public static class FlashSale
 
         var latencies = new double[buyers];
         var statuses = new int[buyers];
+        var checkoutStatuses = new int[buyers];
+        var checkoutLatencies = new double[buyers];
         using var gate = new SemaphoreSlim(concurrency);
         var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
@@ -167,6 +202,7 @@ public static class FlashSale
                     statuses[i] = -1;
                 }
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (checkout && statuses[i] == 200) (checkoutStatuses[i], checkoutLatencies[i]) = await CheckOutAsync(clients[i % clients.Count], cookies[i]);
             }
             finally
             {
@@ -177,8 +213,36 @@ public static class FlashSale
         await sampling.CancelAsync();
         await sampler;
         clients.ForEach(c => c.Dispose());
-        return new SaleOutcome(statuses.Count(s => s == 200), statuses.Count(s => s == 409), statuses.Count(s => s >= 500), statuses.Count(s => s is not (200 or 409) and < 500),
-            wall.Elapsed, latencies);
+        var held = statuses.Count(s => s == 200);
+        return new SaleOutcome(held, statuses.Count(s => s == 409), statuses.Count(s => s >= 500) + checkoutStatuses.Count(s => s >= 500),
+            statuses.Count(s => s is not (200 or 409) and < 500), wall.Elapsed, latencies,
+            checkoutStatuses.Count(s => s == 201), checkout ? held - checkoutStatuses.Count(s => s == 201) : 0,
+            [.. checkoutLatencies.Where((_, i) => statuses[i] == 200)]);
+    }
+
+    // One checkout attempt with its own Idempotency-Key, retried with the same key if the connection fails.
+    private static async Task<(int Status, double Ms)> CheckOutAsync(HttpClient client, string cookie)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var key = Guid.NewGuid().ToString();
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/checkout") { Content = JsonContent.Create(CheckoutBody) };
+            request.Headers.Add("Cookie", cookie);
+            request.Headers.Add("Idempotency-Key", key);
+            try
+            {
+                using var response = await client.SendAsync(request);
+                return ((int)response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            catch (HttpRequestException) when (attempt < 3)
+            {
+            }
+            catch (HttpRequestException)
+            {
+                return (-1, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
     }
 
     private static async Task<(bool Ok, List<string> Violations)> AuditAsync(Dictionary<string, string> env)
@@ -204,6 +268,9 @@ public static class FlashSale
             ("units", r.Units.ToString(CultureInfo.InvariantCulture)), ("buyers", r.Buyers.ToString(CultureInfo.InvariantCulture)),
             ("held", r.Held.ToString(CultureInfo.InvariantCulture)), ("sold out answers", r.SoldOut.ToString(CultureInfo.InvariantCulture)),
             ("reserved in db", r.Reserved.ToString(CultureInfo.InvariantCulture)), ("oversold", r.Oversold.ToString(CultureInfo.InvariantCulture)),
+            ("orders", r.Orders?.ToString(CultureInfo.InvariantCulture) ?? "-"), ("payments authorised", r.PaymentsAuthorised?.ToString(CultureInfo.InvariantCulture) ?? "-"),
+            ("duplicate orders", r.DuplicateOrders?.ToString(CultureInfo.InvariantCulture) ?? "-"), ("checkout failures", r.CheckoutFailures?.ToString(CultureInfo.InvariantCulture) ?? "-"),
+            ("checkout p50/p95/p99 ms", r.CheckoutLatencyMs is { } c ? $"{c.P50} / {c.P95} / {c.P99}" : "-"),
             ("stranded", r.Stranded.ToString(CultureInfo.InvariantCulture)), ("errors 5xx", r.Errors5xx.ToString(CultureInfo.InvariantCulture)),
             ("other errors", r.OtherErrors.ToString(CultureInfo.InvariantCulture)), ("wall s", r.WallSeconds.ToString(CultureInfo.InvariantCulture)),
             ("throughput rps", r.ThroughputRps.ToString(CultureInfo.InvariantCulture)),
@@ -230,6 +297,12 @@ public sealed class FlashSaleResult
     public int Held { get; init; }
     public int SoldOut { get; init; }
     public int Reserved { get; init; }
+    public bool Checkout { get; init; }
+    public int? Orders { get; init; }
+    public int? PaymentsAuthorised { get; init; }
+    public int? DuplicateOrders { get; init; }
+    public int? CheckoutFailures { get; init; }
+    public Latency? CheckoutLatencyMs { get; init; }
     public int Oversold { get; init; }
     public int Stranded { get; init; }
     [System.Text.Json.Serialization.JsonPropertyName("errors_5xx")]

@@ -19,7 +19,8 @@ public static class Relevance
         var judgmentsPath = args.Optional("judgments") ?? throw new ArgumentException("--judgments <judgments.csv> is required.");
         var json = args.Optional("json");
         var ranking = args.Optional("ranking");
-        var worst = args.Number("show-worst", 0, 0, 1000);
+        var worst = args.Number("show-worst", 0, 0, 100_000);
+        var explain = args.Optional("explain");
         args.RejectUnknown();
 
         var products = ReadCsv(productsPath).Skip(1).Select(r => (Id: int.Parse(r[0], CultureInfo.InvariantCulture), Title: r[1])).ToList();
@@ -37,6 +38,11 @@ public static class Relevance
             indexing.Stop();
             Console.WriteLine($"relevance: indexed in {indexing.Elapsed.TotalSeconds:0.0} s");
 
+            if (explain is not null)
+            {
+                Explain(host, explain.Split('|'), judgments, products.ToDictionary(p => p.Id, p => p.Title));
+                return 0;
+            }
             foreach (var warm in judgments.Keys.Take(200)) host.Search(warm, K);
 
             var perQuery = new List<QueryScore>();
@@ -78,6 +84,21 @@ public static class Relevance
         {
             try { Directory.Delete(directory, recursive: true); }
             catch (IOException) { }
+        }
+    }
+
+    // Prints, for each query, what came back and what the judges graded, to see why a query scores low.
+    private static void Explain(RelevanceHost host, string[] queries, Dictionary<string, Dictionary<int, double>> judgments, Dictionary<int, string> titles)
+    {
+        foreach (var query in queries)
+        {
+            var graded = judgments.GetValueOrDefault(query) ?? [];
+            var top = host.Search(query, K);
+            Console.WriteLine($"== {query}: NDCG@10 {Score(query, top, graded).Ndcg:0.000}");
+            foreach (var id in top) Console.WriteLine($"  {(graded.TryGetValue(id, out var g) ? g.ToString("0.00", CultureInfo.InvariantCulture) : "  - ")}  {titles.GetValueOrDefault(id)}");
+            Console.WriteLine("  judged:");
+            foreach (var (id, grade) in graded.OrderByDescending(g => g.Value))
+                Console.WriteLine($"  {grade.ToString("0.00", CultureInfo.InvariantCulture)}{(top.Contains(id) ? "*" : " ")} {titles.GetValueOrDefault(id)}");
         }
     }
 

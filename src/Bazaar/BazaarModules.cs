@@ -40,7 +40,29 @@ public static class BazaarModules
         services.AddBazaarInventory(configuration);
         services.AddScoped<Cart.Cart>();
         services.AddBazaarSearch();
+        services.AddBazaarCheckout();
         return services;
+    }
+
+    // Checkout, Orders and Payments: the three modules that turn a cart into a paid order.
+    private static void AddBazaarCheckout(this IServiceCollection services)
+    {
+        services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OrdersOptions>().BindConfiguration(OrdersOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.Section).PostConfigure(o => o.ApplyDefaults())
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SandboxPaymentGateway>();
+        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SandboxPaymentGateway>());
+        services.AddScoped<Payments.Payments>();
+        services.AddScoped<Orders.Orders>();
+        services.AddScoped<OrderAudit>();
+        services.AddSingleton<UnpaidOrderCanceller>();
+        services.AddHostedService(sp => sp.GetRequiredService<UnpaidOrderCanceller>());
+        services.AddSingleton<OrderNotificationSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrderNotificationSender>());
+        services.AddSingleton<CheckoutFaults>();
+        services.AddSingleton<CheckoutMetrics>();
+        services.AddScoped<Checkout.Checkout>();
     }
 
     private static void AddBazaarSearch(this IServiceCollection services)

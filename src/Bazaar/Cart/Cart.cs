@@ -118,6 +118,10 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
         db.ChangeTracker.Clear();
     }
 
+    // For the header on every page: one query, and it does not count as cart activity (holds are not extended).
+    public async Task<int> CountItemsAsync(string shopperKey, CancellationToken ct = default) =>
+        await db.CartLines.Where(l => l.ShopperKey == shopperKey).SumAsync(l => (int?)l.Quantity, ct) ?? 0;
+
     public async Task<CartView> GetAsync(string shopperKey, bool extendHolds = true, CancellationToken ct = default)
     {
         if (extendHolds) await inventory.ExtendHoldsAsync(shopperKey, ct);

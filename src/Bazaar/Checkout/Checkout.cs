@@ -167,6 +167,12 @@ public sealed class Checkout(
         db.ChangeTracker.Clear();
 
         var orderId = await orders.CreateAsync(draft, shopper.Actor, ct);
+        await payments.OpenAsync(orderId, draft.Total, draft.Currency, ct);
+        await cart.RemoveOrderedAsync(shopper.ShopperKey, draft.Lines.Select(l => l.Sku).ToList(), ct);
+        await db.CheckoutRequests.Where(r => r.ShopperKey == shopper.ShopperKey && r.Key == key)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.OrderId, orderId), ct);
+        if (saveAddress && shopper.CustomerId is { } customerId) await SaveAddressAsync(customerId, draft.ShipTo, now, ct);
+        // The stock last: the hot rows of a flash sale stay locked only from here to the commit.
         var shortfalls = await inventory.CommitHoldsAsync(shopper.ShopperKey, draft.Lines.Select(l => (l.Sku, l.Quantity)).ToList(), orderId, shopper.Actor, ct);
         if (shortfalls.Count > 0)
         {
@@ -175,11 +181,6 @@ public sealed class Checkout(
             metrics.Count("unavailable_lines");
             throw new CheckoutLinesUnavailable(shortfalls);
         }
-        await payments.OpenAsync(orderId, draft.Total, draft.Currency, ct);
-        await cart.RemoveOrderedAsync(shopper.ShopperKey, draft.Lines.Select(l => l.Sku).ToList(), ct);
-        await db.CheckoutRequests.Where(r => r.ShopperKey == shopper.ShopperKey && r.Key == key)
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.OrderId, orderId), ct);
-        if (saveAddress && shopper.CustomerId is { } customerId) await SaveAddressAsync(customerId, draft.ShipTo, now, ct);
         faults.At(CheckoutStep.OrderWritten);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();

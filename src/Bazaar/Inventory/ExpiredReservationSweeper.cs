@@ -21,6 +21,17 @@ public sealed class ExpiredReservationSweeper(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
+        try
+        {
+            await SweepForeverAsync(timer, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SweepForeverAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         do
         {
             if (!readiness.IsReady) continue;

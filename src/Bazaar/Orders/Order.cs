@@ -51,6 +51,7 @@ public sealed class Order
     // Ships the given units (all that are left when none are named); the move is ShipRest when nothing is left after.
     public OrderTransition Ship(IReadOnlyDictionary<string, int>? units, string actor, string reason, DateTimeOffset at)
     {
+        if (OrderTransitions.Find(Status, OrderAction.ShipRest) is null) throw new InvalidOrderMove(Id, Status, OrderAction.ShipRest);
         var plan = units is null || units.Count == 0
             ? Lines.ToDictionary(l => l.Sku, l => l.Quantity - l.QuantityShipped, StringComparer.Ordinal)
             : units;

@@ -130,7 +130,7 @@ public static class OrdersApi
     public static ProblemHttpResult? ToProblem(Exception e) => e switch
     {
         InvalidOrderMove m => TypedResults.Problem(m.Message, statusCode: StatusCodes.Status409Conflict, title: "This order cannot make that move.",
-            extensions: new Dictionary<string, object?> { ["status"] = m.Status.ToString(), ["action"] = m.Action.ToString(), ["allowed"] = m.Allowed.Select(a => a.ToString()).ToList() }),
+            extensions: new Dictionary<string, object?> { ["orderStatus"] = m.Status.ToString(), ["action"] = m.Action.ToString(), ["allowed"] = m.Allowed.Select(a => a.ToString()).ToList() }),
         OrderNotFound n => ProblemResults.NotFound(n.Message),
         OrderInputException i => Invalid(i.Field, i.Message),
         RefundExceedsCapture r => Invalid("amount", r.Message),

@@ -29,6 +29,11 @@ public sealed record RankingOptions
     public float CodeBoost { get; init; } = 1.5f;
     public float FieldTieBreaker { get; init; } = 0.1f;
 
+    // The last word of a query usually names the product ("door guards", "under cabinet led"): it weighs more,
+    // and a title whose head is that word gets HeadBoost.
+    public float LastWordWeight { get; init; } = 1.0f;
+    public float HeadBoost { get; init; } = 0.0f;
+
     public float PhraseBoost { get; init; } = 0.5f;
     public float ProximityBoost { get; init; } = 0.3f;
     public int ProximitySlop { get; init; } = 4;
@@ -45,4 +50,7 @@ public sealed record RankingOptions
 
     // A word seen in fewer products than this is checked for a likelier spelling.
     public int RareWordDocs { get; init; } = 3;
+
+    // Words this long may be two edits from their spelling; shorter ones one.
+    public int TwoEditsFrom { get; init; } = 8;
 }

@@ -152,11 +152,20 @@ public sealed class ProductTokenizer : Tokenizer
             }
             var raw = Fold(sb.ToString().ToLowerInvariant());
             if (raw.Length == 0) continue;
+            // "one piece" and "1-piece", "two-light" and "2-light" are the same product.
+            if (NumberWords.TryGetValue(raw, out var digits)) raw = digits;
             var joined = i < end && IsJoiner(text[i]) && i + 1 < end && char.IsLetterOrDigit(text[i + 1]);
             pieces.Add(new Piece(raw, pieceStart, i, Classify(raw), joined));
         }
         MarkNotJoined(pieces);
     }
+
+    private static readonly Dictionary<string, string> NumberWords = new(StringComparer.Ordinal)
+    {
+        ["one"] = "1", ["two"] = "2", ["three"] = "3", ["four"] = "4", ["five"] = "5", ["six"] = "6",
+        ["seven"] = "7", ["eight"] = "8", ["nine"] = "9", ["ten"] = "10", ["twelve"] = "12",
+        ["single"] = "1", ["double"] = "2", ["triple"] = "3",
+    };
 
     private static bool IsJoiner(char c) => c is '-' or '/' or '_' or '.' or '+' or '\u2013';
 

@@ -39,6 +39,9 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         AddSynonyms(slots);
         AddSpellings(slots);
 
+        var last = slots.LastOrDefault(s => s.Required && s.Token.IsWord);
+        if (last is not null && slots.Count(s => s.Required) > 1) last.Weight *= ranking.LastWordWeight;
+
         var required = slots.Count(s => s.Required);
         var words = new BooleanQuery(disableCoord: false);
         foreach (var slot in slots) words.Add(SlotQuery(slot), Occur.SHOULD);
@@ -50,6 +53,15 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         {
             query.Add(Phrase(SearchFields.Title, phraseTerms, 0, ranking.PhraseBoost), Occur.SHOULD);
             query.Add(Phrase(SearchFields.Title, phraseTerms, ranking.ProximitySlop, ranking.ProximityBoost), Occur.SHOULD);
+        }
+
+        // Products that are what the shopper named ("lamp" -> lamps, before lamp holders and lamp posts).
+        if (ranking.HeadBoost > 0 && last is not null)
+        {
+            var head = new DisjunctionMaxQuery(0f) { Boost = ranking.HeadBoost };
+            foreach (var (terms, weight) in last.Alternatives.Where(a => a.Terms.Length == 1))
+                head.Add(new TermQuery(new Term(SearchFields.Head, terms[0])) { Boost = weight });
+            query.Add(head, Occur.SHOULD);
         }
 
         // The whole input as a code (SKU, model number, EAN) finds that product even when its words do not.
@@ -150,13 +162,35 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             if (!slot.Token.IsWord || slot.Primary.Length < 3 || !slot.Required) continue;
             var docs = reader.DocFreq(new Term(SearchFields.Vocabulary, slot.Primary));
             if (docs >= ranking.RareWordDocs) continue;
-            var candidates = Spelling.Candidates(reader, slot.Primary, docs);
+            if (docs == 0 && Split(slot.Primary) is { } parts)
+            {
+                // "topsealer" -> "top sealer": two words the catalogue knows, run together.
+                slot.Alternatives.Add((parts, ranking.CompoundWeight));
+                slot.Correction = string.Join(' ', parts);
+                continue;
+            }
+            var candidates = Spelling.Candidates(reader, slot.Primary, docs, ranking.TwoEditsFrom);
             foreach (var candidate in candidates)
                 slot.Alternatives.Add(([candidate.Term], candidate.Edits == 1 ? ranking.OneEditWeight : ranking.TwoEditWeight));
             if (candidates.Count > 0) slot.Correction = candidates[0].Term;
             // A word nothing in the catalogue resembles cannot be required.
             else if (docs == 0) slot.Required = false;
         }
+    }
+
+    private string[]? Split(string word)
+    {
+        if (word.Length < 6) return null;
+        string[]? best = null;
+        var bestDocs = 0;
+        for (var at = 3; at <= word.Length - 3; at++)
+        {
+            var left = word[..at];
+            var right = word[at..];
+            var docs = Math.Min(reader.DocFreq(new Term(SearchFields.Vocabulary, left)), reader.DocFreq(new Term(SearchFields.Vocabulary, right)));
+            if (docs > bestDocs) (best, bestDocs) = ([left, right], docs);
+        }
+        return best;
     }
 
     private Query SlotQuery(Slot slot)
@@ -215,11 +249,11 @@ internal static class Spelling
 {
     public sealed record Candidate(string Term, int Edits, int Docs);
 
-    public static List<Candidate> Candidates(IndexReader reader, string word, int docsOfWord, int take = 3)
+    public static List<Candidate> Candidates(IndexReader reader, string word, int docsOfWord, int twoEditsFrom = 8, int take = 3)
     {
         var terms = MultiFields.GetTerms(reader, SearchFields.Vocabulary);
         if (terms is null) return [];
-        var maxEdits = word.Length >= 8 ? 2 : 1;
+        var maxEdits = word.Length >= twoEditsFrom ? 2 : 1;
         var found = new List<Candidate>();
         var fuzzy = new FuzzyTermsEnum(terms, new Lucene.Net.Util.AttributeSource(), new Term(SearchFields.Vocabulary, word), maxEdits, 1, true);
         var seen = 0;

@@ -40,7 +40,7 @@ public partial class ModuleBoundaryTests
                 if (TableOwners.TryGetValue(use.Groups[1].Value, out var owner) && owner != module)
                     offences.Add($"{relative} uses db.{use.Groups[1].Value}, which belongs to {owner}");
         }
-        Assert.Empty(offences);
+        Assert.True(offences.Count == 0, string.Join(Environment.NewLine, offences));
     }
 
     [Fact]
