@@ -15,43 +15,35 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
         return added.Refusal is null ? added.Hold : throw added.Refusal;
     }
 
-    // Adds to the cart, holding the units; a refused hold comes back as a value (see HoldAttempt).
+    // Adds to the cart, holding the units; a refused hold comes back as a value (see HoldAttempt). The cart line
+    // is written in the hold's own transaction, so there is never a hold without its line or the other way round.
     // A back-orderable product that is sold out joins the cart without a hold.
     public async Task<HoldAttempt> TryAddAsync(string shopperKey, string? sku, int quantity, string actor, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(sku)) throw new CartInputException("sku", "The SKU is required.");
         CheckQuantity(quantity);
-        var attempt = await inventory.TryReserveAsync(sku, shopperKey, quantity, actor, ct);
-        if (attempt.Refusal is InsufficientStock && await IsBackorderableAsync(sku, ct))
+        var settings = await inventory.GetSkuSettingsAsync(sku, ct);
+        if (settings is null) return HoldAttempt.Refused(new UnknownSku(sku));
+        var productId = settings.Value.ProductId;
+        var attempt = await inventory.TryReserveAsync(sku, shopperKey, quantity, actor,
+            (holdDb, token) => AddToLineAsync(holdDb, shopperKey, sku, productId, quantity, backordered: false, token), ct);
+        if (attempt.Refusal is InsufficientStock && settings.Value.Backorderable)
         {
-            await AddToLineAsync(shopperKey, sku, quantity, backordered: true, ct);
+            await AddToLineAsync(db, shopperKey, sku, productId, quantity, backordered: true, ct);
             return new HoldAttempt(null, null);
         }
-        if (attempt.Refusal is not null) return attempt;
-        await AddToLineAsync(shopperKey, sku, quantity, backordered: false, ct);
         return attempt;
     }
 
-    private async Task<bool> IsBackorderableAsync(string sku, CancellationToken ct) =>
-        (await inventory.GetSkuSettingsAsync(sku, ct))?.Backorderable == true;
-
-    private async Task AddToLineAsync(string shopperKey, string sku, int quantity, bool backordered, CancellationToken ct)
+    private async Task AddToLineAsync(BazaarDb target, string shopperKey, string sku, int productId, int quantity, bool backordered, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var productId = (await inventory.GetSkuSettingsAsync(sku, ct))?.ProductId ?? throw new UnknownSku(sku);
-        // Insert first: most adds start a new line. A unique violation means the line exists; add to it instead.
-        db.CartLines.Add(new CartLine { ShopperKey = shopperKey, Sku = sku, ProductId = productId, Quantity = quantity, Backordered = backordered, AddedAt = now, UpdatedAt = now });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return;
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            db.ChangeTracker.Clear();
-        }
-        await db.CartLines.Where(l => l.ShopperKey == shopperKey && l.Sku == sku)
+        var grown = await target.CartLines.Where(l => l.ShopperKey == shopperKey && l.Sku == sku)
             .ExecuteUpdateAsync(u => u.SetProperty(l => l.Quantity, l => l.Quantity + quantity).SetProperty(l => l.UpdatedAt, now), ct);
+        if (grown > 0) return;
+        target.CartLines.Add(new CartLine { ShopperKey = shopperKey, Sku = sku, ProductId = productId, Quantity = quantity, Backordered = backordered, AddedAt = now, UpdatedAt = now });
+        // Inside a hold's transaction a racing duplicate fails the whole transaction, and the hold writer retries it.
+        await target.SaveChangesAsync(ct);
     }
 
     public async Task ChangeQuantityAsync(string shopperKey, string sku, int quantity, string actor, CancellationToken ct = default)

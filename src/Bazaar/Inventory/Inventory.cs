@@ -34,12 +34,16 @@ public sealed class Inventory(
     public async Task<Hold> ReserveAsync(string sku, string shopperKey, int quantity, string actor, CancellationToken ct = default) =>
         (await TryReserveAsync(sku, shopperKey, quantity, actor, ct)).HoldOrThrow();
 
-    public async Task<HoldAttempt> TryReserveAsync(string sku, string shopperKey, int quantity, string actor, CancellationToken ct = default)
+    public Task<HoldAttempt> TryReserveAsync(string sku, string shopperKey, int quantity, string actor, CancellationToken ct = default) =>
+        TryReserveAsync(sku, shopperKey, quantity, actor, alongside: null, ct);
+
+    // With `alongside`, the caller's write commits in the same transaction as the hold, or neither does.
+    public async Task<HoldAttempt> TryReserveAsync(string sku, string shopperKey, int quantity, string actor, HoldCompanion? alongside, CancellationToken ct = default)
     {
         if (quantity <= 0) throw new ArgumentOutOfRangeException(nameof(quantity), "The quantity must be at least 1.");
         var config = await GetConfigAsync(sku, ct);
         if (config is null) return HoldAttempt.Refused(new UnknownSku(sku));
-        var request = new HoldRequest(sku, shopperKey, quantity, actor, config.PurchaseLimit);
+        var request = new HoldRequest(sku, shopperKey, quantity, actor, config.PurchaseLimit, alongside);
         var attempt = config.Strategy switch
         {
             ReservationStrategy.Queue => await queue.EnqueueAsync(request, ct),

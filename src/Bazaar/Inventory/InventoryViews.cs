@@ -44,4 +44,8 @@ public sealed record HoldView(long ReservationId, string Sku, int Quantity, Rese
 
 public sealed record MovementView(long Id, string Sku, string Kind, int OnHandDelta, int ReservedDelta, long? ReservationId, string Actor, string Reason, DateTimeOffset At);
 
-internal sealed record HoldRequest(string Sku, string ShopperKey, int Quantity, string Actor, int? PurchaseLimit);
+// Alongside: the caller's own write that must commit or roll back together with the hold (the cart line),
+// run inside the hold's transaction with that transaction's DbContext.
+internal sealed record HoldRequest(string Sku, string ShopperKey, int Quantity, string Actor, int? PurchaseLimit, HoldCompanion? Alongside = null);
+
+public delegate Task HoldCompanion(Data.BazaarDb db, CancellationToken ct);

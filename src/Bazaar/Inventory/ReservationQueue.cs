@@ -143,6 +143,8 @@ public sealed class ReservationQueue(IServiceScopeFactory scopes, TimeProvider c
         }
 
         await db.SaveChangesAsync(ct);
+        foreach (var (request, reservation, _) in outcomes)
+            if (reservation is not null && request.Alongside is { } alongside) await alongside(db, ct);
         if (taken > 0)
         {
             var updated = await db.StockItems

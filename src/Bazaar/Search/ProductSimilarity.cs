@@ -35,6 +35,7 @@ public sealed record RankingOptions
     public float HeadBoost { get; init; } = 0.0f;
 
     public float PhraseBoost { get; init; } = 0.5f;
+    public float PairBoost { get; init; } = 0.2f;
     public float ProximityBoost { get; init; } = 0.3f;
     public int ProximitySlop { get; init; } = 4;
 
@@ -47,6 +48,9 @@ public sealed record RankingOptions
 
     // Most of the query's words must match (all of one or two, two of three, ...); false: any one.
     public bool RequireMostWords { get; init; } = true;
+
+    // When fewer products than this have most of the words, products with any of them are shown too.
+    public int RelaxBelow { get; init; } = 10;
 
     // A word seen in fewer products than this is checked for a likelier spelling.
     public int RareWordDocs { get; init; } = 3;

@@ -92,6 +92,7 @@ public sealed class ProductTokenizer : Tokenizer
             ReadPieces(text, chunkStart, i, pieces);
         }
         Emit(pieces, output);
+        JoinDimensions(output);
     }
 
     // A chunk is a run without whitespace; its pieces are letter/digit runs. Pieces separated by one joining
@@ -306,6 +307,28 @@ public sealed class ProductTokenizer : Tokenizer
                 groupStart = -1;
             }
         }
+    }
+
+    // "2 in. x 4 in.", "2 x 4" and "2-in. x 4-in." also read as "2x4", as the catalogue and shoppers both write it.
+    private static void JoinDimensions(List<RawToken> output)
+    {
+        var heads = new List<int>();
+        for (var k = 0; k < output.Count; k++)
+            if (k == 0 || output[k].PositionIncrement > 0) heads.Add(k);
+        var joins = new List<(int At, RawToken Token)>();
+        for (var h = 0; h < heads.Count; h++)
+        {
+            var first = output[heads[h]];
+            if (first.Type != NumberType) continue;
+            var next = h + 1;
+            if (next < heads.Count && output[heads[next]].Type == UnitType) next++;
+            if (next + 1 >= heads.Count || output[heads[next]].Text != "x" || output[heads[next + 1]].Type != NumberType) continue;
+            var second = output[heads[next + 1]];
+            var joined = first.Text + "x" + second.Text;
+            if (!StackedAt(output, heads[h]).Contains(joined))
+                joins.Add((heads[h] + 1, new RawToken(joined, first.Start, second.End, 0, JoinedType)));
+        }
+        for (var k = joins.Count - 1; k >= 0; k--) output.Insert(joins[k].At, joins[k].Token);
     }
 
     // The terms sharing the position of the token at `index` (it and the stacked ones after it).

@@ -20,12 +20,12 @@ public static class SearchEngine
 
         var result = Collect(searcher, built.Query ?? new MatchAllDocsQuery(), filters, sort, depth, stock, countFacets);
         var relaxed = false;
-        if (result.Total == 0 && built.Query is not null && built.Slots > 1)
+        if (result.Total < ranking.RelaxBelow && built.Query is not null && built.Slots > 1)
         {
-            // Nothing has (nearly) all the words: show what has some of them, best first, and say so.
+            // Few products have (nearly) all the words: show also those with some of them, best first, and say so.
             var loose = builder.Build(trimmed, relaxed: true);
             var second = Collect(searcher, loose.Query!, filters, sort, depth, stock, countFacets);
-            if (second.Total > 0)
+            if (second.Total > result.Total)
             {
                 result = second;
                 relaxed = true;

@@ -54,6 +54,12 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             query.Add(Phrase(SearchFields.Title, phraseTerms, 0, ranking.PhraseBoost), Occur.SHOULD);
             query.Add(Phrase(SearchFields.Title, phraseTerms, ranking.ProximitySlop, ranking.ProximityBoost), Occur.SHOULD);
         }
+        if (phraseTerms.Count >= 3 && ranking.PairBoost > 0)
+        {
+            // Each pair of neighbouring words close together ("under cabinet", "cabinet led").
+            for (var k = 0; k + 1 < phraseTerms.Count; k++)
+                query.Add(Phrase(SearchFields.Title, phraseTerms.Skip(k).Take(2), 1, ranking.PairBoost), Occur.SHOULD);
+        }
 
         // Products that are what the shopper named ("lamp" -> lamps, before lamp holders and lamp posts).
         if (ranking.HeadBoost > 0 && last is not null)
