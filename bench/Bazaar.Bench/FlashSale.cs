@@ -42,7 +42,8 @@ public static class FlashSale
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Critical",
         };
-        if (database == "postgres") env["ConnectionStrings__Postgres"] = services!.Values["BAZAAR_PG_CONNECTION"];
+        // The throwaway server allows 300 connections; leave room for two nodes and the audit.
+        if (database == "postgres") env["ConnectionStrings__Postgres"] = services!.Values["BAZAAR_PG_CONNECTION"].Replace("Maximum Pool Size=200", "Maximum Pool Size=120", StringComparison.Ordinal);
         if (redis) env["ConnectionStrings__Redis"] = services!.Values["BAZAAR_REDIS_CONNECTION"];
 
         var stores = new List<StoreNode>();

@@ -5,8 +5,10 @@ using Lucene.Net.Analysis.TokenAttributes;
 namespace Bazaar.Search;
 
 // The one analysis chain of the store's search, for indexing and for queries alike (and for the relevance
-// harness): ProductTokenizer, then KStem (a light English stemmer: "cables" -> "cable", "heads" -> "head",
-// leaving model numbers and units alone), then duplicates at one position dropped. At index time the title
+// harness): ProductTokenizer, then English plurals to singular ("cables" -> "cable", "batteries" -> "battery";
+// model numbers and units are left alone), then duplicates at one position dropped. Only plurals: heavier
+// stemmers conflate product names ("chipper" -> "chip", "shower" -> "show") and scored worse on the
+// relevance set (docs/benchmarks.md). At index time the title
 // and category path also get each pair of neighbouring words run together ("shower head" -> "showerhead"),
 // so a shopper who writes a compound as one word finds products that spell it as two; the query side
 // does the reverse itself (see SearchQueryBuilder).
@@ -18,7 +20,7 @@ public sealed class ProductAnalyzer(bool forQuery) : Analyzer
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
         var tokenizer = new ProductTokenizer(reader);
-        TokenStream stream = new KStemFilter(tokenizer);
+        TokenStream stream = new EnglishMinimalStemFilter(tokenizer);
         stream = new StackedTokenFilter(stream, joinPairs: !forQuery && SearchFields.JoinsPairs(fieldName));
         return new TokenStreamComponents(tokenizer, stream);
     }

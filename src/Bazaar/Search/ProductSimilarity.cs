@@ -56,5 +56,5 @@ public sealed record RankingOptions
     public int RareWordDocs { get; init; } = 3;
 
     // Words this long may be two edits from their spelling; shorter ones one.
-    public int TwoEditsFrom { get; init; } = 8;
+    public int TwoEditsFrom { get; init; } = 6;
 }
