@@ -8,7 +8,7 @@ units="${1:-1000}"; buyers="${2:-10000}"; shift $(( $# > 2 ? 2 : $# )) || true
 mkdir -p bench/results
 dotnet build bench/Bazaar.Bench -c Release -nologo -v q >/dev/null
 runs=(
-  "row-lock sqlite 1" "queue sqlite 1" "gate sqlite 1"
+  "row-lock sqlite 1" "queue sqlite 1" "gate sqlite 1" "row-lock sqlite 2" "queue sqlite 2" "gate sqlite 2"
   "row-lock postgres 1" "queue postgres 1" "gate postgres 1" "gate postgres 1 --redis"
   "row-lock postgres 2" "queue postgres 2" "gate postgres 2 --redis"
 )
