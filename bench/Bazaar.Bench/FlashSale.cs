@@ -95,6 +95,9 @@ public static class FlashSale
                 RanAt = DateTimeOffset.UtcNow,
             };
             Print(result);
+            if (json is not null && result.Errors5xx + result.OtherErrors > 0)
+                for (var i = 0; i < stores.Count; i++)
+                    await File.WriteAllTextAsync($"{json}.node{i + 1}.log", stores[i].Log);
             if (json is not null)
                 await File.WriteAllTextAsync(json, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
             var correct = result.Held == Math.Min(units, buyers) && result.Oversold == 0 && result.Stranded == 0 && result.Errors5xx == 0 && result.AuditOk

@@ -8,6 +8,7 @@ namespace Bazaar.Bench;
 public sealed class StoreNode : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _log = new();
     private long _peakRssKb;
 
     public Uri BaseAddress { get; }
@@ -38,12 +39,12 @@ public sealed class StoreNode : IAsyncDisposable
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         foreach (var (k, v) in environment) start.Environment[k] = v;
         var process = Process.Start(start)!;
-        var log = new System.Text.StringBuilder();
+        var node = new StoreNode(process, new Uri($"http://127.0.0.1:{port}"), environment);
+        var log = node._log;
         process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var node = new StoreNode(process, new Uri($"http://127.0.0.1:{port}"), environment);
 
         using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + readyWithin;
@@ -59,6 +60,15 @@ public sealed class StoreNode : IAsyncDisposable
         }
         await node.DisposeAsync();
         lock (log) throw new InvalidOperationException("The store did not become ready:\n" + log);
+    }
+
+    // What the store printed (warnings and errors only, at the benchmark's log level).
+    public string Log
+    {
+        get
+        {
+            lock (_log) return _log.ToString();
+        }
     }
 
     // Peak resident set size so far (VmHWM), sampled by the caller while the load runs and at the end.

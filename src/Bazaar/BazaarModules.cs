@@ -62,6 +62,7 @@ public static class BazaarModules
         services.AddHostedService(sp => sp.GetRequiredService<OrderNotificationSender>());
         services.AddSingleton<CheckoutFaults>();
         services.AddSingleton<CheckoutMetrics>();
+        services.AddSingleton<CheckoutThrottle>();
         services.AddScoped<Checkout.Checkout>();
     }
 

@@ -35,15 +35,17 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
         return attempt;
     }
 
+    // One statement whether the line is new or not, so a hold's transaction (or a queue batch) pays one round trip.
     private async Task AddToLineAsync(BazaarDb target, string shopperKey, string sku, int productId, int quantity, bool backordered, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var grown = await target.CartLines.Where(l => l.ShopperKey == shopperKey && l.Sku == sku)
-            .ExecuteUpdateAsync(u => u.SetProperty(l => l.Quantity, l => l.Quantity + quantity).SetProperty(l => l.UpdatedAt, now), ct);
-        if (grown > 0) return;
-        target.CartLines.Add(new CartLine { ShopperKey = shopperKey, Sku = sku, ProductId = productId, Quantity = quantity, Backordered = backordered, AddedAt = now, UpdatedAt = now });
-        // Inside a hold's transaction a racing duplicate fails the whole transaction, and the hold writer retries it.
-        await target.SaveChangesAsync(ct);
+        // SQLite keeps instants as UTC ticks (see SqliteBazaarDb); PostgreSQL as timestamptz.
+        object at = target.Database.IsNpgsql() ? now : now.UtcTicks;
+        await target.Database.ExecuteSqlAsync($"""
+            INSERT INTO cart_lines (shopper_key, sku, product_id, quantity, backordered, added_at, updated_at)
+            VALUES ({shopperKey}, {sku}, {productId}, {quantity}, {backordered}, {at}, {at})
+            ON CONFLICT (shopper_key, sku) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity, updated_at = excluded.updated_at
+            """, ct);
     }
 
     public async Task ChangeQuantityAsync(string shopperKey, string sku, int quantity, string actor, CancellationToken ct = default)

@@ -71,6 +71,7 @@ public sealed class Checkout(
     Payments.Payments payments,
     CheckoutFaults faults,
     CheckoutMetrics metrics,
+    CheckoutThrottle throttle,
     TimeProvider clock,
     IOptions<CheckoutOptions> options)
 {
@@ -110,9 +111,21 @@ public sealed class Checkout(
     {
         var key = CheckKey(idempotencyKey);
         var hash = Hash(shopper, input);
+        using var slot = await throttle.EnterAsync(ct);
         if (await FindRequestAsync(shopper.ShopperKey, key, ct) is { } earlier) return await ResumeAsync(shopper, earlier, hash, input, ct);
 
-        var (draft, card) = await PrepareAsync(shopper, input, ct);
+        OrderDraft draft;
+        CardDetails card;
+        try
+        {
+            (draft, card) = await PrepareAsync(shopper, input, ct);
+        }
+        catch (CheckoutInvalid)
+        {
+            // A concurrent request with the same key may have placed the order (and emptied the cart) meanwhile.
+            if (await FindRequestAsync(shopper.ShopperKey, key, ct) is { } placed) return await ResumeAsync(shopper, placed, hash, input, ct);
+            throw;
+        }
         long orderId;
         try
         {

@@ -24,7 +24,7 @@ public sealed class CheckoutInvalid(IDictionary<string, string[]> errors)
 }
 
 // Validation of what the shopper typed. Field names are the JSON paths of CheckoutInput ("shipTo.postalCode").
-internal static partial class CheckoutRules
+public static partial class CheckoutRules
 {
     private static readonly Dictionary<string, (Regex Pattern, string Example)> PostalCodes = new(StringComparer.Ordinal)
     {

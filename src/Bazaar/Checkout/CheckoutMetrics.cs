@@ -10,7 +10,7 @@ public sealed class CheckoutMetrics : IDisposable
     public CheckoutMetrics()
     {
         Outcomes = _meter.CreateCounter<long>("bazaar.checkout.outcomes", "{checkout}",
-            "Checkouts by outcome: paid, declined, payment_pending, replayed, invalid, unavailable_lines, key_reused.");
+            "Checkouts by outcome: paid, declined, payment_pending, cancelled, replayed, invalid, unavailable_lines, key_reused.");
     }
 
     public Counter<long> Outcomes { get; }
@@ -18,4 +18,30 @@ public sealed class CheckoutMetrics : IDisposable
     public void Count(string outcome) => Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Dispose() => _meter.Dispose();
+}
+
+// Bounds the checkouts placed at once on this node (Checkout:MaxConcurrentPlacements): in a flash sale a thousand
+// buyers check out together; the rest wait their turn in memory instead of in the database connection pool, where
+// they would starve every other request.
+public sealed class CheckoutThrottle(Microsoft.Extensions.Options.IOptions<CheckoutOptions> options) : IDisposable
+{
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentPlacements);
+
+    public async Task<IDisposable> EnterAsync(CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        return new Slot(_slots);
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
+        }
+    }
 }

@@ -24,6 +24,11 @@ public sealed class CheckoutOptions : IValidatableObject
     public List<ShippingMethodOption> ShippingMethods { get; set; } = [];
     public Dictionary<string, decimal> TaxRates { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    // Checkouts placed at once on one node; the rest wait their turn in memory instead of queueing for database
+    // connections (in a flash sale a thousand buyers check out together and would starve every other request).
+    [Range(1, 10_000)]
+    public int MaxConcurrentPlacements { get; set; } = 8;
+
     [Required, RegularExpression("^[A-Z]{3}$", ErrorMessage = "Checkout:Currency must be a three-letter ISO code such as USD.")]
     public string Currency { get; set; } = "USD";
 

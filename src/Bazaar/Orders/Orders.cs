@@ -68,10 +68,13 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
     public async Task<OrderView?> GetForShopperAsync(long id, string shopperKey, CancellationToken ct = default) =>
         await db.Orders.AnyAsync(o => o.Id == id && o.ShopperKey == shopperKey, ct) ? await GetAsync(id, ct) : null;
 
-    public async Task<IReadOnlyList<OrderSummary>> ListForShopperAsync(string shopperKey, int take = 100, CancellationToken ct = default) =>
-        await db.Orders.AsNoTracking().Where(o => o.ShopperKey == shopperKey).OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(take)
+    public async Task<IReadOnlyList<OrderSummary>> ListForShopperAsync(string shopperKey, int take = 100, CancellationToken ct = default)
+    {
+        var orders = await db.Orders.AsNoTracking().Where(o => o.ShopperKey == shopperKey).OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(take)
             .Select(o => new OrderSummary(o.Id, "", o.Status.ToString(), o.Email, o.Lines.Sum(l => l.Quantity), o.Total, o.Currency, o.PlacedAt))
-            .ToListAsync(ct) is var list ? list.Select(s => s with { Number = OrderNumbers.Format(s.Id) }).ToList() : [];
+            .ToListAsync(ct);
+        return orders.Select(s => s with { Number = OrderNumbers.Format(s.Id) }).ToList();
+    }
 
     public async Task<OrderPage> SearchAsync(OrderSearch search, CancellationToken ct = default)
     {
@@ -100,8 +103,16 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
     // The payment went through: PendingPayment -> Paid. Repeating it is harmless. Returns the status after.
     public async Task<OrderStatus> ConfirmPaymentAsync(long id, string actor, CancellationToken ct = default)
     {
-        await MoveAsync(id, o => o.Status == OrderStatus.PendingPayment ? o.Apply(OrderAction.ConfirmPayment, actor, "payment authorised", clock.GetUtcNow()) : null, null, ct);
-        return await StatusOfAsync(id, ct) ?? throw new OrderNotFound(id);
+        var status = OrderStatus.PendingPayment;
+        await MoveAsync(id, o =>
+        {
+            status = o.Status;
+            if (o.Status != OrderStatus.PendingPayment) return null;
+            var move = o.Apply(OrderAction.ConfirmPayment, actor, "payment authorised", clock.GetUtcNow());
+            status = move.To;
+            return move;
+        }, null, ct);
+        return status;
     }
 
     public Task CancelAsync(long id, string actor, string reason, bool byShopper, CancellationToken ct = default) =>

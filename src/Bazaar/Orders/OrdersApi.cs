@@ -97,9 +97,15 @@ public static class OrdersApi
         catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
     }
 
-    private static async Task<Ok<OrderPage>> Search(Orders orders, string? status, string? customer, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<OrderPage>, ProblemHttpResult>> Search(Orders orders, string? status, string? customer, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CancellationToken ct)
     {
-        var parsed = Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var s) ? s : (OrderStatus?)null;
+        OrderStatus? parsed = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s))
+                return Invalid("status", $"'{status}' is not an order status. Use one of {string.Join(", ", Enum.GetNames<OrderStatus>())}.");
+            parsed = s;
+        }
         return TypedResults.Ok(await orders.SearchAsync(new OrderSearch(parsed, customer, from, to, page ?? 1, pageSize ?? 50), ct));
     }
 

@@ -69,11 +69,11 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
         for (var attempt = 1; ; attempt++)
         {
             var result = await CallAsync(orderId, PaymentOperation.Authorise, payment.Amount, key,
-                t => gateway.AuthoriseAsync(key, card, payment.Amount, payment.Currency, t), ct);
+                t => gateway.AuthoriseAsync(key, card, payment.Amount, payment.Currency, t), ct, recordApproved: false);
             switch (result?.Outcome)
             {
                 case GatewayOutcome.Approved:
-                    return await RecordAuthorisationAsync(orderId, result.Reference!, card, ct);
+                    return await RecordAuthorisationAsync(orderId, result.Reference!, card, Attempt(orderId, PaymentOperation.Authorise, payment.Amount, key, result), ct);
                 case GatewayOutcome.Declined:
                     return new(AuthorisationOutcome.Declined, result.Message ?? "The card was declined.");
                 case GatewayOutcome.Retryable when attempt < Options.MaxAttempts:
@@ -85,8 +85,10 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
         }
     }
 
-    private async Task<AuthorisationResult> RecordAuthorisationAsync(long orderId, string reference, CardDetails card, CancellationToken ct)
+    private async Task<AuthorisationResult> RecordAuthorisationAsync(long orderId, string reference, CardDetails card, PaymentAttempt attempt, CancellationToken ct)
     {
+        // The attempt is written with the payment's change: one transaction fewer on the checkout path.
+        db.PaymentAttempts.Add(attempt);
         var applied = await ChangeAsync(orderId, p =>
         {
             if (p.Status != PaymentStatus.Pending) return false;
@@ -198,7 +200,7 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
             .Select(p => p.OrderId).Take(take).ToListAsync(ct);
 
     private async Task<GatewayResult?> CallAsync(long orderId, PaymentOperation operation, decimal amount, string key,
-        Func<CancellationToken, Task<GatewayResult>> call, CancellationToken ct)
+        Func<CancellationToken, Task<GatewayResult>> call, CancellationToken ct, bool recordApproved = true)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Options.GatewayTimeout);
@@ -211,28 +213,31 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
         {
             result = null;
         }
-        var attempt = new PaymentAttempt
-        {
-            OrderId = orderId,
-            Operation = operation,
-            Amount = amount,
-            IdempotencyKey = key,
-            Outcome = result?.Outcome switch
-            {
-                GatewayOutcome.Approved => AttemptOutcome.Succeeded,
-                GatewayOutcome.Declined => AttemptOutcome.Declined,
-                GatewayOutcome.Retryable => AttemptOutcome.Retryable,
-                _ => AttemptOutcome.TimedOut,
-            },
-            Reference = result?.Reference,
-            Message = result?.Message ?? (result is null ? "the gateway did not answer in time" : null),
-            At = clock.GetUtcNow(),
-        };
+        if (result?.Outcome == GatewayOutcome.Approved && !recordApproved) return result;
+        var attempt = Attempt(orderId, operation, amount, key, result);
         db.PaymentAttempts.Add(attempt);
         await db.SaveChangesAsync(ct);
         db.Entry(attempt).State = EntityState.Detached;
         return result;
     }
+
+    private PaymentAttempt Attempt(long orderId, PaymentOperation operation, decimal amount, string key, GatewayResult? result) => new()
+    {
+        OrderId = orderId,
+        Operation = operation,
+        Amount = amount,
+        IdempotencyKey = key,
+        Outcome = result?.Outcome switch
+        {
+            GatewayOutcome.Approved => AttemptOutcome.Succeeded,
+            GatewayOutcome.Declined => AttemptOutcome.Declined,
+            GatewayOutcome.Retryable => AttemptOutcome.Retryable,
+            _ => AttemptOutcome.TimedOut,
+        },
+        Reference = result?.Reference,
+        Message = result?.Message ?? (result is null ? "the gateway did not answer in time" : null),
+        At = clock.GetUtcNow(),
+    };
 
     // Changes the payment row under a row lock (PostgreSQL) or the writer lock (SQLite), by the domain rules of Payment.
     // Inside a caller's transaction (a cancellation) it takes part in it; otherwise it is its own short transaction.
@@ -254,7 +259,8 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
         }
         finally
         {
-            if (payment is not null) db.Entry(payment).State = EntityState.Detached;
+            if (own is not null) db.ChangeTracker.Clear();
+            else if (payment is not null) db.Entry(payment).State = EntityState.Detached;
             if (own is not null) await own.DisposeAsync();
         }
     }

@@ -103,26 +103,24 @@ internal sealed class FacetCollector : ICollector
         switch (group)
         {
             case CategoryGroup:
-                s.Categories.SetDocument(doc);
-                for (var ord = s.Categories.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = s.Categories.NextOrd())
-                    if (s.SelectedCategories.Contains(ord)) return true;
+                for (int k = s.Cache.Categories.Start[doc], end = s.Cache.Categories.Start[doc + 1]; k < end; k++)
+                    if (s.SelectedCategories.Contains(s.Cache.Categories.Ords[k])) return true;
                 return false;
             case BrandGroup:
-                return s.SelectedBrands.Contains(s.Brands.GetOrd(doc));
+                return s.SelectedBrands.Contains(s.Cache.Brands[doc]);
             case PriceGroup:
-                var cents = s.Prices.Get(doc);
+                var cents = s.Cache.Prices[doc];
                 foreach (var range in _filters.Prices)
                     if (range.Contains(cents)) return true;
                 return false;
             case RatingGroup:
-                return s.Ratings.Get(doc) >= _filters.MinRating!.Value * 100;
+                return s.Cache.Ratings[doc] >= _filters.MinRating!.Value * 100;
             case StockGroup:
-                return _stock.IsInStock((int)s.Ids.Get(doc));
+                return _stock.IsInStock((int)s.Cache.Ids[doc]);
             default:
                 var selected = s.SelectedAttributes[group - FirstAttributeGroup];
-                s.Attributes.SetDocument(doc);
-                for (var ord = s.Attributes.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = s.Attributes.NextOrd())
-                    if (selected.Contains(ord)) return true;
+                for (int k = s.Cache.Attributes.Start[doc], end = s.Cache.Attributes.Start[doc + 1]; k < end; k++)
+                    if (selected.Contains(s.Cache.Attributes.Ords[k])) return true;
                 return false;
         }
     }
@@ -130,12 +128,12 @@ internal sealed class FacetCollector : ICollector
     private void Keep(Segment s, int doc)
     {
         var score = _scorer?.GetScore() ?? 0f;
-        var productId = (int)s.Ids.Get(doc);
+        var productId = (int)s.Cache.Ids[doc];
         var key = _sort switch
         {
-            SearchSort.PriceAsc or SearchSort.PriceDesc => s.Prices.Get(doc),
-            SearchSort.Newest => s.Released.Get(doc),
-            SearchSort.Rating => s.Ratings.Get(doc),
+            SearchSort.PriceAsc or SearchSort.PriceDesc => s.Cache.Prices[doc],
+            SearchSort.Newest => s.Cache.Released[doc],
+            SearchSort.Rating => s.Cache.Ratings[doc],
             _ => 0,
         };
         var ranked = new RankedDoc(s.DocBase + doc, productId, score, key);
@@ -146,10 +144,10 @@ internal sealed class FacetCollector : ICollector
     private void CountAll(Segment s, int doc)
     {
         for (var group = 0; group < FirstAttributeGroup; group++) CountOne(s, group, doc);
-        s.Attributes.SetDocument(doc);
-        for (var ord = s.Attributes.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = s.Attributes.NextOrd()) s.AttributeCounts[ord]++;
-        s.Keys.SetDocument(doc);
-        for (var ord = s.Keys.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = s.Keys.NextOrd()) s.KeyCounts[ord]++;
+        var attributes = s.Cache.Attributes;
+        for (int k = attributes.Start[doc], end = attributes.Start[doc + 1]; k < end; k++) s.AttributeCounts[attributes.Ords[k]]++;
+        var keys = s.Cache.Keys;
+        for (int k = keys.Start[doc], end = keys.Start[doc + 1]; k < end; k++) s.KeyCounts[keys.Ords[k]]++;
     }
 
     private void CountOne(Segment s, int group, int doc)
@@ -157,32 +155,33 @@ internal sealed class FacetCollector : ICollector
         switch (group)
         {
             case CategoryGroup:
-                s.Categories.SetDocument(doc);
-                for (var ord = s.Categories.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = s.Categories.NextOrd()) s.CategoryCounts[ord]++;
+                for (int k = s.Cache.Categories.Start[doc], end = s.Cache.Categories.Start[doc + 1]; k < end; k++) s.CategoryCounts[s.Cache.Categories.Ords[k]]++;
                 break;
             case BrandGroup:
-                var brand = s.Brands.GetOrd(doc);
+                var brand = s.Cache.Brands[doc];
                 if (brand >= 0) s.BrandCounts[brand]++;
                 break;
             case PriceGroup:
-                var cents = s.Prices.Get(doc);
+                var cents = s.Cache.Prices[doc];
                 for (var k = 0; k < _priceValues.Count; k++)
                     if (_priceValues[k].Contains(cents)) PriceCounts[k]++;
                 break;
             case RatingGroup:
-                var rating = s.Ratings.Get(doc);
+                var rating = s.Cache.Ratings[doc];
                 for (var k = 0; k < RatingThresholds.Length; k++)
                     if (rating >= RatingThresholds[k] * 100) RatingCounts[k]++;
                 break;
             case StockGroup:
-                if (_stock.IsInStock((int)s.Ids.Get(doc))) InStockCount++;
+                if (_stock.IsInStock((int)s.Cache.Ids[doc])) InStockCount++;
                 break;
             default:
                 // Only this key's values: the document fails this key's filter and nothing else.
                 var (low, high) = s.AttributeRanges[group - FirstAttributeGroup];
-                s.Attributes.SetDocument(doc);
-                for (var ord = s.Attributes.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = s.Attributes.NextOrd())
+                for (int k = s.Cache.Attributes.Start[doc], end = s.Cache.Attributes.Start[doc + 1]; k < end; k++)
+                {
+                    var ord = s.Cache.Attributes.Ords[k];
                     if (ord >= low && ord < high) s.AttributeCounts[ord]++;
+                }
                 break;
         }
     }
@@ -199,15 +198,13 @@ internal sealed class FacetCollector : ICollector
     public Dictionary<int, int> CategoryCounts()
     {
         var counts = new Dictionary<int, int>();
-        var bytes = new BytesRef();
         foreach (var s in _segments)
         {
-            for (var ord = 0; ord < s.CategoryCounts.Length; ord++)
+            var ids = s.Terms.CategoryIds(s.Categories);
+            for (var ord = 0; ord < ids.Length; ord++)
             {
                 if (s.CategoryCounts[ord] == 0) continue;
-                s.Categories.LookupOrd(ord, bytes);
-                var id = int.Parse(bytes.Utf8ToString(), CultureInfo.InvariantCulture);
-                counts[id] = counts.GetValueOrDefault(id) + s.CategoryCounts[ord];
+                counts[ids[ord]] = counts.GetValueOrDefault(ids[ord]) + s.CategoryCounts[ord];
             }
         }
         return counts;
@@ -216,15 +213,13 @@ internal sealed class FacetCollector : ICollector
     public Dictionary<string, int> BrandCounts()
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var bytes = new BytesRef();
         foreach (var s in _segments)
         {
-            for (var ord = 0; ord < s.BrandCounts.Length; ord++)
+            var brands = s.Terms.Brands(s.Brands);
+            for (var ord = 0; ord < brands.Length; ord++)
             {
                 if (s.BrandCounts[ord] == 0) continue;
-                s.Brands.LookupOrd(ord, bytes);
-                var brand = bytes.Utf8ToString();
-                counts[brand] = counts.GetValueOrDefault(brand) + s.BrandCounts[ord];
+                counts[brands[ord]] = counts.GetValueOrDefault(brands[ord]) + s.BrandCounts[ord];
             }
         }
         return counts;
@@ -235,15 +230,13 @@ internal sealed class FacetCollector : ICollector
     public List<AttributeFacetCounts> AttributeCounts(int keys, int valuesPerKey)
     {
         var coverage = new Dictionary<string, int>(StringComparer.Ordinal);
-        var bytes = new BytesRef();
         foreach (var s in _segments)
         {
-            for (var ord = 0; ord < s.KeyCounts.Length; ord++)
+            var names = s.Terms.Keys(s.Keys);
+            for (var ord = 0; ord < names.Length; ord++)
             {
                 if (s.KeyCounts[ord] == 0) continue;
-                s.Keys.LookupOrd(ord, bytes);
-                var key = bytes.Utf8ToString();
-                coverage[key] = coverage.GetValueOrDefault(key) + s.KeyCounts[ord];
+                coverage[names[ord]] = coverage.GetValueOrDefault(names[ord]) + s.KeyCounts[ord];
             }
         }
         var minimum = Math.Max(2, Total / 5);
@@ -274,16 +267,13 @@ internal sealed class FacetCollector : ICollector
     private Dictionary<string, int> ValuesOf(string key)
     {
         var values = new Dictionary<string, int>(StringComparer.Ordinal);
-        var bytes = new BytesRef();
         foreach (var s in _segments)
         {
-            var (low, high) = Segment.KeyRange(s.Attributes, key);
+            var (low, high) = s.Terms.KeyRange(s.Attributes, key);
             for (var ord = low; ord < high; ord++)
             {
                 if (s.AttributeCounts[ord] == 0) continue;
-                s.Attributes.LookupOrd(ord, bytes);
-                var text = bytes.Utf8ToString();
-                var value = text[(key.Length + 1)..];
+                var value = s.Terms.Value(s.Attributes, ord)[(key.Length + 1)..];
                 values[value] = values.GetValueOrDefault(value) + s.AttributeCounts[ord];
             }
         }
@@ -295,7 +285,7 @@ internal sealed class FacetCollector : ICollector
         var bytes = new BytesRef();
         foreach (var s in _segments)
         {
-            var (low, high) = Segment.KeyRange(s.Names, key);
+            var (low, high) = SegmentTerms.Range(s.Names, key);
             if (high > low)
             {
                 s.Names.LookupOrd(low, bytes);
@@ -328,11 +318,13 @@ internal sealed class FacetCollector : ICollector
             Names = reader.GetSortedSetDocValues(SearchFields.AttributeNames) ?? DocValues.EMPTY_SORTED_SET;
 
             SelectedCategories = filters.Categories.Select(c => Categories.LookupTerm(new BytesRef(c.ToString(CultureInfo.InvariantCulture)))).Where(o => o >= 0).ToHashSet();
-            SelectedBrands = filters.Brands.Select(b => Brands.LookupTerm(new BytesRef(b))).Where(o => o >= 0).ToHashSet();
+            SelectedBrands = filters.Brands.Select(b => (long)Brands.LookupTerm(new BytesRef(b))).Where(o => o >= 0).ToHashSet();
             SelectedAttributes = attributeKeys
                 .Select(key => filters.Attributes[key].Select(v => Attributes.LookupTerm(new BytesRef(key + SearchFields.KeySeparator + v))).Where(o => o >= 0).ToHashSet())
                 .ToArray();
-            AttributeRanges = attributeKeys.Select(key => KeyRange(Attributes, key)).ToArray();
+            Terms = SegmentTerms.For(reader);
+            Cache = Terms.Values(reader);
+            AttributeRanges = attributeKeys.Select(key => Terms.KeyRange(Attributes, key)).ToArray();
 
             var length = countFacets ? 1 : 0;
             CategoryCounts = Rent(length * (int)Categories.ValueCount);
@@ -342,6 +334,8 @@ internal sealed class FacetCollector : ICollector
         }
 
         public int DocBase { get; }
+        public SegmentTerms Terms { get; }
+        public SegmentValues Cache { get; }
         public NumericDocValues Ids { get; }
         public NumericDocValues Prices { get; }
         public NumericDocValues Released { get; }
@@ -352,7 +346,7 @@ internal sealed class FacetCollector : ICollector
         public SortedSetDocValues Keys { get; }
         public SortedSetDocValues Names { get; }
         public HashSet<long> SelectedCategories { get; }
-        public HashSet<int> SelectedBrands { get; }
+        public HashSet<long> SelectedBrands { get; }
         public HashSet<long>[] SelectedAttributes { get; }
         public (long Low, long High)[] AttributeRanges { get; }
         public int[] CategoryCounts { get; }
@@ -360,15 +354,7 @@ internal sealed class FacetCollector : ICollector
         public int[] AttributeCounts { get; }
         public int[] KeyCounts { get; }
 
-        // The ords of "key\u001f..." values: sorted doc values keep one key's values together.
-        public static (long Low, long High) KeyRange(SortedSetDocValues values, string key)
-        {
-            static long Position(long found) => found >= 0 ? found : -found - 1;
-            var low = Position(values.LookupTerm(new BytesRef(key + SearchFields.KeySeparator)));
-            var high = Position(values.LookupTerm(new BytesRef(key + (char)(SearchFields.KeySeparator + 1))));
-            return (low, high);
-        }
-
+        // Pooled arrays may be longer than asked for: loops run to the doc values' ValueCount, not Length.
         private static int[] Rent(int length)
         {
             if (length == 0) return [];
@@ -382,6 +368,126 @@ internal sealed class FacetCollector : ICollector
             foreach (var array in new[] { CategoryCounts, BrandCounts, AttributeCounts, KeyCounts })
                 if (array.Length > 0) ArrayPool<int>.Shared.Return(array);
         }
+    }
+}
+
+// A segment's facet terms, resolved from ords once and kept while the segment lives: looking terms up in
+// compressed doc values on every search cost more than all the counting.
+internal sealed class SegmentTerms
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, SegmentTerms> Cache = new();
+    private int[]? _categoryIds;
+    private string[]? _brands;
+    private string[]? _keys;
+    private string?[]? _values;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long, long)> _ranges = new(StringComparer.Ordinal);
+
+    private SegmentValues? _segmentValues;
+
+    public static SegmentTerms For(AtomicReader reader) => Cache.GetValue(reader.CoreCacheKey, _ => new SegmentTerms());
+
+    public SegmentValues Values(AtomicReader reader)
+    {
+        if (_segmentValues is { } known) return known;
+        lock (this) return _segmentValues ??= SegmentValues.Read(reader);
+    }
+
+    public int[] CategoryIds(SortedSetDocValues values) => _categoryIds ??= Resolve(values.ValueCount, (ord, b) => values.LookupOrd(ord, b))
+        .Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+
+    public string[] Brands(SortedDocValues values) => _brands ??= Resolve(values.ValueCount, (ord, b) => values.LookupOrd((int)ord, b));
+
+    public string[] Keys(SortedSetDocValues values) => _keys ??= Resolve(values.ValueCount, (ord, b) => values.LookupOrd(ord, b));
+
+    public string Value(SortedSetDocValues values, long ord)
+    {
+        var cache = _values ??= new string?[values.ValueCount];
+        if (cache[ord] is { } known) return known;
+        var bytes = new BytesRef();
+        values.LookupOrd(ord, bytes);
+        return cache[ord] = bytes.Utf8ToString();
+    }
+
+    public (long Low, long High) KeyRange(SortedSetDocValues values, string key) => _ranges.GetOrAdd(key, k => Range(values, k));
+
+    // The ords of "key\u001f..." values: sorted doc values keep one key's values together.
+    public static (long Low, long High) Range(SortedSetDocValues values, string key)
+    {
+        static long Position(long found) => found >= 0 ? found : -found - 1;
+        var low = Position(values.LookupTerm(new BytesRef(key + SearchFields.KeySeparator)));
+        var high = Position(values.LookupTerm(new BytesRef(key + (char)(SearchFields.KeySeparator + 1))));
+        return (low, high);
+    }
+
+    private static string[] Resolve(long count, Action<long, BytesRef> lookup)
+    {
+        var terms = new string[count];
+        var bytes = new BytesRef();
+        for (long ord = 0; ord < count; ord++)
+        {
+            lookup(ord, bytes);
+            terms[ord] = bytes.Utf8ToString();
+        }
+        return terms;
+    }
+}
+
+// A segment's doc values decoded into plain arrays, once per segment: Lucene.NET's compressed doc values
+// cost ~100 ns a read, and a broad search with facets reads tens of per document.
+internal sealed class SegmentValues
+{
+    public required long[] Ids { get; init; }
+    public required long[] Prices { get; init; }
+    public required long[] Released { get; init; }
+    public required long[] Ratings { get; init; }
+    public required long[] Brands { get; init; }
+    public required OrdList Categories { get; init; }
+    public required OrdList Attributes { get; init; }
+    public required OrdList Keys { get; init; }
+
+    public static SegmentValues Read(AtomicReader reader)
+    {
+        var docs = reader.MaxDoc;
+        long[] Numbers(string field)
+        {
+            var values = reader.GetNumericDocValues(field) ?? DocValues.EMPTY_NUMERIC;
+            var array = new long[docs];
+            for (var doc = 0; doc < docs; doc++) array[doc] = values.Get(doc);
+            return array;
+        }
+        var brands = reader.GetSortedDocValues(SearchFields.BrandValue) ?? DocValues.EMPTY_SORTED;
+        var brandOrds = new long[docs];
+        for (var doc = 0; doc < docs; doc++) brandOrds[doc] = brands.GetOrd(doc);
+        return new SegmentValues
+        {
+            Ids = Numbers(SearchFields.IdValue),
+            Prices = Numbers(SearchFields.PriceCents),
+            Released = Numbers(SearchFields.Released),
+            Ratings = Numbers(SearchFields.Rating),
+            Brands = brandOrds,
+            Categories = OrdList.Read(reader.GetSortedSetDocValues(SearchFields.CategoryValues), docs),
+            Attributes = OrdList.Read(reader.GetSortedSetDocValues(SearchFields.AttributeValues), docs),
+            Keys = OrdList.Read(reader.GetSortedSetDocValues(SearchFields.AttributeKeys), docs),
+        };
+    }
+}
+
+// Every document's ords of a multi-valued field: document d's are Ords[Start[d]..Start[d + 1]].
+internal sealed record OrdList(int[] Start, int[] Ords)
+{
+    public static OrdList Read(SortedSetDocValues? values, int docs)
+    {
+        var start = new int[docs + 1];
+        if (values is null) return new OrdList(start, []);
+        var ords = new List<int>(docs * 4);
+        for (var doc = 0; doc < docs; doc++)
+        {
+            start[doc] = ords.Count;
+            values.SetDocument(doc);
+            for (var ord = values.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = values.NextOrd()) ords.Add((int)ord);
+        }
+        start[docs] = ords.Count;
+        return new OrdList(start, [.. ords]);
     }
 }
 

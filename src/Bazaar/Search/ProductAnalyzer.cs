@@ -12,7 +12,8 @@ namespace Bazaar.Search;
 // and category path also get each pair of neighbouring words run together ("shower head" -> "showerhead"),
 // so a shopper who writes a compound as one word finds products that spell it as two; the query side
 // does the reverse itself (see SearchQueryBuilder).
-public sealed class ProductAnalyzer(bool forQuery) : Analyzer
+// Components are reused per field (not across fields): whether pairs are joined depends on the field.
+public sealed class ProductAnalyzer(bool forQuery) : Analyzer(PER_FIELD_REUSE_STRATEGY)
 {
     public static readonly ProductAnalyzer Index = new(forQuery: false);
     public static readonly ProductAnalyzer Query = new(forQuery: true);

@@ -55,7 +55,8 @@ public sealed class ProductTokenizer : Tokenizer
     public override void Reset()
     {
         base.Reset();
-        var text = m_input.ReadToEnd();
+        // Lucene's reusable reader answers null, not "", for an empty text.
+        var text = m_input.ReadToEnd() ?? "";
         _tokens.Clear();
         Tokenize(text, _tokens);
         _next = 0;

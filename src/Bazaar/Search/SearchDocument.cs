@@ -84,7 +84,7 @@ internal static class SearchDocuments
         var id = p.ProductId.ToString(CultureInfo.InvariantCulture);
         var doc = new Document
         {
-            new StringField(SearchFields.Id, id, Field.Store.NO),
+            new StringField(SearchFields.Id, id, Field.Store.YES),
             new NumericDocValuesField(SearchFields.IdValue, p.ProductId),
             new TextField(SearchFields.Title, p.Title, Field.Store.NO),
             new TextField(SearchFields.Head, TitleHead.Of(p.Title), Field.Store.NO),

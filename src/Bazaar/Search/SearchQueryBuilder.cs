@@ -48,7 +48,8 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         words.MinimumNumberShouldMatch = relaxed || required == 0 || !ranking.RequireMostWords ? 1 : MinimumToMatch(required);
 
         var query = new BooleanQuery(disableCoord: true) { { words, Occur.MUST } };
-        var phraseTerms = slots.Where(s => s.Required).Select(s => s.Primary).ToList();
+        // Phrases over words only: numbers match too many products to be worth their positions.
+        var phraseTerms = slots.Where(s => s.Required && s.Token.IsWord).Select(s => s.Primary).ToList();
         if (phraseTerms.Count >= 2)
         {
             query.Add(Phrase(SearchFields.Title, phraseTerms, 0, ranking.PhraseBoost), Occur.SHOULD);
@@ -112,8 +113,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
 
     private static int MinimumToMatch(int required) => required switch
     {
-        <= 2 => required,
-        3 => 2,
+        <= 3 => required,
         4 => 3,
         _ => (int)Math.Ceiling(required * 0.7),
     };
@@ -128,6 +128,12 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             var slot = new Slot(group.First());
             foreach (var stacked in group.Skip(1)) slot.Alternatives.Add(([stacked.Term], ranking.StackedWeight));
             if (slot.Token.IsWord && StopWords.Contains(slot.Primary))
+            {
+                slot.Required = false;
+                slot.Weight = ranking.StopWordWeight;
+            }
+            // "6 ft": the number's slot already holds "6ft"; the unit alone is no extra requirement.
+            if (slot.Token.Type == ProductTokenizer.UnitType && slots.Count > 0 && slots[^1].Token.Type == ProductTokenizer.NumberType)
             {
                 slot.Required = false;
                 slot.Weight = ranking.StopWordWeight;

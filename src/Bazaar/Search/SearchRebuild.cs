@@ -16,7 +16,7 @@ public sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
 // first start, by `reindex`, and when a node's index is older than the change feed still holds.
 public static class SearchRebuild
 {
-    private const int BatchSize = 1000;
+    private const int BatchSize = 200;
 
     // Returns the feed id the new generation is known to include.
     public static async Task<long> RunAsync(IServiceProvider services, SearchIndex index, IProgress<RebuildProgress>? progress, CancellationToken ct)
@@ -28,15 +28,15 @@ public static class SearchRebuild
         // Read the feed's position before the products: a change committed in between is then both in the
         // snapshot and replayed afterwards, which is harmless; the other way round it would be lost.
         var appliedThrough = await WatermarkAsync(db, ct);
-        var total = await source.CountAsync(ct);
+        var ids = await source.ListIdsAsync(ct);
         using var build = index.BeginBuild();
         var indexed = 0;
-        progress?.Report(new RebuildProgress(0, total));
-        await foreach (var batch in source.AllAsync(BatchSize, ct))
+        progress?.Report(new RebuildProgress(0, ids.Count));
+        foreach (var batch in ids.Chunk(BatchSize))
         {
-            build.Add(batch);
-            indexed += batch.Count;
-            progress?.Report(new RebuildProgress(indexed, Math.Max(total, indexed)));
+            build.Add(await source.LoadAsync(batch, ct));
+            indexed += batch.Length;
+            progress?.Report(new RebuildProgress(indexed, ids.Count));
         }
         build.Publish(appliedThrough);
         return appliedThrough;

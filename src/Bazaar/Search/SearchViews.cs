@@ -25,8 +25,11 @@ public sealed record PriceRange(decimal? Min, decimal? Max)
         _ => "Any price",
     };
 
-    public bool Contains(long cents) =>
-        (Min is not { } min || cents >= (long)(min * 100)) && (Max is not { } max || cents < (long)(max * 100));
+    // In cents, worked out once: this runs for every matching product when prices are counted.
+    private readonly long _minCents = Min is { } low ? (long)(low * 100) : long.MinValue;
+    private readonly long _maxCents = Max is { } high ? (long)(high * 100) : long.MaxValue;
+
+    public bool Contains(long cents) => cents >= _minCents && cents < _maxCents;
 
     public static bool TryParse(string? text, out PriceRange range)
     {

@@ -113,6 +113,7 @@ public class OrderApiTests(CheckoutStore store) : IClassFixture<CheckoutStore>
         Assert.Contains(byEmail.GetProperty("items").EnumerateArray(), o => o.GetProperty("id").GetInt64() == id);
         Assert.Equal(id, Assert.Single(byNumber.GetProperty("items").EnumerateArray()).GetProperty("id").GetInt64());
         Assert.Equal(0, none.GetProperty("total").GetInt32());
+        await (await admin.GetAsync(new Uri("/api/admin/orders?status=lost", UriKind.Relative))).AssertProblemAsync(HttpStatusCode.BadRequest, "status");
         Assert.Equal(HttpStatusCode.Unauthorized, (await shopper.GetAsync(new Uri("/api/admin/orders", UriKind.Relative))).StatusCode);
         shopper.Dispose();
     }

@@ -1,0 +1,157 @@
+using Bazaar.Search;
+
+namespace Bazaar.Tests.Search;
+
+// The product analyzer and the query side, with no host and no database: a small index in a temp folder.
+public class SearchAnalysisTests
+{
+    private static List<string> Terms(string text) => ProductAnalyzer.Index.Analyze(text).Select(t => t.Term).ToList();
+
+    [Theory]
+    [InlineData("Lexmark 08A0476 toner", "08a0476")]
+    [InlineData("Intel Xeon E5320 processor", "e5320")]
+    [InlineData("UTP Cat5E patch cable", "cat5e")]
+    [InlineData("StarTech.com RJ-45 connector", "rj45")]
+    [InlineData("Simpson Strong-Tie 12-Gauge Angle", "strongtie")]
+    public void Model_numbers_and_joined_words_are_kept_whole(string text, string expected) =>
+        Assert.Contains(expected, Terms(text));
+
+    [Theory]
+    [InlineData("3 ft cable")]
+    [InlineData("3-ft cable")]
+    [InlineData("3ft cable")]
+    [InlineData("3' cable")]
+    [InlineData("3 feet cable")]
+    [InlineData("3 foot cable")]
+    public void Every_spelling_of_a_length_meets_every_other(string text)
+    {
+        var terms = Terms(text);
+        Assert.Contains("3", terms);
+        Assert.Contains("ft", terms);
+        Assert.Contains("3ft", terms);
+        Assert.Contains("cable", terms);
+    }
+
+    [Fact]
+    public void Inches_gallons_and_dimensions_have_one_spelling()
+    {
+        Assert.Contains("12in", Terms("12\" monitor arm"));
+        Assert.Contains("12in", Terms("12 inch monitor arm"));
+        Assert.Contains("5gal", Terms("5 gallons bucket"));
+        Assert.Contains("2x4", Terms("2 in. x 4 in. x 8 ft. lumber"));
+        Assert.Contains("2x4", Terms("2x4 lumber"));
+    }
+
+    [Fact]
+    public void Numbers_keep_their_value()
+    {
+        Assert.Contains("1.9", Terms("1.9 cu. ft. microwave"));
+        Assert.Contains("2.5", Terms("2.50 mm"));
+        Assert.Contains("5000", Terms("5,000 BTU"));
+        var half = Terms("1/2 in. pipe");
+        Assert.Contains("1/2", half);
+        Assert.Contains("0.5", half);
+        Assert.DoesNotContain("12", half);
+        Assert.Contains("1", Terms("one piece toilet"));
+    }
+
+    [Theory]
+    [InlineData("cables", "cable")]
+    [InlineData("batteries", "battery")]
+    [InlineData("Men's", "men")]
+    [InlineData("Café", "cafe")]
+    public void Plurals_possessives_and_accents_are_folded(string word, string expected) =>
+        Assert.Equal([expected], Terms(word));
+
+    [Fact]
+    public void Neighbouring_title_words_are_also_indexed_run_together() =>
+        Assert.Contains("showerhead", Terms("Chrome shower head"));
+
+    [Fact]
+    public void A_misspelt_word_finds_the_product_and_is_corrected()
+    {
+        using var index = Index(("HDMI cable 2 m", 1), ("USB cable 1 m", 2), ("Laser printer", 3), ("Cable ties", 4), ("Power cable", 5));
+        var result = index.Run("cabel");
+        Assert.Contains(1, result.ProductIds);
+        Assert.Equal("cable", result.Correction);
+        Assert.Empty(index.Run("printr hdmi").ProductIds.Intersect([2, 4, 5]));
+        Assert.Equal([3], index.Run("lazer printer").ProductIds.Take(1));
+    }
+
+    [Fact]
+    public void Synonyms_apply_both_ways_and_only_when_configured()
+    {
+        using var index = Index(("Samsung 55 in. television", 1), ("Wall mount for TV", 2));
+        Assert.Equal([1, 2], index.Run("tv", "tv, television").ProductIds.Order());
+        Assert.Equal([1, 2], index.Run("television", "tv, television").ProductIds.Order());
+        Assert.Equal([2], index.Run("tv").ProductIds);
+    }
+
+    [Fact]
+    public void Compounds_match_however_they_are_written()
+    {
+        using var index = Index(("Chrome showerhead", 1), ("Brass shower head", 2));
+        Assert.Equal([1, 2], index.Run("shower head").ProductIds.Order());
+        Assert.Equal([1, 2], index.Run("showerhead").ProductIds.Order());
+    }
+
+    [Theory]
+    [InlineData("\"")]
+    [InlineData("*")]
+    [InlineData("AND(")]
+    [InlineData("\\")]
+    [InlineData("title:cable OR")]
+    [InlineData("cable~2 ^3 [1 TO 5]")]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Query_syntax_is_searched_literally(string text)
+    {
+        using var index = Index(("HDMI cable", 1), ("Cable AND adapter", 2));
+        var result = index.Run(text);
+        Assert.True(result.Total >= 0);
+    }
+
+    [Fact]
+    public void A_very_long_query_is_cut_not_refused()
+    {
+        using var index = Index(("HDMI cable", 1));
+        Assert.Equal([1], index.Run("hdmi " + new string('x', 5000)).ProductIds);
+    }
+
+    [Fact]
+    public void The_title_highlight_marks_matched_words_and_encodes_the_rest() =>
+        Assert.Equal("<mark>Cables</mark> &amp; <mark>6 ft</mark> &lt;b&gt;",
+            TitleHighlighter.Html("Cables & 6 ft <b>", new HashSet<string> { "cable", "6", "ft", "6ft" }));
+
+    private static TestIndex Index(params (string Title, int Id)[] products) => new(products);
+
+    private sealed class TestIndex : IDisposable
+    {
+        private readonly string _directory = Directory.CreateTempSubdirectory("bazaar-search-test.").FullName;
+        private readonly SearchIndex _index;
+
+        public TestIndex((string Title, int Id)[] products)
+        {
+            _index = new SearchIndex(_directory, RankingOptions.Default);
+            using (var build = _index.BeginBuild())
+            {
+                build.Add(products.Select(p => SearchDocument.FromTitle(p.Id, p.Title)));
+                build.Publish(0);
+            }
+            _index.OpenPublished();
+        }
+
+        public EngineResult Run(string text, params string[] synonyms)
+        {
+            using var lease = _index.Acquire();
+            return SearchEngine.Run(lease.Searcher, SynonymSet.Parse(synonyms), RankingOptions.Default, text, new SearchFilters(), SearchSort.Relevance, 10, StockSnapshot.None, countFacets: true);
+        }
+
+        public void Dispose()
+        {
+            _index.Dispose();
+            try { Directory.Delete(_directory, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+}

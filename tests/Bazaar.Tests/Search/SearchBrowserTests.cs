@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+using Bazaar.Tests.Browser;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Bazaar.Tests.Search;
+
+// A shopper in a real Chromium: types in the search box, picks a suggestion, applies and removes facets, and
+// goes back.
+public partial class SearchBrowserTests(BrowserStore store) : IClassFixture<BrowserStore>
+{
+    private static readonly string Pass = Bazaar.Tests.Fixtures.TestDatabase.UsesPostgres ? "postgres" : "sqlite";
+
+    [GeneratedRegex("brand=")]
+    private static partial Regex HasBrand();
+
+    [Fact]
+    public async Task A_shopper_searches_picks_a_suggestion_filters_and_goes_back()
+    {
+        await store.WaitForIndexAsync();
+        await using var context = await store.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var shot = 0;
+        Task Screenshot(string step) => BrowserStore.ScreenshotAsync(page, $"search-{Pass}-{++shot:00}-{step}");
+
+        await page.GotoAsync("/search");
+        var box = page.Locator("#search-page-q");
+        var suggestions = page.GetByTestId("suggestions");
+        // The box suggests once the page is interactive; typing before that is just typing.
+        for (var attempt = 0; attempt < 10 && !await suggestions.IsVisibleAsync(); attempt++)
+        {
+            await box.FillAsync("");
+            await box.PressSequentiallyAsync("lexm", new() { Delay = 40 });
+            try { await suggestions.WaitForAsync(new() { Timeout = 1500 }); }
+            catch (TimeoutException) { }
+        }
+        await Expect(suggestions).ToBeVisibleAsync();
+        await Expect(suggestions.GetByRole(AriaRole.Option).Filter(new() { HasText = "Lexmark" }).First).ToBeVisibleAsync();
+        await Screenshot("suggestions");
+
+        var product = suggestions.Locator("li.suggest-option a[href^='/p/']").First;
+        var title = (await product.InnerTextAsync()).Split('\n')[0].Trim();
+        await product.ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync(title);
+        await Screenshot("product");
+
+        await page.GotoAsync("/search?q=toner");
+        var count = page.GetByTestId("result-count");
+        var unfiltered = await count.InnerTextAsync();
+        await Expect(page.GetByTestId("search-hit").First).ToBeVisibleAsync();
+        await Screenshot("results");
+
+        var brand = page.Locator("[data-facet='brand'] a").First;
+        var brandName = (await brand.Locator("span").First.InnerTextAsync()).Trim();
+        await brand.ClickAsync();
+        await Expect(page).ToHaveURLAsync(HasBrand());
+        var chip = page.Locator(".applied-filters a.chip-remove");
+        await Expect(chip).ToContainTextAsync(brandName);
+        await Expect(page.Locator("[data-facet='brand'] a[aria-checked='true']")).ToContainTextAsync(brandName);
+        foreach (var hit in await page.GetByTestId("search-hit").AllAsync())
+            await Expect(hit.Locator(".product-card-brand")).ToHaveTextAsync(brandName);
+        await Screenshot("filtered");
+
+        await chip.ClickAsync();
+        await Expect(page).Not.ToHaveURLAsync(HasBrand());
+        await Expect(page.Locator(".applied-filters")).ToHaveCountAsync(0);
+        await Expect(count).ToHaveTextAsync(unfiltered);
+
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(HasBrand());
+        await Expect(page.Locator(".applied-filters a.chip-remove")).ToContainTextAsync(brandName);
+        await Screenshot("back");
+    }
+}
