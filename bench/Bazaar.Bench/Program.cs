@@ -4,6 +4,7 @@ return args switch
 {
     ["flash-sale", .. var rest] => await FlashSale.RunAsync(BenchArgs.Parse(rest)),
     ["relevance", .. var rest] => await Relevance.RunAsync(BenchArgs.Parse(rest)),
+    ["search-bench", .. var rest] => await SearchBench.RunAsync(BenchArgs.Parse(rest)),
     _ => Usage(),
 };
 
@@ -16,6 +17,7 @@ static int Usage()
                      [--redis] [--nodes 1|2] [--concurrency 1000] [--json result.json]
           relevance  --products products.csv --judgments judgments.csv [--json result.json]
                      [--show-worst N] [--ranking "K1=1.2;B=0.75"]
+          search-bench [--clients 32] [--seconds 20] [--probes 30] [--json result.json]
         """);
     return 2;
 }

@@ -35,7 +35,6 @@ public sealed partial class SearchIndexer(
     private bool _dirty;
     private volatile bool _rebuildRequested;
     private DateTimeOffset _lastCommit;
-    private DateTimeOffset _lastStock = DateTimeOffset.MinValue;
     private DateTimeOffset _lastSynonyms = DateTimeOffset.MinValue;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
     private volatile RebuildProgress? _rebuilding;
@@ -54,6 +53,34 @@ public sealed partial class SearchIndexer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        // The in-stock snapshot refreshes on its own loop, so a slow stock query never delays a change.
+        var stockLoop = RefreshStockLoopAsync(stoppingToken);
+        await ApplyLoopAsync(stoppingToken);
+        await stockLoop;
+    }
+
+    private async Task RefreshStockLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshStockAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogStockFailed(log, e);
+            }
+            await Pause(Options.StockRefreshInterval, stoppingToken);
+        }
+    }
+
+    private async Task ApplyLoopAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             var more = false;
@@ -237,11 +264,6 @@ public sealed partial class SearchIndexer(
     private async Task HousekeepAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (now - _lastStock >= Options.StockRefreshInterval)
-        {
-            _lastStock = now;
-            await RefreshStockAsync(ct);
-        }
         if (now - _lastSynonyms >= Options.SynonymRefreshInterval)
         {
             _lastSynonyms = now;
@@ -295,6 +317,9 @@ public sealed partial class SearchIndexer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Applying search changes failed; retrying")]
     private static partial void LogFailed(ILogger log, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the in-stock snapshot failed; retrying")]
+    private static partial void LogStockFailed(ILogger log, Exception e);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Building the search index from the database")]
     private static partial void LogRebuilding(ILogger log);

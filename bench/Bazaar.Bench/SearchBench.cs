@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Bazaar.Bench;
+
+// Search latency and freshness against the bundled catalogue on one store process (SQLite):
+// - server-side time of each search with facets (the API's tookMs: ranking, every facet, the page's stock query);
+// - over HTTP, `--clients` concurrent clients for `--seconds`: throughput and latency percentiles;
+// - freshness: update a product's title with a new word, poll search until it is found.
+public static class SearchBench
+{
+    private const string AdminEmail = "bench-admin@bazaar.local";
+    private const string AdminPassword = "bench-admin-password-1";
+
+    private static readonly string[] Words =
+    [
+        "cable", "toner", "hdmi cable 6ft", "laptop bag", "ssd 1tb", "usb hub", "laser printer", "keyboard", "wireless mouse",
+        "monitor 24", "tonr", "ink cartridge black", "network switch", "notebook case", "power supply", "memory 8gb", "cat6 patch cable 3 ft",
+        "hp", "lexmark", "ups", "processor", "webcam", "headset", "projector", "",
+    ];
+
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var clients = args.Number("clients", 32, 1, 512);
+        var seconds = args.Number("seconds", 20, 1, 600);
+        var probes = args.Number("probes", 30, 1, 1000);
+        var json = args.Optional("json");
+        args.RejectUnknown();
+
+        Console.WriteLine($"search-bench: bundled catalogue, {clients} HTTP clients for {seconds} s, {probes} freshness probes");
+        await StoreNode.BuildAsync();
+        var dataDir = Directory.CreateTempSubdirectory("bazaar-bench-search.").FullName;
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Database__Provider"] = "Sqlite",
+            ["Database__DataDirectory"] = dataDir,
+            ["Accounts__AdminEmail"] = AdminEmail,
+            ["Accounts__AdminPassword"] = AdminPassword,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        await using var node = await StoreNode.StartAsync(env, TimeSpan.FromMinutes(5));
+        using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        await WaitForIndexAsync(http);
+
+        var categories = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/categories", UriKind.Relative))).RootElement
+            .EnumerateArray().Select(c => c.GetProperty("slug").GetString()!).ToList();
+        var mix = Mix(categories);
+        foreach (var warm in mix.Take(200)) await http.GetAsync(new Uri(warm, UriKind.Relative));
+
+        // Server-side time, one request at a time.
+        var took = new List<double>();
+        foreach (var url in mix.Take(500))
+        {
+            var body = await http.GetFromJsonAsync<JsonElement>(url);
+            took.Add(body.GetProperty("tookMs").GetDouble());
+        }
+
+        var (requests, errors, latencies, wall) = await LoadAsync(node.BaseAddress, mix, clients, TimeSpan.FromSeconds(seconds));
+        var freshness = await FreshnessAsync(http, probes);
+
+        var result = new SearchBenchResult
+        {
+            Products = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/search?pageSize=1", UriKind.Relative))).RootElement.GetProperty("total").GetInt32(),
+            ServerMs = Stats(took),
+            HttpClients = clients,
+            HttpRequests = requests,
+            HttpErrors = errors,
+            HttpQueriesPerSecond = Math.Round(requests / wall.TotalSeconds, 1),
+            HttpMs = Stats(latencies),
+            FreshnessMs = Stats(freshness),
+            ServerPeakRssMb = Math.Round(node.SamplePeakRssKb() / 1024.0, 1),
+            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+            RanAt = DateTimeOffset.UtcNow,
+        };
+        Console.WriteLine($"search-bench: server p50 {result.ServerMs.P50} ms, p95 {result.ServerMs.P95} ms, p99 {result.ServerMs.P99} ms (facets + stock query)");
+        Console.WriteLine($"search-bench: HTTP {result.HttpQueriesPerSecond} queries/s with {clients} clients, p50 {result.HttpMs.P50} ms, p95 {result.HttpMs.P95} ms, p99 {result.HttpMs.P99} ms, {errors} errors");
+        Console.WriteLine($"search-bench: freshness p50 {result.FreshnessMs.P50} ms, p99 {result.FreshnessMs.P99} ms, max {result.FreshnessMs.Max} ms");
+        if (json is not null)
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        try { Directory.Delete(dataDir, recursive: true); }
+        catch (IOException) { }
+        return 0;
+    }
+
+    // Half the queries with facets: a brand, a price range, in stock, a department; deterministic.
+    private static List<string> Mix(List<string> categories)
+    {
+        var random = new Random(5);
+        var urls = new List<string>();
+        for (var i = 0; i < 2000; i++)
+        {
+            var url = "/api/search?q=" + Uri.EscapeDataString(Words[random.Next(Words.Length)]);
+            if (random.Next(2) == 0)
+            {
+                url += random.Next(4) switch
+                {
+                    0 => "&brand=HP&brand=Lexmark",
+                    1 => "&price=25-50&price=50-100",
+                    2 => "&inStock=true",
+                    _ => "&category=" + Uri.EscapeDataString(categories[random.Next(categories.Count)]),
+                };
+            }
+            urls.Add(url);
+        }
+        return urls;
+    }
+
+    private static async Task WaitForIndexAsync(HttpClient http)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await http.GetAsync(new Uri("/api/search?pageSize=1", UriKind.Relative));
+            if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("total").GetInt32() > 19000) return;
+            await Task.Delay(500);
+        }
+        throw new TimeoutException("The search index did not fill within 5 minutes.");
+    }
+
+    private static async Task<(int Requests, int Errors, List<double> Latencies, TimeSpan Wall)> LoadAsync(Uri baseAddress, List<string> mix, int clients, TimeSpan duration)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        using var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var latencies = new ConcurrentBag<double>();
+        var errors = 0;
+        var stopwatch = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, clients).Select(async worker =>
+        {
+            var i = worker * 61;
+            while (stopwatch.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(mix[i++ % mix.Count], UriKind.Relative));
+                    await response.Content.ReadAsByteArrayAsync();
+                    if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+                }
+                catch (HttpRequestException) { Interlocked.Increment(ref errors); }
+                catch (TaskCanceledException) { Interlocked.Increment(ref errors); }
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }).ToList();
+        await Task.WhenAll(workers);
+        return (latencies.Count, errors, latencies.ToList(), stopwatch.Elapsed);
+    }
+
+    // Each probe renames a product with a fresh word and polls every 20 ms until search finds it.
+    private static async Task<List<double>> FreshnessAsync(HttpClient anonymous, int probes)
+    {
+        var cookies = new System.Net.CookieContainer();
+        using var admin = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = anonymous.BaseAddress };
+        (await admin.PostAsJsonAsync("/api/account/sign-in", new { email = AdminEmail, password = AdminPassword })).EnsureSuccessStatusCode();
+        var product = (await admin.GetFromJsonAsync<JsonElement>("/api/products?pageSize=1")).GetProperty("items")[0];
+        var id = product.GetProperty("id").GetInt32();
+        var details = await admin.GetFromJsonAsync<JsonElement>($"/api/products/{id}");
+        var times = new List<double>();
+        for (var probe = 0; probe < probes; probe++)
+        {
+            var word = "fresh" + string.Concat(Guid.NewGuid().ToString("N")[..8].Select(c => (char)('a' + Convert.ToInt32(c.ToString(), 16))));
+            var started = Stopwatch.GetTimestamp();
+            var update = await admin.PutAsJsonAsync($"/api/admin/products/{id}", new
+            {
+                sku = details.GetProperty("sku").GetString(),
+                title = $"{details.GetProperty("title").GetString()} {word}",
+                brand = details.GetProperty("brand").GetString(),
+                price = details.GetProperty("price").GetDecimal(),
+                categoryId = details.GetProperty("categoryPath").EnumerateArray().Last().GetProperty("id").GetInt32(),
+            });
+            update.EnsureSuccessStatusCode();
+            while (true)
+            {
+                var found = await anonymous.GetFromJsonAsync<JsonElement>("/api/search?pageSize=1&q=" + word);
+                if (found.GetProperty("total").GetInt32() > 0) break;
+                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(30)) throw new TimeoutException($"Probe {probe} not searchable after 30 s.");
+                await Task.Delay(20);
+            }
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        return times;
+    }
+
+    private static LatencyStats Stats(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        double At(double p) => sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)], 2);
+        return new LatencyStats(At(50), At(95), At(99), sorted.Length == 0 ? 0 : Math.Round(sorted[^1], 2));
+    }
+}
+
+public sealed record LatencyStats(double P50, double P95, double P99, double Max);
+
+public sealed record SearchBenchResult
+{
+    public int Products { get; init; }
+    public required LatencyStats ServerMs { get; init; }
+    public int HttpClients { get; init; }
+    public int HttpRequests { get; init; }
+    public int HttpErrors { get; init; }
+    public double HttpQueriesPerSecond { get; init; }
+    public required LatencyStats HttpMs { get; init; }
+    public required LatencyStats FreshnessMs { get; init; }
+    public double ServerPeakRssMb { get; init; }
+    public required string Machine { get; init; }
+    public DateTimeOffset RanAt { get; init; }
+}
