@@ -382,6 +382,7 @@ internal sealed class SegmentTerms
     private string?[]? _values;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long, long)> _ranges = new(StringComparer.Ordinal);
 
+    private readonly System.Threading.Lock _gate = new();
     private SegmentValues? _segmentValues;
 
     public static SegmentTerms For(AtomicReader reader) => Cache.GetValue(reader.CoreCacheKey, _ => new SegmentTerms());
@@ -389,7 +390,7 @@ internal sealed class SegmentTerms
     public SegmentValues Values(AtomicReader reader)
     {
         if (_segmentValues is { } known) return known;
-        lock (this) return _segmentValues ??= SegmentValues.Read(reader);
+        lock (_gate) return _segmentValues ??= SegmentValues.Read(reader);
     }
 
     public int[] CategoryIds(SortedSetDocValues values) => _categoryIds ??= Resolve(values.ValueCount, (ord, b) => values.LookupOrd(ord, b))

@@ -29,10 +29,6 @@ public sealed record RankingOptions
     public float CodeBoost { get; init; } = 1.5f;
     public float FieldTieBreaker { get; init; } = 0.1f;
 
-    // The last word of a query usually names the product ("door guards", "under cabinet led"): it weighs more,
-    // and a title whose head is that word gets HeadBoost.
-    public float LastWordWeight { get; init; } = 1.0f;
-    public float HeadBoost { get; init; } = 0.0f;
 
     public float PhraseBoost { get; init; } = 0.5f;
     public float PairBoost { get; init; } = 0.2f;

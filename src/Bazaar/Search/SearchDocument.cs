@@ -37,9 +37,6 @@ public static class SearchFields
     public const string Id = "id";
     public const string IdValue = "id_dv";
     public const string Title = "title";
-    // The title's last word before its details ("Hampton Bay 66 in. Satin Nickel Floor Lamp in Bronze" -> "Lamp"):
-    // in most product titles, what the product is.
-    public const string Head = "head";
     public const string Brand = "brand";
     public const string BrandValue = "brand_dv";
     public const string Model = "model";
@@ -87,7 +84,6 @@ internal static class SearchDocuments
             new StringField(SearchFields.Id, id, Field.Store.YES),
             new NumericDocValuesField(SearchFields.IdValue, p.ProductId),
             new TextField(SearchFields.Title, p.Title, Field.Store.NO),
-            new TextField(SearchFields.Head, TitleHead.Of(p.Title), Field.Store.NO),
             new TextField(SearchFields.Brand, p.Brand, Field.Store.NO),
             new SortedDocValuesField(SearchFields.BrandValue, new BytesRef(p.Brand)),
             new TextField(SearchFields.Model, p.Model, Field.Store.NO),
@@ -132,31 +128,6 @@ internal static class SearchDocuments
             return new StoredProduct(productId, f[0], f[1], f[2], f[3], decimal.Parse(f[4], CultureInfo.InvariantCulture), f[5],
                 f[6].Length == 0 ? null : f[6], int.Parse(f[7], CultureInfo.InvariantCulture));
         }
-    }
-}
-
-// Finds what a title says the product is: the last word before the first detail separator (" in ", " with ",
-// " for ", ", ", " - ", " (" and the like), skipping numbers and units ("... Cable 6 ft." -> "Cable").
-public static class TitleHead
-{
-    private static readonly string[] Separators = [" with ", " for ", ", ", " - ", " – ", " (", " by ", " w/ ", " featuring ", " includes "];
-
-    public static string Of(string title)
-    {
-        var end = title.Length;
-        foreach (var separator in Separators)
-        {
-            var at = title.IndexOf(separator, StringComparison.OrdinalIgnoreCase);
-            if (at > 0 && at < end) end = at;
-        }
-        // " in " starts a colour or finish ("in Stainless Steel"), unless it is the inch after a number ("36 in. x").
-        for (var at = title.IndexOf(" in ", StringComparison.Ordinal); at > 0 && at < end; at = title.IndexOf(" in ", at + 1, StringComparison.Ordinal))
-        {
-            if (!char.IsDigit(title[at - 1])) { end = at; break; }
-        }
-        var tokens = ProductAnalyzer.Query.Analyze(title[..end]);
-        var head = tokens.LastOrDefault(t => t.IsWord && t.Term.Length > 1);
-        return head is null ? "" : title[head.Start..head.End];
     }
 }
 

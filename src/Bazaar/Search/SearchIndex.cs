@@ -54,8 +54,6 @@ public sealed class SearchIndex : IDisposable
         }
     }
 
-    internal Lucene.Net.Search.Similarities.Similarity Similarity => new ProductSimilarity(_ranking);
-
     // Opens the published generation if it is not the one open already. False when there is none yet.
     public bool OpenPublished()
     {

@@ -39,9 +39,6 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         AddSynonyms(slots);
         AddSpellings(slots);
 
-        var last = slots.LastOrDefault(s => s.Required && s.Token.IsWord);
-        if (last is not null && slots.Count(s => s.Required) > 1) last.Weight *= ranking.LastWordWeight;
-
         var required = slots.Count(s => s.Required);
         var words = new BooleanQuery(disableCoord: false);
         foreach (var slot in slots) words.Add(SlotQuery(slot), Occur.SHOULD);
@@ -60,15 +57,6 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             // Each pair of neighbouring words close together ("under cabinet", "cabinet led").
             for (var k = 0; k + 1 < phraseTerms.Count; k++)
                 query.Add(Phrase(SearchFields.Title, phraseTerms.Skip(k).Take(2), 1, ranking.PairBoost), Occur.SHOULD);
-        }
-
-        // Products that are what the shopper named ("lamp" -> lamps, before lamp holders and lamp posts).
-        if (ranking.HeadBoost > 0 && last is not null)
-        {
-            var head = new DisjunctionMaxQuery(0f) { Boost = ranking.HeadBoost };
-            foreach (var (terms, weight) in last.Alternatives.Where(a => a.Terms.Length == 1))
-                head.Add(new TermQuery(new Term(SearchFields.Head, terms[0])) { Boost = weight });
-            query.Add(head, Occur.SHOULD);
         }
 
         // The whole input as a code (SKU, model number, EAN) finds that product even when its words do not.
