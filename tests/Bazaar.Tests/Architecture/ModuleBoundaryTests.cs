@@ -14,6 +14,16 @@ public partial class ModuleBoundaryTests
         ["Reservations"] = "Inventory",
         ["StockMovements"] = "Inventory",
         ["CartLines"] = "Cart",
+        ["SearchChanges"] = "Search",
+        ["SynonymRules"] = "Search",
+        ["Orders"] = "Orders",
+        ["OrderLines"] = "Orders",
+        ["OrderEvents"] = "Orders",
+        ["OrderNotifications"] = "Orders",
+        ["Payments"] = "Payments",
+        ["PaymentAttempts"] = "Payments",
+        ["CheckoutRequests"] = "Checkout",
+        ["SavedAddresses"] = "Checkout",
     };
 
     [GeneratedRegex(@"\bdb\.(\w+)\b")]
