@@ -105,18 +105,13 @@ internal static class HoldWriter
         return new Hold(existing.Id, request.Sku, existing.Quantity + request.Quantity, expires);
     }
 
-    public static StockMovement Movement(HoldRequest request, MovementKind kind, int onHandDelta, int reservedDelta, Reservation reservation, string reason, DateTimeOffset now) =>
-        new()
-        {
-            Sku = request.Sku,
-            Kind = kind,
-            OnHandDelta = onHandDelta,
-            ReservedDelta = reservedDelta,
-            Reservation = reservation,
-            Actor = request.Actor,
-            Reason = reason,
-            At = now,
-        };
+    // A ledger entry for a hold: by entity when the reservation is new in this unit of work (its id comes on save).
+    public static StockMovement Movement(HoldRequest request, MovementKind kind, int onHandDelta, int reservedDelta, Reservation reservation, string reason, DateTimeOffset now)
+    {
+        var movement = Movement(request, kind, onHandDelta, reservedDelta, reservation.Id, reason, now);
+        movement.Reservation = reservation;
+        return movement;
+    }
 
     public static StockMovement Movement(HoldRequest request, MovementKind kind, int onHandDelta, int reservedDelta, long reservationId, string reason, DateTimeOffset now) =>
         new()
@@ -125,7 +120,7 @@ internal static class HoldWriter
             Kind = kind,
             OnHandDelta = onHandDelta,
             ReservedDelta = reservedDelta,
-            ReservationId = reservationId,
+            ReservationId = reservationId == 0 ? null : reservationId,
             Actor = request.Actor,
             Reason = reason,
             At = now,
