@@ -55,13 +55,19 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
     public static IEnumerable<CategoryNode> Flatten(IEnumerable<CategoryNode> nodes) =>
         nodes.SelectMany(n => Flatten(n.Children).Prepend(n));
 
+    // A category filter covers its subcategories: a department page lists everything below it.
+    private async Task<List<int>> CategoryWithDescendantsAsync(int categoryId, CancellationToken ct)
+    {
+        var node = Flatten(await GetCategoryTreeAsync(ct)).FirstOrDefault(c => c.Id == categoryId);
+        return node is null ? [categoryId] : Flatten([node]).Select(c => c.Id).ToList();
+    }
+
     public async Task<ResultPage<ProductSummary>> ListProductsAsync(ProductQuery query, CancellationToken ct = default)
     {
         var products = db.Products.AsNoTracking();
         if (query.CategoryId is { } categoryId)
         {
-            var node = Flatten(await GetCategoryTreeAsync(ct)).FirstOrDefault(c => c.Id == categoryId);
-            var ids = node is null ? [categoryId] : Flatten([node]).Select(c => c.Id).ToList();
+            var ids = await CategoryWithDescendantsAsync(categoryId, ct);
             products = products.Where(p => ids.Contains(p.CategoryId));
         }
         if (!string.IsNullOrWhiteSpace(query.Brand)) products = products.Where(p => p.Brand == query.Brand);
@@ -86,8 +92,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
         var products = db.Products.AsNoTracking();
         if (categoryId is { } id)
         {
-            var node = Flatten(await GetCategoryTreeAsync(ct)).FirstOrDefault(c => c.Id == id);
-            var ids = node is null ? [id] : Flatten([node]).Select(c => c.Id).ToList();
+            var ids = await CategoryWithDescendantsAsync(id, ct);
             products = products.Where(p => ids.Contains(p.CategoryId));
         }
         var brands = await products.GroupBy(p => p.Brand)
