@@ -41,6 +41,9 @@ public static class BazaarModules
         services.AddScoped<Cart.Cart>();
         services.AddBazaarSearch();
         services.AddBazaarCheckout();
+        services.AddOptions<Reviews.ReviewsOptions>().BindConfiguration(Reviews.ReviewsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Reviews.Reviews>();
+        services.AddBazaarRecommendations(configuration);
         return services;
     }
 
@@ -56,6 +59,7 @@ public static class BazaarModules
         services.AddScoped<Payments.Payments>();
         services.AddScoped<Orders.Orders>();
         services.AddScoped<OrderAudit>();
+        services.AddScoped<OrderHistory>();
         services.AddSingleton<UnpaidOrderCanceller>();
         services.AddHostedService(sp => sp.GetRequiredService<UnpaidOrderCanceller>());
         services.AddSingleton<OrderNotificationSender>();
@@ -64,6 +68,20 @@ public static class BazaarModules
         services.AddSingleton<CheckoutMetrics>();
         services.AddSingleton<CheckoutThrottle>();
         services.AddScoped<Checkout.Checkout>();
+    }
+
+    private static void AddBazaarRecommendations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Recommendations.RecommendationsOptions>().BindConfiguration(Recommendations.RecommendationsOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Recommendations.Recommendations>();
+        services.AddScoped<Recommendations.AlsoBoughtBuilder>();
+        services.AddScoped<Recommendations.DemoHistory>();
+        services.AddSingleton<Recommendations.RecommendationJobs>();
+        services.AddHostedService(sp => sp.GetRequiredService<Recommendations.RecommendationJobs>());
+        // Recently viewed lives in Redis when the store has it, so every node sees the same list.
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis"))) services.AddScoped<Recommendations.IRecentlyViewed, Recommendations.DatabaseRecentlyViewed>();
+        else services.AddScoped<Recommendations.IRecentlyViewed, Recommendations.RedisRecentlyViewed>();
     }
 
     private static void AddBazaarSearch(this IServiceCollection services)

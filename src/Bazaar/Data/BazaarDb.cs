@@ -5,6 +5,8 @@ using Bazaar.Checkout;
 using Bazaar.Inventory;
 using Bazaar.Orders;
 using Bazaar.Payments;
+using Bazaar.Recommendations;
+using Bazaar.Reviews;
 using Bazaar.Search;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -34,12 +36,23 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     public DbSet<CheckoutRequest> CheckoutRequests => Set<CheckoutRequest>();
     public DbSet<SavedAddress> SavedAddresses => Set<SavedAddress>();
 
+    public DbSet<Review> Reviews => Set<Review>();
+    public DbSet<ReviewVote> ReviewVotes => Set<ReviewVote>();
+    public DbSet<RecentView> RecentViews => Set<RecentView>();
+    public DbSet<CoPurchaseItem> CoPurchaseItems => Set<CoPurchaseItem>();
+    public DbSet<CoPurchasePair> CoPurchasePairs => Set<CoPurchasePair>();
+    public DbSet<RecommendationProgress> RecommendationProgress => Set<RecommendationProgress>();
+
     // A unique index turning away a racing insert is an expected outcome that the caller handles; EF would log
     // it as an error with a stack trace. Failures nobody handles still reach the exception handler's log.
     internal static DbContextOptionsBuilder QuietExpectedFailures(DbContextOptionsBuilder builder) =>
         builder.ConfigureWarnings(w => w.Log(
             (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, Microsoft.Extensions.Logging.LogLevel.Debug),
             (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, Microsoft.Extensions.Logging.LogLevel.Debug)));
+
+    // An instant as a parameter of hand-written SQL: SQLite stores instants as UTC ticks (see SqliteBazaarDb),
+    // PostgreSQL as timestamptz.
+    public object Instant(DateTimeOffset at) => this is SqliteBazaarDb ? at.UtcTicks : at.ToUniversalTime();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -51,6 +64,8 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
         builder.MapOrders();
         builder.MapPayments();
         builder.MapCheckout();
+        builder.MapReviews();
+        builder.MapRecommendations();
     }
 }
 

@@ -33,6 +33,9 @@ public sealed class Order
 
     // Optimistic concurrency: of two moves racing on one order, only the first to save wins.
     public int Version { get; set; }
+
+    // Simulated shopping history written by the demo seeder: it never touched stock or money, and says so.
+    public bool Demo { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
     public List<OrderEvent> Events { get; set; } = [];
 

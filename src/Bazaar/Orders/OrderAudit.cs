@@ -13,7 +13,8 @@ public sealed class OrderAudit(BazaarDb db, Inventory.Inventory inventory, Payme
     public async Task<IReadOnlyList<Violation>> RunAsync(CancellationToken ct = default)
     {
         var violations = new List<Violation>();
-        var lines = await db.OrderLines.AsNoTracking().Select(l => new { l.OrderId, l.Sku, l.Quantity }).ToListAsync(ct);
+        // Demo history (see OrderHistory.ImportDemoAsync) never held stock or money: only real orders are audited.
+        var lines = await db.OrderLines.AsNoTracking().Where(l => db.Orders.Any(o => o.Id == l.OrderId && !o.Demo)).Select(l => new { l.OrderId, l.Sku, l.Quantity }).ToListAsync(ct);
         var ordered = lines.ToDictionary(l => (l.OrderId, l.Sku), l => l.Quantity);
         var committed = (await inventory.ListCommittedAsync(ct)).ToDictionary(c => (c.OrderId, c.Sku), c => c.Quantity);
         foreach (var ((orderId, sku), quantity) in ordered)
@@ -25,7 +26,7 @@ public sealed class OrderAudit(BazaarDb db, Inventory.Inventory inventory, Payme
         var paidStatuses = new[] { OrderStatus.Paid, OrderStatus.Fulfilling, OrderStatus.PartiallyShipped, OrderStatus.Shipped, OrderStatus.Delivered,
             OrderStatus.ReturnRequested, OrderStatus.Returned, OrderStatus.PartiallyRefunded, OrderStatus.Refunded };
         var money = (await payments.ListForAuditAsync(ct)).ToDictionary(p => p.OrderId);
-        var orders = await db.Orders.AsNoTracking().Select(o => new { o.Id, o.Status, o.Total }).ToListAsync(ct);
+        var orders = await db.Orders.AsNoTracking().Where(o => !o.Demo).Select(o => new { o.Id, o.Status, o.Total }).ToListAsync(ct);
         foreach (var o in orders)
         {
             if (!money.TryGetValue(o.Id, out var p))
@@ -45,7 +46,7 @@ public sealed class OrderAudit(BazaarDb db, Inventory.Inventory inventory, Payme
             if (p.Captures > 1) violations.Add(new Violation("a payment is captured at most once", $"order {o.Id}", $"{p.Captures} captures"));
         }
 
-        var lastMoves = await db.OrderEvents.AsNoTracking().GroupBy(e => e.OrderId).Select(g => new { OrderId = g.Key, LastId = g.Max(e => e.Id) }).ToListAsync(ct);
+        var lastMoves = await db.OrderEvents.AsNoTracking().Where(e => db.Orders.Any(o => o.Id == e.OrderId && !o.Demo)).GroupBy(e => e.OrderId).Select(g => new { OrderId = g.Key, LastId = g.Max(e => e.Id) }).ToListAsync(ct);
         var lastTo = await db.OrderEvents.AsNoTracking().Where(e => lastMoves.Select(l => l.LastId).Contains(e.Id)).ToDictionaryAsync(e => e.OrderId, e => e.To, ct);
         foreach (var m in orders.Where(m => lastTo.GetValueOrDefault(m.Id, (OrderStatus)(-1)) != m.Status).Take(100))
             violations.Add(new Violation("every move is recorded", $"order {m.Id}", $"status {m.Status}, last recorded move to {(lastTo.TryGetValue(m.Id, out var t) ? t : "nothing")}"));
@@ -55,5 +56,5 @@ public sealed class OrderAudit(BazaarDb db, Inventory.Inventory inventory, Payme
     // Shoppers with more than one order: in the flash-sale benchmark every buyer checks out once, so any extra
     // order is a double placement.
     public async Task<int> CountExtraOrdersPerShopperAsync(CancellationToken ct = default) =>
-        await db.Orders.AsNoTracking().CountAsync(ct) - await db.Orders.AsNoTracking().Select(o => o.ShopperKey).Distinct().CountAsync(ct);
+        await db.Orders.AsNoTracking().CountAsync(o => !o.Demo, ct) - await db.Orders.AsNoTracking().Where(o => !o.Demo).Select(o => o.ShopperKey).Distinct().CountAsync(ct);
 }

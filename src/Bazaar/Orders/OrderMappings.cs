@@ -40,6 +40,7 @@ internal static class OrderMappings
             o.HasIndex(x => new { x.CustomerId, x.PlacedAt });
             o.HasIndex(x => new { x.Status, x.PaymentDueBy });
             o.HasIndex(x => x.PlacedAt);
+            o.HasIndex(x => x.Demo);
         });
 
         model.Entity<OrderLine>(l =>
@@ -55,6 +56,7 @@ internal static class OrderMappings
             l.Property(x => x.UnitPrice).HasPrecision(12, 2);
             l.Property(x => x.LineTotal).HasPrecision(12, 2);
             l.HasIndex(x => new { x.OrderId, x.Sku }).IsUnique();
+            l.HasIndex(x => x.ProductId);
         });
 
         model.Entity<OrderEvent>(e =>

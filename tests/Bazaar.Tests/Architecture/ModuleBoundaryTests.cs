@@ -24,6 +24,12 @@ public partial class ModuleBoundaryTests
         ["PaymentAttempts"] = "Payments",
         ["CheckoutRequests"] = "Checkout",
         ["SavedAddresses"] = "Checkout",
+        ["Reviews"] = "Reviews",
+        ["ReviewVotes"] = "Reviews",
+        ["RecentViews"] = "Recommendations",
+        ["CoPurchaseItems"] = "Recommendations",
+        ["CoPurchasePairs"] = "Recommendations",
+        ["RecommendationProgress"] = "Recommendations",
     };
 
     [GeneratedRegex(@"\bdb\.(\w+)\b")]

@@ -683,6 +683,10 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("delivery_days_min");
 
+                    b.Property<bool>("Demo")
+                        .HasColumnType("boolean")
+                        .HasColumnName("demo");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -807,6 +811,9 @@ namespace Bazaar.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_orders");
+
+                    b.HasIndex("Demo")
+                        .HasDatabaseName("ix_orders_demo");
 
                     b.HasIndex("PlacedAt")
                         .HasDatabaseName("ix_orders_placed_at");
@@ -934,6 +941,9 @@ namespace Bazaar.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_order_lines");
+
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_order_lines_product_id");
 
                     b.HasIndex("OrderId", "Sku")
                         .IsUnique()
@@ -1133,6 +1143,223 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasDatabaseName("ix_payment_attempts_order_id_id");
 
                     b.ToTable("payment_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Recommendations.CoPurchaseItem", b =>
+                {
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Baskets")
+                        .HasColumnType("integer")
+                        .HasColumnName("baskets");
+
+                    b.HasKey("ProductId")
+                        .HasName("pk_copurchase_items");
+
+                    b.ToTable("copurchase_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_copurchase_item_baskets", "baskets >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Bazaar.Recommendations.CoPurchasePair", b =>
+                {
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("OtherId")
+                        .HasColumnType("integer")
+                        .HasColumnName("other_id");
+
+                    b.Property<int>("Baskets")
+                        .HasColumnType("integer")
+                        .HasColumnName("baskets");
+
+                    b.HasKey("ProductId", "OtherId")
+                        .HasName("pk_copurchase_pairs");
+
+                    b.ToTable("copurchase_pairs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_copurchase_pair_baskets", "baskets >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Bazaar.Recommendations.RecentView", b =>
+                {
+                    b.Property<string>("ShopperKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("shopper_key");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.Property<DateTimeOffset>("ViewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("viewed_at");
+
+                    b.HasKey("ShopperKey", "ProductId")
+                        .HasName("pk_recent_views");
+
+                    b.HasIndex("ShopperKey", "ViewedAt")
+                        .HasDatabaseName("ix_recent_views_shopper_key_viewed_at");
+
+                    b.ToTable("recent_views", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Recommendations.RecommendationProgress", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("LastOrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_order_id");
+
+                    b.Property<DateTimeOffset?>("RebuiltAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rebuilt_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_recommendation_progress");
+
+                    b.ToTable("recommendation_progress", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Reviews.Review", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("author_name");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<bool>("Demo")
+                        .HasColumnType("boolean")
+                        .HasColumnName("demo");
+
+                    b.Property<int>("HelpfulVotes")
+                        .HasColumnType("integer")
+                        .HasColumnName("helpful_votes");
+
+                    b.Property<DateTimeOffset?>("ModeratedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("moderated_at");
+
+                    b.Property<string>("ModeratedBy")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("moderated_by");
+
+                    b.Property<string>("ModerationReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("moderation_reason");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Rating")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<bool>("VerifiedPurchase")
+                        .HasColumnType("boolean")
+                        .HasColumnName("verified_purchase");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reviews");
+
+                    b.HasIndex("CustomerId", "UpdatedAt")
+                        .HasDatabaseName("ix_reviews_customer_id_updated_at");
+
+                    b.HasIndex("ProductId", "CustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reviews_product_id_customer_id");
+
+                    b.HasIndex("Status", "UpdatedAt")
+                        .HasDatabaseName("ix_reviews_status_updated_at");
+
+                    b.HasIndex("ProductId", "Status", "HelpfulVotes")
+                        .HasDatabaseName("ix_reviews_product_id_status_helpful_votes");
+
+                    b.ToTable("reviews", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_review_helpful_votes", "helpful_votes >= 0");
+
+                            t.HasCheckConstraint("ck_review_rating", "rating >= 1 AND rating <= 5");
+                        });
+                });
+
+            modelBuilder.Entity("Bazaar.Reviews.ReviewVote", b =>
+                {
+                    b.Property<long>("ReviewId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("review_id");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.HasKey("ReviewId", "CustomerId")
+                        .HasName("pk_review_votes");
+
+                    b.ToTable("review_votes", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Search.SearchChange", b =>
@@ -1443,6 +1670,16 @@ namespace Bazaar.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_payment_attempts_payments_order_id");
+                });
+
+            modelBuilder.Entity("Bazaar.Reviews.ReviewVote", b =>
+                {
+                    b.HasOne("Bazaar.Reviews.Review", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_votes_reviews_review_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

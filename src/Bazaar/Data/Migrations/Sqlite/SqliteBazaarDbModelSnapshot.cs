@@ -664,6 +664,10 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("delivery_days_min");
 
+                    b.Property<bool>("Demo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("demo");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -789,6 +793,9 @@ namespace Bazaar.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_orders");
 
+                    b.HasIndex("Demo")
+                        .HasDatabaseName("ix_orders_demo");
+
                     b.HasIndex("PlacedAt")
                         .HasDatabaseName("ix_orders_placed_at");
 
@@ -911,6 +918,9 @@ namespace Bazaar.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_order_lines");
+
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_order_lines_product_id");
 
                     b.HasIndex("OrderId", "Sku")
                         .IsUnique()
@@ -1106,6 +1116,221 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_payment_attempts_order_id_id");
 
                     b.ToTable("payment_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Recommendations.CoPurchaseItem", b =>
+                {
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Baskets")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("baskets");
+
+                    b.HasKey("ProductId")
+                        .HasName("pk_copurchase_items");
+
+                    b.ToTable("copurchase_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_copurchase_item_baskets", "baskets >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Bazaar.Recommendations.CoPurchasePair", b =>
+                {
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("OtherId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("other_id");
+
+                    b.Property<int>("Baskets")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("baskets");
+
+                    b.HasKey("ProductId", "OtherId")
+                        .HasName("pk_copurchase_pairs");
+
+                    b.ToTable("copurchase_pairs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_copurchase_pair_baskets", "baskets >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Bazaar.Recommendations.RecentView", b =>
+                {
+                    b.Property<string>("ShopperKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shopper_key");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("product_id");
+
+                    b.Property<long>("ViewedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("viewed_at");
+
+                    b.HasKey("ShopperKey", "ProductId")
+                        .HasName("pk_recent_views");
+
+                    b.HasIndex("ShopperKey", "ViewedAt")
+                        .HasDatabaseName("ix_recent_views_shopper_key_viewed_at");
+
+                    b.ToTable("recent_views", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Recommendations.RecommendationProgress", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("LastOrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_order_id");
+
+                    b.Property<long?>("RebuiltAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rebuilt_at");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_recommendation_progress");
+
+                    b.ToTable("recommendation_progress", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Reviews.Review", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AuthorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("author_name");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(5000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<bool>("Demo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("demo");
+
+                    b.Property<int>("HelpfulVotes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("helpful_votes");
+
+                    b.Property<long?>("ModeratedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("moderated_at");
+
+                    b.Property<string>("ModeratedBy")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("moderated_by");
+
+                    b.Property<string>("ModerationReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("moderation_reason");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Rating")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rating");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<bool>("VerifiedPurchase")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("verified_purchase");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reviews");
+
+                    b.HasIndex("CustomerId", "UpdatedAt")
+                        .HasDatabaseName("ix_reviews_customer_id_updated_at");
+
+                    b.HasIndex("ProductId", "CustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reviews_product_id_customer_id");
+
+                    b.HasIndex("Status", "UpdatedAt")
+                        .HasDatabaseName("ix_reviews_status_updated_at");
+
+                    b.HasIndex("ProductId", "Status", "HelpfulVotes")
+                        .HasDatabaseName("ix_reviews_product_id_status_helpful_votes");
+
+                    b.ToTable("reviews", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_review_helpful_votes", "helpful_votes >= 0");
+
+                            t.HasCheckConstraint("ck_review_rating", "rating >= 1 AND rating <= 5");
+                        });
+                });
+
+            modelBuilder.Entity("Bazaar.Reviews.ReviewVote", b =>
+                {
+                    b.Property<long>("ReviewId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("review_id");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.HasKey("ReviewId", "CustomerId")
+                        .HasName("pk_review_votes");
+
+                    b.ToTable("review_votes", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Search.SearchChange", b =>
@@ -1408,6 +1633,16 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_payment_attempts_payments_order_id");
+                });
+
+            modelBuilder.Entity("Bazaar.Reviews.ReviewVote", b =>
+                {
+                    b.HasOne("Bazaar.Reviews.Review", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_votes_reviews_review_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1,0 +1,54 @@
+using Bazaar.Platform;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Recommendations;
+
+// Runs the also-bought builder on every node; the builder's lock makes one node do each step.
+public sealed class RecommendationJobs(
+    IServiceScopeFactory scopes,
+    StoreReadiness readiness,
+    TimeProvider clock,
+    IOptions<RecommendationsOptions> options,
+    ILogger<RecommendationJobs> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.BuildInterval, clock);
+        try
+        {
+            do
+            {
+                if (!readiness.IsReady) continue;
+                try
+                {
+                    await CatchUpAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogWarning(e, "Building also-bought failed; it runs again in {Interval}", options.Value.BuildInterval);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    // Steps until the builder has nothing left to count (or another node holds it).
+    public async Task<int> CatchUpAsync(CancellationToken ct)
+    {
+        var total = 0;
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var step = await scope.ServiceProvider.GetRequiredService<AlsoBoughtBuilder>().StepAsync(ct);
+            total += step.Orders;
+            if (step.Rebuilt) log.LogInformation("Rebuilt also-bought from {Orders} orders", step.Orders);
+            if (!step.Claimed || (step.Orders == 0 && !step.Rebuilt)) return total;
+        }
+    }
+}

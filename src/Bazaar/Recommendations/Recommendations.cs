@@ -1,0 +1,161 @@
+using Bazaar.Catalog;
+using Bazaar.Data;
+using Bazaar.Inventory;
+using Bazaar.Orders;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Recommendations;
+
+// A row of products on a page, with the reason it is there ("Because you viewed ...").
+public sealed record ProductShelf(string Key, string Title, string Reason, IReadOnlyList<ProductSummary> Products);
+
+// The recommendations facade: recently viewed, also bought, trending, top rated and the personal home page.
+// Product lists come from the co-purchase counts and order history (cached per node for CacheFor); whether a
+// product can be shown is decided at display time from the database's stock, so a sold-out product never appears.
+public sealed class Recommendations(
+    BazaarDb db,
+    Catalog.Catalog catalog,
+    Inventory.Inventory inventory,
+    OrderHistory orders,
+    Reviews.Reviews reviews,
+    IRecentlyViewed recentlyViewed,
+    IMemoryCache cache,
+    TimeProvider clock,
+    IOptions<RecommendationsOptions> options)
+{
+    public const int ShelfSize = 12;
+    private const int NeighboursKept = 50;
+    private static readonly RecommenderWeights Weights = new();
+
+    public Task RecordViewAsync(string shopperKey, int productId, CancellationToken ct = default) =>
+        recentlyViewed.RecordAsync(shopperKey, productId, clock.GetUtcNow(), ct);
+
+    public Task<IReadOnlyList<int>> RecentlyViewedIdsAsync(string shopperKey, CancellationToken ct = default) => recentlyViewed.ListAsync(shopperKey, ct);
+
+    // Newest first; products since deleted drop out. Sold-out products stay: the shopper looked at them.
+    public async Task<IReadOnlyList<ProductSummary>> RecentlyViewedAsync(string shopperKey, CancellationToken ct = default) =>
+        await SummariesInOrderAsync(await recentlyViewed.ListAsync(shopperKey, ct), inStockOnly: false, ct);
+
+    public Task ClearRecentlyViewedAsync(string shopperKey, CancellationToken ct = default) => recentlyViewed.ClearAsync(shopperKey, ct);
+
+    // A guest signed in: what they viewed joins their account's list.
+    public Task MergeShopperAsync(string guestKey, string accountKey, CancellationToken ct = default) =>
+        recentlyViewed.MergeAsync(guestKey, accountKey, ct);
+
+    public async Task<IReadOnlyList<Neighbour>> NeighboursAsync(int productId, CancellationToken ct = default) =>
+        (await NeighboursAsync([productId], ct)).GetValueOrDefault(productId) ?? [];
+
+    // "Customers who bought this also bought": the product's nearest neighbours that can be bought now.
+    public async Task<IReadOnlyList<ProductSummary>> AlsoBoughtAsync(int productId, int take = ShelfSize, CancellationToken ct = default)
+    {
+        var neighbours = await NeighboursAsync(productId, ct);
+        return (await SummariesInOrderAsync(neighbours.Select(n => n.ProductId).Where(id => id != productId).ToList(), inStockOnly: true, ct)).Take(take).ToList();
+    }
+
+    public async Task<IReadOnlyList<ProductShelf>> HomeShelvesAsync(string shopperKey, CancellationToken ct = default)
+    {
+        var baskets = await orders.ListShopperBasketsAsync(shopperKey, 30, ct);
+        var views = await recentlyViewed.ListAsync(shopperKey, ct);
+        var history = new ShopperHistory(baskets.Select(b => b.ProductIds).ToList(), views);
+        var trending = await TrendingIdsAsync(ct);
+
+        var plans = new List<(string Key, string Title, string Reason, IReadOnlyList<int> Ids)>();
+        if (history.IsEmpty)
+        {
+            plans.Add(("trending", "Trending now", "Ordered most often in the last week", trending));
+            plans.Add(("top-rated", "Top rated", "Rated highest by shoppers", (await TopRatedIdsAsync(ct)).ToList()));
+        }
+        else
+        {
+            var interest = baskets.SelectMany(b => b.ProductIds).Concat(views).Distinct().ToList();
+            var neighbours = await NeighboursAsync(interest, ct);
+            var owned = baskets.SelectMany(b => b.ProductIds).ToHashSet();
+            var picks = PersonalRecommender.Recommend(history, id => neighbours.GetValueOrDefault(id) ?? [], trending, ShelfSize * 3, Weights,
+                exclude: id => owned.Contains(id) || views.Contains(id));
+            plans.Add(("for-you", "Picked for you", "Bought by shoppers who bought and viewed what you did", picks.Select(p => p.ProductId).ToList()));
+            if (views.Count > 0)
+            {
+                var latest = views[0];
+                var title = (await catalog.GetProductSummariesAsync([latest], ct)).FirstOrDefault()?.Title;
+                if (title is not null)
+                    plans.Add(("because-viewed", $"Because you viewed {title}", "Often bought together with it",
+                        (neighbours.GetValueOrDefault(latest) ?? []).Select(n => n.ProductId).Where(id => id != latest).ToList()));
+            }
+            if (baskets.Count > 0)
+                plans.Add(("buy-again", "Buy it again", "From your past orders, the ones you buy most often first",
+                    PersonalRecommender.BuyAgainScores(history, Weights.Decay).OrderByDescending(s => s.Value).ThenBy(s => s.Key).Select(s => s.Key).ToList()));
+            plans.Add(("trending", "Trending now", "Ordered most often in the last week", trending));
+        }
+
+        // One read of products and one of stock for every shelf together.
+        var ids = plans.SelectMany(p => p.Ids.Take(ShelfSize * 3)).Distinct().ToList();
+        var products = (await catalog.GetProductSummariesAsync(ids, ct)).ToDictionary(p => p.Id);
+        var stock = await inventory.GetStockForProductsAsync(ids, ct);
+        return plans
+            .Select(p => new ProductShelf(p.Key, p.Title, p.Reason,
+                p.Ids.Where(id => products.ContainsKey(id) && Buyable(stock, id)).Take(ShelfSize).Select(id => products[id]).ToList()))
+            .Where(s => s.Products.Count > 0)
+            .ToList();
+    }
+
+    // Products by orders in the trending window, best first (all time when the window is empty).
+    public async Task<IReadOnlyList<int>> TrendingIdsAsync(CancellationToken ct = default) =>
+        await cache.GetOrCreateAsync("recommendations:trending", async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheTime;
+            var recent = await orders.BestSellersAsync(clock.GetUtcNow() - options.Value.TrendingWindow, 100, ct);
+            if (recent.Count == 0) recent = await orders.BestSellersAsync(DateTimeOffset.UnixEpoch, 100, ct);
+            return (IReadOnlyList<int>)recent.Select(r => r.ProductId).ToList();
+        }) ?? [];
+
+    private async Task<IReadOnlyList<int>> TopRatedIdsAsync(CancellationToken ct) =>
+        await cache.GetOrCreateAsync("recommendations:top-rated", async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheTime;
+            return (IReadOnlyList<int>)(await reviews.TopRatedAsync(100, ct: ct)).Select(r => r.ProductId).ToList();
+        }) ?? [];
+
+    // Neighbours of many products: cached ones from memory, the rest in one query.
+    public async Task<IReadOnlyDictionary<int, IReadOnlyList<Neighbour>>> NeighboursAsync(IReadOnlyCollection<int> productIds, CancellationToken ct = default)
+    {
+        var found = new Dictionary<int, IReadOnlyList<Neighbour>>();
+        var missing = new List<int>();
+        foreach (var id in productIds.Distinct())
+        {
+            if (cache.TryGetValue(NeighbourKey(id), out IReadOnlyList<Neighbour>? hit) && hit is not null) found[id] = hit;
+            else missing.Add(id);
+        }
+        if (missing.Count == 0) return found;
+
+        var baskets = await db.CoPurchaseItems.AsNoTracking().Where(i => missing.Contains(i.ProductId)).ToDictionaryAsync(i => i.ProductId, i => i.Baskets, ct);
+        var pairs = (await db.CoPurchasePairs.AsNoTracking()
+                .Where(p => missing.Contains(p.ProductId) && p.Baskets >= CoPurchaseCounts.MinTogether)
+                .Join(db.CoPurchaseItems, p => p.OtherId, i => i.ProductId, (p, i) => new { p.ProductId, p.OtherId, p.Baskets, Other = i.Baskets })
+                .ToListAsync(ct))
+            .ToLookup(p => p.ProductId);
+        foreach (var id in missing)
+        {
+            var ranked = CoPurchaseCounts.Rank(baskets.GetValueOrDefault(id), pairs[id].Select(p => (p.OtherId, p.Baskets, p.Other)), NeighboursKept);
+            cache.Set(NeighbourKey(id), ranked, CacheTime);
+            found[id] = ranked;
+        }
+        return found;
+    }
+
+    private TimeSpan CacheTime => options.Value.CacheFor > TimeSpan.Zero ? options.Value.CacheFor : TimeSpan.FromTicks(1);
+
+    private static string NeighbourKey(int productId) => "recommendations:neighbours:" + productId;
+
+    private static bool Buyable(IReadOnlyDictionary<int, StockLevel> stock, int productId) =>
+        stock.TryGetValue(productId, out var level) && level.State != StockState.OutOfStock;
+
+    private async Task<IReadOnlyList<ProductSummary>> SummariesInOrderAsync(IReadOnlyList<int> ids, bool inStockOnly, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var products = (await catalog.GetProductSummariesAsync(ids, ct)).ToDictionary(p => p.Id);
+        var stock = inStockOnly ? await inventory.GetStockForProductsAsync(ids, ct) : null;
+        return ids.Where(id => products.ContainsKey(id) && (stock is null || Buyable(stock, id))).Select(id => products[id]).ToList();
+    }
+}
