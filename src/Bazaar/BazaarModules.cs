@@ -121,6 +121,7 @@ public static class BazaarModules
     {
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Accounts.Accounts>();
+        services.AddScoped<GuestHandOver>();
         services.AddIdentity<Customer, IdentityRole>(o =>
             {
                 o.User.RequireUniqueEmail = true;

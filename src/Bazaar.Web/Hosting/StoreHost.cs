@@ -5,6 +5,8 @@ using Bazaar.Catalog;
 using Bazaar.Checkout;
 using Bazaar.Orders;
 using Bazaar.Platform;
+using Bazaar.Recommendations;
+using Bazaar.Reviews;
 using Bazaar.Search;
 using Bazaar.Web.Components;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -76,6 +78,8 @@ public static class StoreHost
         app.MapCheckoutApi();
         app.MapOrdersApi();
         app.MapSearchApi();
+        app.MapReviewsApi();
+        app.MapRecommendationsApi();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

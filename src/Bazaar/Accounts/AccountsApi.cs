@@ -24,25 +24,24 @@ public static class AccountsApi
     }
 
     private static async Task<Results<Created<AccountView>, ValidationProblem>> Register(
-        RegisterInput input, Accounts accounts, Cart.Cart cart, HttpContext http, CancellationToken ct)
+        RegisterInput input, Accounts accounts, GuestHandOver handOver, HttpContext http, CancellationToken ct)
     {
         try
         {
             var customer = await accounts.RegisterAsync(input, ct);
             await accounts.SignInAsync(customer);
-            await cart.MergeAsync(ShopperKeys.Guest(AnonymousShopper.IdOf(http)), ShopperKeys.Account(customer.Id), "customer:" + customer.Email, ct);
+            await handOver.HandOverAsync(http, customer.Id, customer.Email!, ct);
             var view = await accounts.FindAsync(customer.Id);
             return TypedResults.Created("/api/account/me", view!);
         }
         catch (AccountValidationException e) { return ProblemResults.Invalid(e.Errors); }
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> SignIn(SignInInput input, Accounts accounts, Cart.Cart cart, HttpContext http, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> SignIn(SignInInput input, Accounts accounts, GuestHandOver handOver, HttpContext http, CancellationToken ct)
     {
         var result = await accounts.SignInAsync(input);
-        // The guest's cart and holds follow the shopper into the account.
         if (result is { Outcome: SignInOutcome.SignedIn, UserId: { } userId })
-            await cart.MergeAsync(ShopperKeys.Guest(AnonymousShopper.IdOf(http)), ShopperKeys.Account(userId), "customer:" + input.Email, ct);
+            await handOver.HandOverAsync(http, userId, input.Email ?? "", ct);
         return result.Outcome switch
         {
             SignInOutcome.SignedIn => TypedResults.NoContent(),

@@ -82,7 +82,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
         };
         var items = await products
             .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
-            .Select(p => new ProductSummary(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Price, p.Currency, p.ImageUrls.FirstOrDefault(), p.CategoryId))
+            .Select(p => new ProductSummary(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Price, p.Currency, p.ImageUrls.FirstOrDefault(), p.CategoryId, p.RatingAverage, p.RatingCount))
             .ToListAsync(ct);
         return new ResultPage<ProductSummary>(items, total, query.Page, query.PageSize);
     }
@@ -110,8 +110,14 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
 
     public async Task<IReadOnlyList<ProductSummary>> GetProductSummariesAsync(IReadOnlyCollection<int> ids, CancellationToken ct = default) =>
         await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id))
-            .Select(p => new ProductSummary(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Price, p.Currency, p.ImageUrls.FirstOrDefault(), p.CategoryId))
+            .Select(p => new ProductSummary(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Price, p.Currency, p.ImageUrls.FirstOrDefault(), p.CategoryId, p.RatingAverage, p.RatingCount))
             .ToListAsync(ct);
+
+    // The Reviews module's summary of a product's published reviews, written in the caller's transaction. Not a
+    // product edit: the search feed row is the caller's to append.
+    public Task SetRatingAsync(int productId, int count, double average, CancellationToken ct = default) =>
+        db.Products.Where(p => p.Id == productId)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.RatingCount, count).SetProperty(p => p.RatingAverage, average), ct);
 
     public async Task<bool> IsEmptyAsync(CancellationToken ct = default) => !await db.Products.AnyAsync(ct);
 
@@ -131,7 +137,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
             .Select(a => new ProductAttributeView(a.Key, a.Name, a.Kind.ToString().ToLowerInvariant(), a.DisplayValue))
             .ToList();
         return new ProductDetails(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Model, p.Description, p.Price, p.Currency,
-            p.ReleasedOn, p.Eans, p.ImageUrls, path, attributes);
+            p.ReleasedOn, p.Eans, p.ImageUrls, path, attributes, p.RatingAverage, p.RatingCount);
     }
 
     public async Task<ProductDetails> CreateProductAsync(ProductInput input, CancellationToken ct = default)

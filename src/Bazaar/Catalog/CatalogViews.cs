@@ -5,7 +5,8 @@ public sealed record CategoryNode(int Id, string Name, string Slug, int? ParentI
 public sealed record CategoryCrumb(int Id, string Name, string Slug);
 
 public sealed record ProductSummary(
-    int Id, string Sku, string Slug, string Title, string Brand, decimal Price, string Currency, string? ImageUrl, int CategoryId);
+    int Id, string Sku, string Slug, string Title, string Brand, decimal Price, string Currency, string? ImageUrl, int CategoryId,
+    double Rating = 0, int ReviewCount = 0);
 
 public sealed record ProductAttributeView(string Key, string Name, string Kind, string Value);
 
@@ -23,7 +24,9 @@ public sealed record ProductDetails(
     IReadOnlyList<string> Eans,
     IReadOnlyList<string> ImageUrls,
     IReadOnlyList<CategoryCrumb> CategoryPath,
-    IReadOnlyList<ProductAttributeView> Attributes);
+    IReadOnlyList<ProductAttributeView> Attributes,
+    double Rating = 0,
+    int ReviewCount = 0);
 
 public sealed record ResultPage<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize)
 {

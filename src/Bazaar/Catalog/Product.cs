@@ -22,6 +22,11 @@ public sealed class Product
     public List<ProductAttribute> Attributes { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    // Published reviews' mean and count, kept here by the Reviews module (Catalog.SetRatingAsync) so listings,
+    // the API and the search index read them with the product.
+    public double RatingAverage { get; set; }
+    public int RatingCount { get; set; }
 }
 
 public enum AttributeKind

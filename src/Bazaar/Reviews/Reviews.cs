@@ -72,6 +72,7 @@ public sealed class Reviews(BazaarDb db, Catalog.Catalog catalog, Orders.OrderHi
 
         for (var attempt = 0; ; attempt++)
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var review = await db.Reviews.FirstOrDefaultAsync(r => r.ProductId == productId && r.CustomerId == author.CustomerId, ct);
             if (review is null)
             {
@@ -84,17 +85,19 @@ public sealed class Reviews(BazaarDb db, Catalog.Catalog catalog, Orders.OrderHi
             review.Body = body;
             review.VerifiedPurchase = verified;
             review.UpdatedAt = now;
-            SearchFeed.ProductChanged(db, productId, now);
             try
             {
                 await db.SaveChangesAsync(ct);
-                return ToView(review);
             }
             catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt == 0)
             {
                 // The same shopper's other request created it a moment ago: this one becomes the edit.
                 db.ChangeTracker.Clear();
+                continue;
             }
+            await RefreshRatingAsync(productId, now, ct);
+            await tx.CommitAsync(ct);
+            return ToView(review);
         }
     }
 
@@ -138,8 +141,10 @@ public sealed class Reviews(BazaarDb db, Catalog.Catalog catalog, Orders.OrderHi
         review.ModerationReason = Shorten(reason.Trim(), 300);
         review.ModeratedBy = Shorten(moderator, 120);
         review.ModeratedAt = now;
-        SearchFeed.ProductChanged(db, review.ProductId, now);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        await RefreshRatingAsync(review.ProductId, now, ct);
+        await tx.CommitAsync(ct);
         return ToView(review);
     }
 
@@ -182,10 +187,12 @@ public sealed class Reviews(BazaarDb db, Catalog.Catalog catalog, Orders.OrderHi
                     ProductId = d.ProductId, CustomerId = d.ShopperKey, AuthorName = d.AuthorName, Rating = d.Rating, Title = d.Title, Body = d.Body,
                     VerifiedPurchase = true, CreatedAt = d.At, UpdatedAt = d.At, Demo = true,
                 }));
-                foreach (var productId in chunk.Select(d => d.ProductId).Distinct()) SearchFeed.ProductChanged(db, productId, clock.GetUtcNow());
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
             }
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            foreach (var productId in demo.Select(d => d.ProductId).Distinct()) await RefreshRatingAsync(productId, clock.GetUtcNow(), ct);
+            await tx.CommitAsync(ct);
             return demo.Count;
         }
         finally
@@ -206,6 +213,15 @@ public sealed class Reviews(BazaarDb db, Catalog.Catalog catalog, Orders.OrderHi
         else if (body.Length > ReviewsOptions.BodyMaxLength) errors["body"] = [$"The review is {body.Length} characters; at most {ReviewsOptions.BodyMaxLength}."];
         if (errors.Count > 0) throw new ReviewInputException(errors);
         return (input.Rating!.Value, title, body);
+    }
+
+    // The product's published rating, copied to the catalogue and the search index in the caller's transaction.
+    private async Task RefreshRatingAsync(int productId, DateTimeOffset now, CancellationToken ct)
+    {
+        var summary = await GetSummaryAsync(productId, ct);
+        await catalog.SetRatingAsync(productId, summary.Count, summary.Average, ct);
+        SearchFeed.ProductChanged(db, productId, now);
+        await db.SaveChangesAsync(ct);
     }
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max];

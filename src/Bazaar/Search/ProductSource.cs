@@ -25,5 +25,6 @@ public sealed class ProductSource(Catalog.Catalog catalog)
         p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Model, p.Description, p.Price, p.Currency, p.ReleasedOn,
         p.ImageUrls.FirstOrDefault(), p.CategoryPath,
         p.Attributes.Select(a => new SearchAttribute(a.Key, a.Name, a.Value, a.Kind == "text")).ToList(),
-        p.Eans);
+        p.Eans,
+        p.Rating);
 }

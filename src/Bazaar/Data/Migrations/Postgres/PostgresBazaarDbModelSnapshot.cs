@@ -270,6 +270,14 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasColumnType("numeric(12,2)")
                         .HasColumnName("price");
 
+                    b.Property<double>("RatingAverage")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rating_average");
+
+                    b.Property<int>("RatingCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating_count");
+
                     b.Property<DateOnly?>("ReleasedOn")
                         .HasColumnType("date")
                         .HasColumnName("released_on");

@@ -259,6 +259,14 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasColumnType("REAL")
                         .HasColumnName("price");
 
+                    b.Property<double>("RatingAverage")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rating_average");
+
+                    b.Property<int>("RatingCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rating_count");
+
                     b.Property<DateOnly?>("ReleasedOn")
                         .HasColumnType("TEXT")
                         .HasColumnName("released_on");

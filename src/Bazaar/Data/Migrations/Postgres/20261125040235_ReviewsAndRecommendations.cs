@@ -12,6 +12,20 @@ namespace Bazaar.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<double>(
+                name: "rating_average",
+                table: "products",
+                type: "double precision",
+                nullable: false,
+                defaultValue: 0.0);
+
+            migrationBuilder.AddColumn<int>(
+                name: "rating_count",
+                table: "products",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<bool>(
                 name: "demo",
                 table: "orders",
@@ -186,6 +200,14 @@ namespace Bazaar.Data.Migrations.Postgres
             migrationBuilder.DropIndex(
                 name: "ix_order_lines_product_id",
                 table: "order_lines");
+
+            migrationBuilder.DropColumn(
+                name: "rating_average",
+                table: "products");
+
+            migrationBuilder.DropColumn(
+                name: "rating_count",
+                table: "products");
 
             migrationBuilder.DropColumn(
                 name: "demo",

@@ -10,6 +10,20 @@ namespace Bazaar.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<double>(
+                name: "rating_average",
+                table: "products",
+                type: "REAL",
+                nullable: false,
+                defaultValue: 0.0);
+
+            migrationBuilder.AddColumn<int>(
+                name: "rating_count",
+                table: "products",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<bool>(
                 name: "demo",
                 table: "orders",
@@ -184,6 +198,14 @@ namespace Bazaar.Data.Migrations.Sqlite
             migrationBuilder.DropIndex(
                 name: "ix_order_lines_product_id",
                 table: "order_lines");
+
+            migrationBuilder.DropColumn(
+                name: "rating_average",
+                table: "products");
+
+            migrationBuilder.DropColumn(
+                name: "rating_count",
+                table: "products");
 
             migrationBuilder.DropColumn(
                 name: "demo",

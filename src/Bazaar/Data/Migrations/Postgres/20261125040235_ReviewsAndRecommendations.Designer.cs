@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Bazaar.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBazaarDb))]
-    [Migration("20261125035755_ReviewsAndRecommendations")]
+    [Migration("20261125040235_ReviewsAndRecommendations")]
     partial class ReviewsAndRecommendations
     {
         /// <inheritdoc />
@@ -272,6 +272,14 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasPrecision(12, 2)
                         .HasColumnType("numeric(12,2)")
                         .HasColumnName("price");
+
+                    b.Property<double>("RatingAverage")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rating_average");
+
+                    b.Property<int>("RatingCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("rating_count");
 
                     b.Property<DateOnly?>("ReleasedOn")
                         .HasColumnType("date")

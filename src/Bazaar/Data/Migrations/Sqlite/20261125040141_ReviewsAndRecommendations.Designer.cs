@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Bazaar.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBazaarDb))]
-    [Migration("20261125035730_ReviewsAndRecommendations")]
+    [Migration("20261125040141_ReviewsAndRecommendations")]
     partial class ReviewsAndRecommendations
     {
         /// <inheritdoc />
@@ -261,6 +261,14 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasPrecision(12, 2)
                         .HasColumnType("REAL")
                         .HasColumnName("price");
+
+                    b.Property<double>("RatingAverage")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rating_average");
+
+                    b.Property<int>("RatingCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rating_count");
 
                     b.Property<DateOnly?>("ReleasedOn")
                         .HasColumnType("TEXT")
