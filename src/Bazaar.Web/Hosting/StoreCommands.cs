@@ -7,7 +7,7 @@ namespace Bazaar.Web.Hosting;
 // One-shot maintenance commands: `dotnet run --project src/Bazaar.Web -- <command> [args]`.
 public static class StoreCommands
 {
-    private static readonly string[] Commands = ["import", "audit", "reindex"];
+    private static readonly string[] Commands = ["import", "audit", "reindex", "seed-demo"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -19,6 +19,7 @@ public static class StoreCommands
             "import" => await ImportAsync(app.Services, args.Skip(1).ToArray()),
             "audit" => await AuditAsync(app.Services),
             "reindex" => await ReindexAsync(app.Services),
+            "seed-demo" => await SeedDemoAsync(app.Services, args.Skip(1).ToArray()),
             _ => 2,
         };
     }
@@ -60,6 +61,31 @@ public static class StoreCommands
         var through = await SearchRebuild.RunAsync(services, index, progress, CancellationToken.None);
         Console.WriteLine();
         Console.WriteLine($"reindex: done in {started.Elapsed.TotalSeconds:0.0} s; change feed applied through {through}; index at {index.Root}");
+        return 0;
+    }
+
+    // Simulated shoppers, orders and reviews (marked demo) so the shelves and ratings have something to show;
+    // the also-bought counts are rebuilt from them before the command ends.
+    private static async Task<int> SeedDemoAsync(IServiceProvider services, string[] args)
+    {
+        var orders = 100_000;
+        if (args.Length > 1 || (args.Length == 1 && (!int.TryParse(args[0], out orders) || orders is < 1 or > 1_000_000)))
+        {
+            await Console.Error.WriteLineAsync("usage: seed-demo [orders]   (1 to 1000000 simulated orders; default 100000)");
+            return 2;
+        }
+        await using var scope = services.CreateAsyncScope();
+        if (await scope.ServiceProvider.GetRequiredService<Bazaar.Catalog.Catalog>().IsEmptyAsync())
+        {
+            await Console.Error.WriteLineAsync("seed-demo: the catalogue is empty; run the store once or `import bundled` first");
+            return 2;
+        }
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Console.WriteLine($"seed-demo: writing {orders:N0} simulated orders...");
+        var result = await scope.ServiceProvider.GetRequiredService<Bazaar.Recommendations.DemoHistory>().WriteAsync(orders, seed: Environment.TickCount);
+        Console.WriteLine($"seed-demo: {result.Orders:N0} orders from {result.Shoppers:N0} demo shoppers, {result.Reviews:N0} reviews ({started.Elapsed.TotalSeconds:0.0} s); counting also-bought...");
+        var counted = await services.GetRequiredService<Bazaar.Recommendations.RecommendationJobs>().CatchUpAsync(CancellationToken.None);
+        Console.WriteLine($"seed-demo: also-bought rebuilt from {counted:N0} orders; done in {started.Elapsed.TotalSeconds:0.0} s");
         return 0;
     }
 

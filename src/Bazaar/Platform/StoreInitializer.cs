@@ -62,6 +62,7 @@ public sealed class CatalogSeeder(
     StoreReadiness readiness,
     IOptions<DatabaseOptions> options,
     IOptions<Inventory.InventoryOptions> inventoryOptions,
+    IOptions<Recommendations.RecommendationsOptions> recommendationOptions,
     ILogger<CatalogSeeder> log)
     : BackgroundService
 {
@@ -94,6 +95,13 @@ public sealed class CatalogSeeder(
                     var seeded = await scope.ServiceProvider.GetRequiredService<Inventory.Inventory>()
                         .SeedDemoStockAsync(await catalog.ListSkusAsync(stoppingToken), stoppingToken);
                     log.LogInformation("Demo stock given to {Count} products", seeded);
+                }
+                if (inventoryOptions.Value.SeedDemoStock && recommendationOptions.Value.DemoOrdersOnFirstStart > 0)
+                {
+                    readiness.Report("writing demo shopping history");
+                    var demo = await scope.ServiceProvider.GetRequiredService<Recommendations.DemoHistory>()
+                        .WriteAsync(recommendationOptions.Value.DemoOrdersOnFirstStart, ct: stoppingToken);
+                    log.LogInformation("Demo history (marked demo): {Orders} orders by {Shoppers} simulated shoppers, {Reviews} reviews", demo.Orders, demo.Shoppers, demo.Reviews);
                 }
             }
             readiness.MarkReady();
