@@ -3,6 +3,17 @@ namespace Bazaar.Recommendations;
 // A product bought with another: how strongly (Score) and in how many orders (Together).
 public readonly record struct Neighbour(int ProductId, double Score, int Together);
 
+// How a pair's co-purchase count becomes a similarity (a = the product shown, b = the neighbour, n = orders with it).
+public enum CoPurchaseNormalisation
+{
+    // together / n_a: P(b | a), "of the orders with a, the share that also had b"; favours popular neighbours.
+    Confidence,
+    // together / sqrt(n_a * n_b): discounts a neighbour by how common it is.
+    Cosine,
+    // together / (n_a * n_b) (times a constant): only how much more often than chance.
+    Lift,
+}
+
 // How often products were bought together, counted over baskets (each order counts each distinct pair once), and
 // the ranking of a product's neighbours from those counts. The store keeps the counts in copurchase_* tables; the
 // offline evaluation keeps them here in memory; both rank with Rank below, so they recommend the same way.
@@ -39,19 +50,26 @@ public sealed class CoPurchaseCounts
     public IEnumerable<(int ProductId, int OtherId, int Together)> Pairs() =>
         _pairs.SelectMany(row => row.Value.Select(other => (row.Key, other.Key, other.Value)));
 
-    public IReadOnlyList<Neighbour> Neighbours(int productId, int take) =>
+    public IReadOnlyList<Neighbour> Neighbours(int productId, int take, CoPurchaseNormalisation normalisation = StoreNormalisation, int minTogether = MinTogether) =>
         _pairs.TryGetValue(productId, out var row)
-            ? Rank(_baskets.GetValueOrDefault(productId), row.Select(o => (o.Key, o.Value, _baskets.GetValueOrDefault(o.Key))), take)
+            ? Rank(_baskets.GetValueOrDefault(productId), row.Select(o => (o.Key, o.Value, _baskets.GetValueOrDefault(o.Key))), take, normalisation, minTogether)
             : [];
 
-    // Cosine over baskets: together / sqrt(n_a * n_b). Raw co-counts would make every product's neighbours the
-    // best-sellers; cosine discounts a neighbour by how common it is (see docs/benchmarks.md for the comparison).
-    public static double Similarity(int together, int baskets, int otherBaskets) =>
-        baskets == 0 || otherBaskets == 0 ? 0 : together / Math.Sqrt((double)baskets * otherBaskets);
+    // The store's choice, measured by recommend-eval (docs/benchmarks.md).
+    public const CoPurchaseNormalisation StoreNormalisation = CoPurchaseNormalisation.Cosine;
 
-    public static IReadOnlyList<Neighbour> Rank(int baskets, IEnumerable<(int OtherId, int Together, int OtherBaskets)> pairs, int take) =>
-        pairs.Where(p => p.Together >= MinTogether)
-            .Select(p => new Neighbour(p.OtherId, Similarity(p.Together, baskets, p.OtherBaskets), p.Together))
+    public static double Similarity(int together, int baskets, int otherBaskets, CoPurchaseNormalisation normalisation) =>
+        baskets == 0 || otherBaskets == 0 ? 0 : normalisation switch
+        {
+            CoPurchaseNormalisation.Confidence => (double)together / baskets,
+            CoPurchaseNormalisation.Lift => 1000.0 * together / ((double)baskets * otherBaskets),
+            _ => together / Math.Sqrt((double)baskets * otherBaskets),
+        };
+
+    public static IReadOnlyList<Neighbour> Rank(int baskets, IEnumerable<(int OtherId, int Together, int OtherBaskets)> pairs, int take,
+        CoPurchaseNormalisation normalisation = StoreNormalisation, int minTogether = MinTogether) =>
+        pairs.Where(p => p.Together >= minTogether)
+            .Select(p => new Neighbour(p.OtherId, Similarity(p.Together, baskets, p.OtherBaskets, normalisation), p.Together))
             .OrderByDescending(n => n.Score).ThenByDescending(n => n.Together).ThenBy(n => n.ProductId)
             .Take(take)
             .ToList();

@@ -18,23 +18,29 @@ public sealed record ShopperHistory(IReadOnlyList<IReadOnlyList<int>> BasketsNew
     public bool IsEmpty => BasketsNewestFirst.Count == 0 && ViewsNewestFirst.Count == 0;
 }
 
-// The blend's knobs; the defaults were tuned on the development baskets (docs/benchmarks.md).
+// A product and how many orders had it lately: the popularity the blend mixes in.
+public readonly record struct Popular(int ProductId, int Orders);
+
+// The blend's knobs. Tuned on the development baskets with two-fold cross-validation over shoppers (see
+// docs/benchmarks.md); Popularity is stated relative to the best-seller, so it carries over to other stores.
 public sealed record RecommenderWeights(
     double Decay = 0.9,
-    double AlsoBought = 0.3,
+    double Popularity = 0.5,
+    double AlsoBought = 0.1,
     double ViewWeight = 0.5,
-    double Trending = 0.01,
-    int NeighboursPerProduct = 20);
+    int NeighboursPerProduct = 50);
 
-// The personal home page's ranking: what the shopper buys again (their own purchase frequency, recent baskets
-// weighing more), what is bought with what they bought or viewed (also bought), and trending products to fill the
-// rest. Pure: the store feeds it from the database, the offline evaluation from CSV baskets.
+// The personal ranking: score(j) = rate(j) + AlsoBought * related(j) + Popularity * orders(j) / orders(best-seller),
+// where rate(j) is the decayed share of the shopper's baskets that had j (what they buy again) and related(j) the
+// weighted mean similarity of j to what they bought and viewed (also bought). A product the shopper buys in more
+// than half their baskets outranks the best-seller; one bought once long ago does not. Pure: the store feeds it
+// from the database, the offline evaluation from CSV baskets.
 public static class PersonalRecommender
 {
     public static IReadOnlyList<Recommendation> Recommend(
         ShopperHistory history,
         Func<int, IReadOnlyList<Neighbour>> neighbours,
-        IReadOnlyList<int> trending,
+        IReadOnlyList<Popular> popular,
         int take,
         RecommenderWeights weights,
         Func<int, bool>? exclude = null)
@@ -47,17 +53,20 @@ public static class PersonalRecommender
             interest[product] = interest.GetValueOrDefault(product) + weights.ViewWeight * Math.Pow(weights.Decay, rank);
         }
 
-        var related = new Dictionary<int, (double Score, int From, double Best)>();
-        foreach (var (product, weight) in interest)
+        var related = new Dictionary<int, (double Sum, int From, double Best)>();
+        var interestTotal = interest.Values.Sum();
+        if (weights.AlsoBought > 0)
         {
-            foreach (var n in neighbours(product).Take(weights.NeighboursPerProduct))
+            foreach (var (product, weight) in interest)
             {
-                var contribution = weight * n.Score;
-                var current = related.GetValueOrDefault(n.ProductId);
-                related[n.ProductId] = (current.Score + contribution, contribution > current.Best ? product : current.From, Math.Max(current.Best, contribution));
+                foreach (var n in neighbours(product).Take(weights.NeighboursPerProduct))
+                {
+                    var part = weight * n.Score;
+                    var current = related.GetValueOrDefault(n.ProductId);
+                    related[n.ProductId] = (current.Sum + part, part > current.Best ? product : current.From, Math.Max(current.Best, part));
+                }
             }
         }
-        var maxRelated = related.Count == 0 ? 1 : related.Values.Max(r => r.Score);
 
         // Each product's score is the sum of its parts; it is shown for the part that gave the most.
         var scores = new Dictionary<int, Recommendation>();
@@ -74,11 +83,18 @@ public static class PersonalRecommender
         }
 
         foreach (var (product, score) in own) Offer(product, score, RecommendationSource.BuyAgain, null);
-        foreach (var (product, r) in related) Offer(product, weights.AlsoBought * r.Score / maxRelated, RecommendationSource.AlsoBought, r.From);
-        for (var rank = 0; rank < trending.Count; rank++)
-            Offer(trending[rank], weights.Trending * (1 - (double)rank / trending.Count), RecommendationSource.Trending, null);
+        foreach (var (product, r) in related) Offer(product, weights.AlsoBought * r.Sum / interestTotal, RecommendationSource.AlsoBought, r.From);
+        var best = popular.Count == 0 ? 1 : Math.Max(1, popular.Max(p => p.Orders));
+        var orders = new Dictionary<int, int>();
+        foreach (var p in popular)
+        {
+            orders[p.ProductId] = p.Orders;
+            Offer(p.ProductId, weights.Popularity * p.Orders / best, RecommendationSource.Trending, null);
+        }
 
-        return scores.Values.OrderByDescending(r => r.Score).ThenBy(r => r.ProductId).Take(take).ToList();
+        return scores.Values
+            .OrderByDescending(r => r.Score).ThenByDescending(r => orders.GetValueOrDefault(r.ProductId)).ThenBy(r => r.ProductId)
+            .Take(take).ToList();
     }
 
     // The shopper's own purchase frequency, each basket weighing Decay^age (age 0 = the latest), as a share of the

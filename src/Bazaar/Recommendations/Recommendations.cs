@@ -59,22 +59,23 @@ public sealed class Recommendations(
         var baskets = await orders.ListShopperBasketsAsync(shopperKey, 30, ct);
         var views = await recentlyViewed.ListAsync(shopperKey, ct);
         var history = new ShopperHistory(baskets.Select(b => b.ProductIds).ToList(), views);
-        var trending = await TrendingIdsAsync(ct);
+        var trending = await TrendingAsync(ct);
 
+        var trendingIds = trending.Select(t => t.ProductId).ToList();
         var plans = new List<(string Key, string Title, string Reason, IReadOnlyList<int> Ids)>();
         if (history.IsEmpty)
         {
-            plans.Add(("trending", "Trending now", "Ordered most often in the last week", trending));
+            plans.Add(("trending", "Trending now", "Ordered most often in the last week", trendingIds));
             plans.Add(("top-rated", "Top rated", "Rated highest by shoppers", (await TopRatedIdsAsync(ct)).ToList()));
         }
         else
         {
             var interest = baskets.SelectMany(b => b.ProductIds).Concat(views).Distinct().ToList();
             var neighbours = await NeighboursAsync(interest, ct);
-            var owned = baskets.SelectMany(b => b.ProductIds).ToHashSet();
-            var picks = PersonalRecommender.Recommend(history, id => neighbours.GetValueOrDefault(id) ?? [], trending, ShelfSize * 3, Weights,
-                exclude: id => owned.Contains(id) || views.Contains(id));
-            plans.Add(("for-you", "Picked for you", "Bought by shoppers who bought and viewed what you did", picks.Select(p => p.ProductId).ToList()));
+            var picks = PersonalRecommender.Recommend(history, id => neighbours.GetValueOrDefault(id) ?? [], trending, ShelfSize * 3, Weights);
+            plans.Add(("for-you", "Recommended for you",
+                baskets.Count > 0 ? "What you buy again, what is bought with what you bought and viewed, and what sells now" : "Bought with what you viewed, and what sells now",
+                picks.Select(p => p.ProductId).ToList()));
             if (views.Count > 0)
             {
                 var latest = views[0];
@@ -83,10 +84,7 @@ public sealed class Recommendations(
                     plans.Add(("because-viewed", $"Because you viewed {title}", "Often bought together with it",
                         (neighbours.GetValueOrDefault(latest) ?? []).Select(n => n.ProductId).Where(id => id != latest).ToList()));
             }
-            if (baskets.Count > 0)
-                plans.Add(("buy-again", "Buy it again", "From your past orders, the ones you buy most often first",
-                    PersonalRecommender.BuyAgainScores(history, Weights.Decay).OrderByDescending(s => s.Value).ThenBy(s => s.Key).Select(s => s.Key).ToList()));
-            plans.Add(("trending", "Trending now", "Ordered most often in the last week", trending));
+            plans.Add(("trending", "Trending now", "Ordered most often in the last week", trendingIds));
         }
 
         // One read of products and one of stock for every shelf together.
@@ -101,13 +99,13 @@ public sealed class Recommendations(
     }
 
     // Products by orders in the trending window, best first (all time when the window is empty).
-    public async Task<IReadOnlyList<int>> TrendingIdsAsync(CancellationToken ct = default) =>
+    public async Task<IReadOnlyList<Popular>> TrendingAsync(CancellationToken ct = default) =>
         await cache.GetOrCreateAsync("recommendations:trending", async entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = CacheTime;
             var recent = await orders.BestSellersAsync(clock.GetUtcNow() - options.Value.TrendingWindow, 100, ct);
             if (recent.Count == 0) recent = await orders.BestSellersAsync(DateTimeOffset.UnixEpoch, 100, ct);
-            return (IReadOnlyList<int>)recent.Select(r => r.ProductId).ToList();
+            return (IReadOnlyList<Popular>)recent.Select(r => new Popular(r.ProductId, r.Orders)).ToList();
         }) ?? [];
 
     private async Task<IReadOnlyList<int>> TopRatedIdsAsync(CancellationToken ct) =>
