@@ -71,6 +71,9 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Accounts:AdminEmail"] = AdminEmail,
             ["Accounts:AdminPassword"] = AdminPassword,
             ["Accounts:SignInAttemptsPerMinute"] = "1000",
+            // No simulated history unless a test asks for it; orders count into also-bought as soon as they exist.
+            ["Recommendations:DemoOrdersOnFirstStart"] = "0",
+            ["Recommendations:SettleTime"] = "00:00:00",
             ["Logging:LogLevel:Default"] = "Warning",
             // Expected refusals (a unique index turning away a racing insert) are logged by EF as errors; tests assert outcomes instead.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Critical",
