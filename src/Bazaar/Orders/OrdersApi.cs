@@ -116,8 +116,7 @@ public static class OrdersApi
     {
         var services = http.RequestServices;
         var audit = services.GetRequiredService<OrderAudit>();
-        var inventoryAudit = services.GetRequiredService<Inventory.InventoryAudit>();
-        var violations = (await audit.RunAsync(ct)).Concat(await inventoryAudit.RunAsync(ct)).Select(v => v.ToString()).ToList();
+        var violations = (await services.GetRequiredService<StoreAudit>().RunAsync(ct)).Select(v => v.ToString()).ToList();
         var orders = await services.GetRequiredService<Orders>().SearchAsync(new OrderSearch(PageSize: 1), ct);
         return TypedResults.Ok(new AuditView(violations.Count == 0, violations, await audit.CountExtraOrdersPerShopperAsync(ct), orders.Total));
     }
