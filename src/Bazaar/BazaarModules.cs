@@ -41,6 +41,7 @@ public static class BazaarModules
         services.AddScoped<Cart.Cart>();
         services.AddBazaarSearch();
         services.AddBazaarCheckout();
+        services.AddScoped<StoreAudit>();
         return services;
     }
 
@@ -63,6 +64,7 @@ public static class BazaarModules
         services.AddSingleton<CheckoutFaults>();
         services.AddSingleton<CheckoutMetrics>();
         services.AddSingleton<CheckoutThrottle>();
+        services.AddSingleton<CheckoutRateLimit>();
         services.AddScoped<Checkout.Checkout>();
     }
 

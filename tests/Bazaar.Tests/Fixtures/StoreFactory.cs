@@ -71,6 +71,8 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Accounts:AdminEmail"] = AdminEmail,
             ["Accounts:AdminPassword"] = AdminPassword,
             ["Accounts:SignInAttemptsPerMinute"] = "1000",
+            // Tests place many orders from one shopper; the checkout rate limit has its own test that lowers this.
+            ["Checkout:PlacementsPerShopperPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             // Expected refusals (a unique index turning away a racing insert) are logged by EF as errors; tests assert outcomes instead.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Critical",
