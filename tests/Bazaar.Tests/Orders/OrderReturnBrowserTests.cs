@@ -48,11 +48,7 @@ public class OrderReturnBrowserTests(BrowserStore store) : IClassFixture<Browser
         await BrowserStore.ScreenshotAsync(page, $"orders-{Pass}-03-return-requested");
 
         await using var adminContext = await store.NewContextAsync();
-        var admin = await adminContext.NewPageAsync();
-        await admin.GotoAsync("/account/sign-in");
-        await admin.GetByLabel("E-mail address").FillAsync(StoreFactory.AdminEmail);
-        await admin.GetByLabel("Password").FillAsync(StoreFactory.AdminPassword);
-        await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var admin = await store.AdminPageAsync(adminContext);
         await admin.GotoAsync("/admin/orders");
         await Expect(admin.GetByTestId("admin-orders").Locator("tbody tr").First).ToBeVisibleAsync();
         await BrowserStore.ScreenshotAsync(admin, $"orders-{Pass}-04-admin-list");
