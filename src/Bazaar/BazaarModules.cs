@@ -44,6 +44,7 @@ public static class BazaarModules
         services.AddOptions<Reviews.ReviewsOptions>().BindConfiguration(Reviews.ReviewsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Reviews.Reviews>();
         services.AddBazaarRecommendations(configuration);
+        services.AddScoped<StoreAudit>();
         return services;
     }
 
@@ -67,6 +68,7 @@ public static class BazaarModules
         services.AddSingleton<CheckoutFaults>();
         services.AddSingleton<CheckoutMetrics>();
         services.AddSingleton<CheckoutThrottle>();
+        services.AddSingleton<CheckoutRateLimit>();
         services.AddScoped<Checkout.Checkout>();
     }
 

@@ -89,14 +89,15 @@ public static class StoreCommands
         return 0;
     }
 
-    // Checks every stock and reservation invariant on the live database; exits 1 naming each violation.
-    public static async Task<int> AuditAsync(IServiceProvider services)
+    // Checks every invariant (stock, reservations, carts, orders, payments) on the live database; exits 1 naming each
+    // violation.
+    public static async Task<int> AuditAsync(IServiceProvider services, TextWriter? output = null)
     {
+        output ??= Console.Out;
         await using var scope = services.CreateAsyncScope();
-        var audit = scope.ServiceProvider.GetRequiredService<Bazaar.Inventory.InventoryAudit>();
-        var violations = (await audit.RunAsync()).Concat(await scope.ServiceProvider.GetRequiredService<Bazaar.Cart.Cart>().AuditAsync(audit)).ToList();
-        foreach (var v in violations) Console.WriteLine($"audit: VIOLATION {v}");
-        Console.WriteLine(violations.Count == 0 ? "audit: ok, every invariant holds" : $"audit: {violations.Count} violation(s)");
+        var violations = await scope.ServiceProvider.GetRequiredService<StoreAudit>().RunAsync();
+        foreach (var v in violations) await output.WriteLineAsync($"audit: VIOLATION {v}");
+        await output.WriteLineAsync(violations.Count == 0 ? "audit: ok, every invariant holds" : $"audit: {violations.Count} violation(s)");
         return violations.Count == 0 ? 0 : 1;
     }
 }

@@ -72,6 +72,7 @@ public sealed class Checkout(
     CheckoutFaults faults,
     CheckoutMetrics metrics,
     CheckoutThrottle throttle,
+    CheckoutRateLimit rateLimit,
     TimeProvider clock,
     IOptions<CheckoutOptions> options)
 {
@@ -113,6 +114,15 @@ public sealed class Checkout(
         var hash = Hash(shopper, input);
         using var slot = await throttle.EnterAsync(ct);
         if (await FindRequestAsync(shopper.ShopperKey, key, ct) is { } earlier) return await ResumeAsync(shopper, earlier, hash, input, ct);
+        try
+        {
+            rateLimit.Take(shopper.ShopperKey);
+        }
+        catch (CheckoutRateLimited)
+        {
+            metrics.Count("rate_limited");
+            throw;
+        }
 
         OrderDraft draft;
         CardDetails card;

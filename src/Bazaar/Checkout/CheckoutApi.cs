@@ -48,7 +48,8 @@ public static class CheckoutApi
 
     // 201 paid; 202 placed, payment not confirmed yet (repeat the request with the same key); 402 placed, card declined
     // (pay again at /api/orders/{id}/payment); 409 a line can no longer be held, or the order was cancelled; 422 the key
-    // was used for another checkout. The same key and body always get the same order.
+    // was used for another checkout; 429 too many new orders from this shopper (Retry-After says when to try again).
+    // The same key and body always get the same order.
     private static async Task<Results<Created<PlacedOrder>, Accepted<PlacedOrder>, ValidationProblem, ProblemHttpResult>> Place(
         CheckoutInput input, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, Checkout checkout, HttpContext http, CancellationToken ct)
     {
@@ -78,6 +79,12 @@ public static class CheckoutApi
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [IdempotencyHeader] = [e.Message] } });
         }
         catch (CheckoutLinesUnavailable e) { return LinesUnavailable(e); }
+        catch (CheckoutRateLimited e)
+        {
+            http.Response.Headers.RetryAfter = e.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many checkouts.",
+                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = e.RetryAfterSeconds });
+        }
     }
 
     public static ProblemHttpResult LinesUnavailable(CheckoutLinesUnavailable e) =>

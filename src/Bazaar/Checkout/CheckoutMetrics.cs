@@ -10,7 +10,7 @@ public sealed class CheckoutMetrics : IDisposable
     public CheckoutMetrics()
     {
         Outcomes = _meter.CreateCounter<long>("bazaar.checkout.outcomes", "{checkout}",
-            "Checkouts by outcome: paid, declined, payment_pending, cancelled, replayed, invalid, unavailable_lines, key_reused.");
+            "Checkouts by outcome: paid, declined, payment_pending, cancelled, replayed, invalid, unavailable_lines, key_reused, rate_limited.");
     }
 
     public Counter<long> Outcomes { get; }

@@ -29,6 +29,11 @@ public sealed class CheckoutOptions : IValidatableObject
     [Range(1, 10_000)]
     public int MaxConcurrentPlacements { get; set; } = 8;
 
+    // New orders one shopper (a cart: an account or a guest's cookie) may try to place per minute on one node; the
+    // attempt after them answers 429 with Retry-After. Repeating a request with its Idempotency-Key does not count.
+    [Range(1, 1_000_000)]
+    public int PlacementsPerShopperPerMinute { get; set; } = 10;
+
     [Required, RegularExpression("^[A-Z]{3}$", ErrorMessage = "Checkout:Currency must be a three-letter ISO code such as USD.")]
     public string Currency { get; set; } = "USD";
 

@@ -7,6 +7,9 @@ public sealed record ShippingAddress(string Name, string Line1, string? Line2, s
 // The status changes only through Apply, which follows OrderTransitions.Table.
 public sealed class Order
 {
+    public const int MaxReasonLength = 300;
+    public const int MaxActorLength = 120;
+
     public long Id { get; set; }
 
     // The cart it came from (a guest's cookie or an account): who may see it.
@@ -44,7 +47,7 @@ public sealed class Order
     public OrderTransition Apply(OrderAction action, string actor, string reason, DateTimeOffset at)
     {
         var move = OrderTransitions.Find(Status, action) ?? throw new InvalidOrderMove(Id, Status, action);
-        Events.Add(new OrderEvent { OrderId = Id, From = Status, To = move.To, Action = action.ToString(), Actor = actor, Reason = reason, At = at });
+        Events.Add(new OrderEvent { OrderId = Id, From = Status, To = move.To, Action = action.ToString(), Actor = Fit(actor, MaxActorLength), Reason = Fit(reason, MaxReasonLength), At = at });
         Status = move.To;
         UpdatedAt = at;
         Version++;
@@ -55,21 +58,66 @@ public sealed class Order
     public OrderTransition Ship(IReadOnlyDictionary<string, int>? units, string actor, string reason, DateTimeOffset at)
     {
         if (OrderTransitions.Find(Status, OrderAction.ShipRest) is null) throw new InvalidOrderMove(Id, Status, OrderAction.ShipRest);
-        var plan = units is null || units.Count == 0
-            ? Lines.ToDictionary(l => l.Sku, l => l.Quantity - l.QuantityShipped, StringComparer.Ordinal)
-            : units;
-        foreach (var (sku, quantity) in plan)
-        {
-            var line = Lines.FirstOrDefault(l => l.Sku == sku) ?? throw new OrderInputException("lines", $"The order has no line for {sku}.");
-            if (quantity < 0 || quantity > line.Quantity - line.QuantityShipped)
-                throw new OrderInputException("lines", $"{sku}: {line.Quantity - line.QuantityShipped} unit(s) left to ship, not {quantity}.");
-        }
-        if (plan.Values.Sum() == 0) throw new OrderInputException("lines", "Nothing to ship: name at least one unit.");
+        var plan = Plan(units, l => l.Quantity - l.QuantityShipped, "ship");
         var rest = UnitsUnshipped - plan.Values.Sum();
         var move = Apply(rest == 0 ? OrderAction.ShipRest : OrderAction.ShipPart, actor, reason, at);
         foreach (var (sku, quantity) in plan) Lines.First(l => l.Sku == sku).QuantityShipped += quantity;
         return move;
     }
+
+    // The shopper asks to send back the given units (all shipped and not yet returned when none are named); the
+    // timeline records which.
+    public OrderTransition RequestReturn(IReadOnlyDictionary<string, int>? units, string actor, string reason, DateTimeOffset at)
+    {
+        if (OrderTransitions.Find(Status, OrderAction.RequestReturn) is null) throw new InvalidOrderMove(Id, Status, OrderAction.RequestReturn);
+        var plan = Plan(units, l => l.QuantityShipped - l.QuantityReturned, "return");
+        return Apply(OrderAction.RequestReturn, actor, Note(reason, plan), at);
+    }
+
+    // The given units came back (all shipped and not yet returned when none are named). Returns them too, for the
+    // restock and the refund, which are the facade's.
+    public (OrderTransition Move, IReadOnlyDictionary<string, int> Units) ReceiveReturn(IReadOnlyDictionary<string, int>? units, string actor, string reason, DateTimeOffset at)
+    {
+        if (OrderTransitions.Find(Status, OrderAction.ReceiveReturn) is null) throw new InvalidOrderMove(Id, Status, OrderAction.ReceiveReturn);
+        var plan = Plan(units, l => l.QuantityShipped - l.QuantityReturned, "return");
+        var move = Apply(OrderAction.ReceiveReturn, actor, Note(reason, plan), at);
+        foreach (var (sku, quantity) in plan) Lines.First(l => l.Sku == sku).QuantityReturned += quantity;
+        return (move, plan);
+    }
+
+    public static string Describe(IReadOnlyDictionary<string, int> units) =>
+        string.Join(", ", units.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => $"{u.Value} x {u.Key}"));
+
+    // What the given units were bought for.
+    public decimal ValueOf(IReadOnlyDictionary<string, int> units) =>
+        units.Sum(u => Lines.First(l => l.Sku == u.Key).UnitPrice * u.Value);
+
+    // The units named, or every unit `left` counts when none are; refused (naming the field "lines") when a line is
+    // unknown, a count is below zero or above what is left, or nothing at all is named.
+    private Dictionary<string, int> Plan(IReadOnlyDictionary<string, int>? units, Func<OrderLine, int> left, string verb)
+    {
+        var plan = units is null || units.Count == 0
+            ? Lines.Where(l => left(l) > 0).ToDictionary(l => l.Sku, left, StringComparer.Ordinal)
+            : units.ToDictionary(StringComparer.Ordinal);
+        foreach (var (sku, quantity) in plan)
+        {
+            var line = Lines.FirstOrDefault(l => l.Sku == sku) ?? throw new OrderInputException("lines", $"The order has no line for {sku}.");
+            if (quantity < 0 || quantity > left(line))
+                throw new OrderInputException("lines", $"{sku}: {left(line)} unit(s) left to {verb}, not {quantity}.");
+        }
+        if (plan.Values.Sum() == 0)
+            throw new OrderInputException("lines", units is null || units.Count == 0 ? $"Nothing is left to {verb}." : $"Nothing to {verb}: name at least one unit.");
+        return plan.Where(p => p.Value > 0).ToDictionary(StringComparer.Ordinal);
+    }
+
+    // A reason with the units it is about; the reason is shortened, not the units, to fit the timeline.
+    private static string Note(string reason, IReadOnlyDictionary<string, int> units)
+    {
+        var about = $" ({Describe(units)})";
+        return reason[..Math.Min(reason.Length, Math.Max(0, MaxReasonLength - about.Length))] + about;
+    }
+
+    private static string Fit(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
     public void RecordPlaced(string actor, DateTimeOffset at) =>
         Events.Add(new OrderEvent { OrderId = Id, From = null, To = Status, Action = "Place", Actor = actor, Reason = "order placed", At = at });

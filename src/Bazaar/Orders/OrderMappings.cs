@@ -65,8 +65,8 @@ internal static class OrderMappings
             e.Property(x => x.From).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.To).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.Action).HasMaxLength(30);
-            e.Property(x => x.Actor).HasMaxLength(120);
-            e.Property(x => x.Reason).HasMaxLength(300);
+            e.Property(x => x.Actor).HasMaxLength(Order.MaxActorLength);
+            e.Property(x => x.Reason).HasMaxLength(Order.MaxReasonLength);
             e.HasIndex(x => new { x.OrderId, x.Id });
         });
 

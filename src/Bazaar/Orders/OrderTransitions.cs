@@ -39,9 +39,14 @@ public static class OrderTransitions
         new(OrderStatus.ReturnRequested, OrderAction.RejectReturn, OrderStatus.Delivered, OrderEffects.None),
         new(OrderStatus.ReturnRequested, OrderAction.ReceiveReturn, OrderStatus.Returned, OrderEffects.RestockReturned),
 
+        // Receiving a return refunds what the received units were bought for (the facade's second move, from here), so
+        // an order stays Returned only when that refund failed or was nothing; the shopper may still return the rest.
+        new(OrderStatus.Returned, OrderAction.RequestReturn, OrderStatus.ReturnRequested, OrderEffects.None),
         new(OrderStatus.Returned, OrderAction.RefundPart, OrderStatus.PartiallyRefunded, OrderEffects.RefundPayment),
         new(OrderStatus.Returned, OrderAction.RefundRest, OrderStatus.Refunded, OrderEffects.RefundPayment),
 
+        // Partly refunded (a goodwill refund, or some units returned): the units still with the shopper may come back.
+        new(OrderStatus.PartiallyRefunded, OrderAction.RequestReturn, OrderStatus.ReturnRequested, OrderEffects.None),
         new(OrderStatus.PartiallyRefunded, OrderAction.RefundPart, OrderStatus.PartiallyRefunded, OrderEffects.RefundPayment),
         new(OrderStatus.PartiallyRefunded, OrderAction.RefundRest, OrderStatus.Refunded, OrderEffects.RefundPayment),
     ];

@@ -152,21 +152,39 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
     public Task DeliverAsync(long id, string actor, CancellationToken ct = default) =>
         MoveAsync(id, o => o.Apply(OrderAction.Deliver, actor, "delivered", clock.GetUtcNow()), null, ct);
 
-    public Task RequestReturnAsync(long id, string actor, string reason, bool byShopper, CancellationToken ct = default) =>
-        MoveAsync(id, o => o.Apply(OrderAction.RequestReturn, actor, reason, clock.GetUtcNow()), null, ct);
+    // Asks to send back the named units (every shipped unit not yet returned when none are named).
+    public Task RequestReturnAsync(long id, IReadOnlyDictionary<string, int>? units, string actor, string reason, CancellationToken ct = default) =>
+        MoveAsync(id, o => o.RequestReturn(units, actor, reason, clock.GetUtcNow()), null, ct);
 
     public Task RejectReturnAsync(long id, string actor, string reason, CancellationToken ct = default) =>
         MoveAsync(id, o => o.Apply(OrderAction.RejectReturn, actor, reason, clock.GetUtcNow()), null, ct);
 
-    // The parcel came back: every shipped unit goes back on the shelf. Refunding it is a separate step.
-    public Task ReceiveReturnAsync(long id, string actor, string reason, CancellationToken ct = default) =>
-        MoveAsync(id, o =>
+    // The named units came back (every shipped unit not yet returned when none are named): they go back on the shelf in
+    // the transaction that records it; then what they were bought for is refunded, never more than is left captured.
+    public async Task ReceiveReturnAsync(long id, IReadOnlyDictionary<string, int>? units, string actor, string reason, CancellationToken ct = default)
+    {
+        IReadOnlyDictionary<string, int> received = new Dictionary<string, int>();
+        var value = 0m;
+        await MoveAsync(id, o =>
         {
-            var move = o.Apply(OrderAction.ReceiveReturn, actor, reason, clock.GetUtcNow());
-            foreach (var line in o.Lines) line.QuantityReturned = line.QuantityShipped;
+            (var move, received) = o.ReceiveReturn(units, actor, reason, clock.GetUtcNow());
+            value = o.ValueOf(received);
             return move;
         },
-        (o, _) => inventory.ReturnToStockAsync(id, o.Lines.Select(l => (l.Sku, l.QuantityReturned)).ToList(), actor, "return received", ct), ct);
+        (_, _) => inventory.ReturnToStockAsync(id, received.Select(r => (r.Key, r.Value)).ToList(), actor, "return received", ct), ct);
+
+        var payment = await payments.GetAsync(id, ct) ?? throw new OrderNotFound(id);
+        var refund = Math.Min(value, payment.Captured - payment.Refunded);
+        if (refund <= 0) return;
+        try
+        {
+            await RefundAsync(id, refund, actor, $"refund for the returned {Order.Describe(received)}", ct);
+        }
+        catch (PaymentFailed e)
+        {
+            throw new PaymentFailed(id, $"The return is received and restocked, but its refund of {refund:0.00} {payment.Currency} failed: {e.Message} Refund it from the order.");
+        }
+    }
 
     // Refunds `amount` (everything left when null); never more than was captured.
     public async Task RefundAsync(long id, decimal? amount, string actor, string reason, CancellationToken ct = default)

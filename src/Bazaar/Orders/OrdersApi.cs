@@ -13,7 +13,8 @@ namespace Bazaar.Orders;
 
 public sealed record ReasonInput(string? Reason);
 
-public sealed record ShipInput(Dictionary<string, int>? Lines, string? Reason);
+// Units by SKU for a shipment, a return request or a received return; none named means every unit that is left.
+public sealed record LinesInput(Dictionary<string, int>? Lines, string? Reason);
 
 public sealed record RefundInput(decimal? Amount, string? Reason);
 
@@ -38,7 +39,7 @@ public static class OrdersApi
         admin.MapGet("/audit", Audit);
         admin.MapPost("/{id:long}/fulfil", (long id, Orders orders, HttpContext http, CancellationToken ct) =>
             Run(() => orders.StartFulfilmentAsync(id, Actor(http), ct), id, orders, ct));
-        admin.MapPost("/{id:long}/ship", (long id, ShipInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
+        admin.MapPost("/{id:long}/ship", (long id, LinesInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
             Run(() => orders.ShipAsync(id, input?.Lines, Actor(http), input?.Reason, ct), id, orders, ct));
         admin.MapPost("/{id:long}/deliver", (long id, Orders orders, HttpContext http, CancellationToken ct) =>
             Run(() => orders.DeliverAsync(id, Actor(http), ct), id, orders, ct));
@@ -46,8 +47,8 @@ public static class OrdersApi
             Run(() => orders.CancelAsync(id, Actor(http), Reason(input?.Reason, "cancelled by the store"), byShopper: false, ct), id, orders, ct));
         admin.MapPost("/{id:long}/refund", (long id, RefundInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
             Run(() => orders.RefundAsync(id, input?.Amount, Actor(http), Reason(input?.Reason, "refund"), ct), id, orders, ct));
-        admin.MapPost("/{id:long}/return/accept", (long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
-            Run(() => orders.ReceiveReturnAsync(id, Actor(http), Reason(input?.Reason, "return received"), ct), id, orders, ct));
+        admin.MapPost("/{id:long}/return/accept", (long id, LinesInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
+            Run(() => orders.ReceiveReturnAsync(id, input?.Lines, Actor(http), Reason(input?.Reason, "return received"), ct), id, orders, ct));
         admin.MapPost("/{id:long}/return/reject", (long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
             Run(() => orders.RejectReturnAsync(id, Actor(http), Reason(input?.Reason, "return refused"), ct), id, orders, ct));
         return app;
@@ -55,7 +56,7 @@ public static class OrdersApi
 
     private static string Actor(HttpContext http) => "admin:" + (http.User.Identity?.Name ?? "unknown");
 
-    private static string Reason(string? given, string fallback) => string.IsNullOrWhiteSpace(given) ? fallback : given.Trim()[..Math.Min(given.Trim().Length, 300)];
+    private static string Reason(string? given, string fallback) => string.IsNullOrWhiteSpace(given) ? fallback : given.Trim()[..Math.Min(given.Trim().Length, Order.MaxReasonLength)];
 
     private static async Task<Ok<IReadOnlyList<OrderSummary>>> ListMine(Orders orders, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await orders.ListForShopperAsync(ShopperKeys.For(http), ct: ct));
@@ -69,11 +70,11 @@ public static class OrdersApi
         return await Run(() => orders.CancelAsync(id, ShopperKeys.ActorFor(http), Reason(input?.Reason, "cancelled by the shopper"), byShopper: true, ct), id, orders, ct);
     }
 
-    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> RequestReturn(long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> RequestReturn(long id, LinesInput? input, Orders orders, HttpContext http, CancellationToken ct)
     {
         if (await orders.GetForShopperAsync(id, ShopperKeys.For(http), ct) is null) return ProblemResults.NotFound($"You have no order {id}.");
         if (string.IsNullOrWhiteSpace(input?.Reason)) return ProblemResults.Invalid("reason", "Tell us why you are returning the order.");
-        return await Run(() => orders.RequestReturnAsync(id, ShopperKeys.ActorFor(http), Reason(input.Reason, ""), byShopper: true, ct), id, orders, ct);
+        return await Run(() => orders.RequestReturnAsync(id, input.Lines, ShopperKeys.ActorFor(http), Reason(input.Reason, ""), ct), id, orders, ct);
     }
 
     private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> Pay(long id, PayInput input, Orders orders, HttpContext http, TimeProvider clock, CancellationToken ct)
@@ -116,8 +117,7 @@ public static class OrdersApi
     {
         var services = http.RequestServices;
         var audit = services.GetRequiredService<OrderAudit>();
-        var inventoryAudit = services.GetRequiredService<Inventory.InventoryAudit>();
-        var violations = (await audit.RunAsync(ct)).Concat(await inventoryAudit.RunAsync(ct)).Select(v => v.ToString()).ToList();
+        var violations = (await services.GetRequiredService<StoreAudit>().RunAsync(ct)).Select(v => v.ToString()).ToList();
         var orders = await services.GetRequiredService<Orders>().SearchAsync(new OrderSearch(PageSize: 1), ct);
         return TypedResults.Ok(new AuditView(violations.Count == 0, violations, await audit.CountExtraOrdersPerShopperAsync(ct), orders.Total));
     }

@@ -61,6 +61,18 @@ public sealed class BrowserStore : StoreFactory
         return context;
     }
 
+    // A page in its own browser profile, signed in as the store's admin through the sign-in form.
+    public async Task<IPage> AdminPageAsync(IBrowserContext context)
+    {
+        var admin = await context.NewPageAsync();
+        await admin.GotoAsync("/account/sign-in");
+        await admin.GetByLabel("E-mail address").FillAsync(AdminEmail);
+        await admin.GetByLabel("Password").FillAsync(AdminPassword);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await admin.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal));
+        return admin;
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotDirectory);

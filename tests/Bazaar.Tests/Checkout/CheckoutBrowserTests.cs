@@ -62,11 +62,7 @@ public partial class CheckoutBrowserTests(BrowserStore store) : IClassFixture<Br
         Assert.Equal((4, 0), ((await store.StockOfAsync(sku)).OnHand, (await store.StockOfAsync(sku)).Reserved));
 
         await using var adminContext = await store.NewContextAsync();
-        var admin = await adminContext.NewPageAsync();
-        await admin.GotoAsync("/account/sign-in");
-        await admin.GetByLabel("E-mail address").FillAsync(StoreFactory.AdminEmail);
-        await admin.GetByLabel("Password").FillAsync(StoreFactory.AdminPassword);
-        await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var admin = await store.AdminPageAsync(adminContext);
         await admin.GotoAsync($"/admin/orders/{orderId}");
         await admin.GetByTestId("admin-ship").ClickAsync();
         await Expect(admin.GetByTestId("order-status")).ToContainTextAsync("Shipped");

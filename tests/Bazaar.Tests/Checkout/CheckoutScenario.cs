@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bazaar.Inventory;
 using Bazaar.Orders;
 using Bazaar.Payments;
+using Bazaar.Platform;
 using Bazaar.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -64,12 +65,8 @@ public static class CheckoutScenario
     public static async Task<JsonElement> OrderAsync(this HttpClient client, long id, bool admin = false) =>
         JsonDocument.Parse(await client.GetStringAsync(new Uri(admin ? $"/api/admin/orders/{id}" : $"/api/orders/{id}", UriKind.Relative))).RootElement;
 
-    public static async Task<IReadOnlyList<string>> FullAuditAsync(this StoreFactory store)
-    {
-        await using var scope = store.Services.CreateAsyncScope();
-        var orders = await scope.ServiceProvider.GetRequiredService<OrderAudit>().RunAsync();
-        return [.. (await store.AuditAsync()).Select(v => v.ToString()), .. orders.Select(v => v.ToString())];
-    }
+    public static Task<IReadOnlyList<string>> FullAuditAsync(this StoreFactory store) =>
+        store.WithAsync<IReadOnlyList<string>>(async sp => [.. (await sp.GetRequiredService<StoreAudit>().RunAsync()).Select(v => v.ToString())]);
 
     public static async Task<T> WithAsync<T>(this StoreFactory store, Func<IServiceProvider, Task<T>> use)
     {

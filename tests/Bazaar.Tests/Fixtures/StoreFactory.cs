@@ -74,6 +74,8 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
             // No simulated history unless a test asks for it; orders count into also-bought as soon as they exist.
             ["Recommendations:DemoOrdersOnFirstStart"] = "0",
             ["Recommendations:SettleTime"] = "00:00:00",
+            // Tests place many orders from one shopper; the checkout rate limit has its own test that lowers this.
+            ["Checkout:PlacementsPerShopperPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             // Expected refusals (a unique index turning away a racing insert) are logged by EF as errors; tests assert outcomes instead.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Critical",

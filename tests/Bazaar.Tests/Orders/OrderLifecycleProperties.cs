@@ -25,6 +25,7 @@ public class OrderLifecycleProperties
         RequestReturn,
         RejectReturn,
         ReceiveReturn,
+        ReceiveOneUnit,
         RefundSome,
         RefundRest,
         RefundTooMuch,
@@ -92,18 +93,22 @@ public class OrderLifecycleProperties
                     Move(OrderAction.Deliver);
                     return;
                 case Step.RequestReturn:
-                    Move(OrderAction.RequestReturn);
+                    Order.RequestReturn(null, "shopper", "step", Now);
+                    Moves++;
                     return;
                 case Step.RejectReturn:
                     Move(OrderAction.RejectReturn);
                     return;
-                case Step.ReceiveReturn:
-                    Move(OrderAction.ReceiveReturn);
-                    foreach (var l in Order.Lines)
-                    {
-                        if (l.QuantityShipped > l.QuantityReturned) Stock[l.Sku].Return(l.QuantityShipped - l.QuantityReturned);
-                        l.QuantityReturned = l.QuantityShipped;
-                    }
+                case Step.ReceiveReturn or Step.ReceiveOneUnit:
+                    // As the facade: the units back on the shelf, then their price refunded within what is left captured.
+                    var back = Order.ReceiveReturn(step == Step.ReceiveReturn ? null : new Dictionary<string, int> { [Order.Lines.FirstOrDefault(l => l.QuantityShipped > l.QuantityReturned)?.Sku ?? "A"] = 1 },
+                        "admin", "step", Now);
+                    Moves++;
+                    foreach (var (sku, quantity) in back.Units) Stock[sku].Return(quantity);
+                    var owed = Math.Min(Order.ValueOf(back.Units), Payment.Refundable);
+                    if (owed <= 0) return;
+                    Payment.Refund(owed);
+                    Move(Payment.Refundable == 0 ? OrderAction.RefundRest : OrderAction.RefundPart);
                     return;
                 default:
                     if (OrderTransitions.Find(Order.Status, OrderAction.RefundPart) is null) throw new InvalidOrderMove(7, Order.Status, OrderAction.RefundPart);

@@ -128,4 +128,56 @@ public class OrderTransitionTests
         Assert.Empty(order.Events);
         Assert.All(order.Lines, l => Assert.Equal(0, l.QuantityShipped));
     }
+
+    private static Order DeliveredOrder()
+    {
+        var order = NewOrder(OrderStatus.Paid);
+        order.Ship(null, "admin", "parcel", Now);
+        order.Apply(OrderAction.Deliver, "admin", "delivered", Now);
+        return order;
+    }
+
+    [Fact]
+    public void Receiving_some_units_back_marks_only_those_returned_and_the_timeline_names_them()
+    {
+        var order = DeliveredOrder();
+        order.RequestReturn(new Dictionary<string, int> { ["A"] = 1 }, "shopper", "too small", Now);
+
+        var (move, units) = order.ReceiveReturn(new Dictionary<string, int> { ["A"] = 1, ["B"] = 0 }, "admin", "parcel back", Now);
+
+        Assert.Equal(OrderStatus.Returned, move.To);
+        Assert.Equal(new Dictionary<string, int> { ["A"] = 1 }, units);
+        Assert.Equal(5m, order.ValueOf(units));
+        Assert.Equal([1, 0], order.Lines.Select(l => l.QuantityReturned));
+        Assert.Equal(["too small (1 x A)", "parcel back (1 x A)"], order.Events.TakeLast(2).Select(e => e.Reason));
+    }
+
+    [Fact]
+    public void A_return_cannot_name_more_than_was_shipped_and_not_returned_and_a_refused_one_changes_nothing()
+    {
+        var order = DeliveredOrder();
+        order.RequestReturn(new Dictionary<string, int> { ["A"] = 2 }, "shopper", "too small", Now);
+        order.ReceiveReturn(new Dictionary<string, int> { ["A"] = 2 }, "admin", "parcel back", Now);
+        order.Apply(OrderAction.RefundPart, "admin", "refund", Now);
+        var events = order.Events.Count;
+
+        Assert.Equal("lines", Assert.Throws<OrderInputException>(() => order.RequestReturn(new Dictionary<string, int> { ["A"] = 1 }, "shopper", "again", Now)).Field);
+        Assert.Equal("lines", Assert.Throws<OrderInputException>(() => order.RequestReturn(new Dictionary<string, int> { ["C"] = 1 }, "shopper", "again", Now)).Field);
+        Assert.Equal("lines", Assert.Throws<OrderInputException>(() => order.RequestReturn(new Dictionary<string, int> { ["B"] = -1 }, "shopper", "again", Now)).Field);
+
+        Assert.Equal((OrderStatus.PartiallyRefunded, events), (order.Status, order.Events.Count));
+        Assert.Equal([2, 0], order.Lines.Select(l => l.QuantityReturned));
+    }
+
+    [Fact]
+    public void A_long_reason_is_shortened_to_fit_the_timeline_but_keeps_the_units()
+    {
+        var order = DeliveredOrder();
+
+        order.RequestReturn(new Dictionary<string, int> { ["B"] = 1 }, "shopper", new string('x', 400), Now);
+
+        var reason = order.Events[^1].Reason;
+        Assert.Equal(Order.MaxReasonLength, reason.Length);
+        Assert.EndsWith("(1 x B)", reason, StringComparison.Ordinal);
+    }
 }
