@@ -38,6 +38,12 @@ public sealed class RecommendationJobs(
         }
     }
 
+    private long _generation;
+
+    // Changes whenever this node's builder changed the counts: cached neighbours of an older generation are not
+    // used on this node (other nodes see the new counts when their cache entries expire).
+    public long Generation => Interlocked.Read(ref _generation);
+
     // Steps until the builder has nothing left to count (or another node holds it).
     public async Task<int> CatchUpAsync(CancellationToken ct)
     {
@@ -47,6 +53,7 @@ public sealed class RecommendationJobs(
             await using var scope = scopes.CreateAsyncScope();
             var step = await scope.ServiceProvider.GetRequiredService<AlsoBoughtBuilder>().StepAsync(ct);
             total += step.Orders;
+            if (step.Orders > 0 || step.Rebuilt) Interlocked.Increment(ref _generation);
             if (step.Rebuilt) log.LogInformation("Rebuilt also-bought from {Orders} orders", step.Orders);
             if (!step.Claimed || (step.Orders == 0 && !step.Rebuilt)) return total;
         }

@@ -22,6 +22,7 @@ public sealed class Recommendations(
     Reviews.Reviews reviews,
     IRecentlyViewed recentlyViewed,
     IMemoryCache cache,
+    RecommendationJobs jobs,
     TimeProvider clock,
     IOptions<RecommendationsOptions> options)
 {
@@ -144,7 +145,7 @@ public sealed class Recommendations(
 
     private TimeSpan CacheTime => options.Value.CacheFor > TimeSpan.Zero ? options.Value.CacheFor : TimeSpan.FromTicks(1);
 
-    private static string NeighbourKey(int productId) => "recommendations:neighbours:" + productId;
+    private string NeighbourKey(int productId) => $"recommendations:neighbours:{jobs.Generation}:{productId}";
 
     private static bool Buyable(IReadOnlyDictionary<int, StockLevel> stock, int productId) =>
         stock.TryGetValue(productId, out var level) && level.State != StockState.OutOfStock;
