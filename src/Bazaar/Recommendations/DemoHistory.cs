@@ -64,7 +64,8 @@ public sealed class DemoHistory(Catalog.Catalog catalog, OrderHistory orders, Re
                     : random.NextDouble() < 0.8 ? favourites[random.Next(favourites.Count)].Next(random) : everything.Next(random);
                 basket[first.Id] = first;
                 var size = 1 + (int)(-Math.Log(1 - random.NextDouble()) * 1.5);
-                while (basket.Count < Math.Min(size, 8))
+                // Bounded draws: in a small catalogue the companions and favourites may be few, or the same product.
+                for (var draw = 0; draw < 20 && basket.Count < Math.Min(size, 8); draw++)
                 {
                     var companionsOfFirst = CompanionsOf(first);
                     var next = random.NextDouble() < 0.6 && companionsOfFirst.Length > 0
