@@ -6,6 +6,7 @@ return args switch
     ["relevance", .. var rest] => await Relevance.RunAsync(BenchArgs.Parse(rest)),
     ["search-bench", .. var rest] => await SearchBench.RunAsync(BenchArgs.Parse(rest)),
     ["recommend-eval", .. var rest] => await RecommendEval.RunAsync(BenchArgs.Parse(rest)),
+    ["home-bench", .. var rest] => await HomeBench.RunAsync(BenchArgs.Parse(rest)),
     _ => Usage(),
 };
 
@@ -17,6 +18,7 @@ static int Usage()
           flash-sale --units 1000 --buyers 10000 --strategy row-lock|queue|gate --database sqlite|postgres
                      [--redis] [--nodes 1|2] [--concurrency 1000] [--json result.json]
           recommend-eval --baskets baskets.csv [--json result.json]
+          home-bench [--orders 100000] [--shoppers 40] [--requests 1000] [--json result.json]
           relevance  --products products.csv --judgments judgments.csv [--json result.json]
                      [--show-worst N] [--ranking "K1=1.2;B=0.75"]
           search-bench [--clients 32] [--seconds 20] [--probes 30] [--json result.json]

@@ -183,7 +183,7 @@ public static class SearchBench
         return times;
     }
 
-    private static LatencyStats Stats(List<double> values)
+    internal static LatencyStats Stats(List<double> values)
     {
         var sorted = values.Order().ToArray();
         double At(double p) => sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)], 2);

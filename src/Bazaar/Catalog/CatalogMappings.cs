@@ -32,6 +32,8 @@ internal static class CatalogMappings
             p.HasIndex(x => x.ExternalId).IsUnique();
             p.HasIndex(x => x.Brand);
             p.HasIndex(x => new { x.CategoryId, x.Price });
+            // "Newest" (the default sort and the home page's new arrivals) reads the top of this index instead of sorting.
+            p.HasIndex(x => new { x.ReleasedOn, x.Id });
             p.HasOne(x => x.Category).WithMany().HasForeignKey(x => x.CategoryId).OnDelete(DeleteBehavior.Restrict);
             p.HasMany(x => x.Attributes).WithOne().HasForeignKey(a => a.ProductId).OnDelete(DeleteBehavior.Cascade);
         });

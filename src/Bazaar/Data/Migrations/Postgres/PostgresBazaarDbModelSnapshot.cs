@@ -325,6 +325,9 @@ namespace Bazaar.Data.Migrations.Postgres
                     b.HasIndex("CategoryId", "Price")
                         .HasDatabaseName("ix_products_category_id_price");
 
+                    b.HasIndex("ReleasedOn", "Id")
+                        .HasDatabaseName("ix_products_released_on_id");
+
                     b.ToTable("products", (string)null);
                 });
 

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Bazaar.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBazaarDb))]
-    [Migration("20261125040235_ReviewsAndRecommendations")]
+    [Migration("20261125042803_ReviewsAndRecommendations")]
     partial class ReviewsAndRecommendations
     {
         /// <inheritdoc />
@@ -327,6 +327,9 @@ namespace Bazaar.Data.Migrations.Postgres
 
                     b.HasIndex("CategoryId", "Price")
                         .HasDatabaseName("ix_products_category_id_price");
+
+                    b.HasIndex("ReleasedOn", "Id")
+                        .HasDatabaseName("ix_products_released_on_id");
 
                     b.ToTable("products", (string)null);
                 });

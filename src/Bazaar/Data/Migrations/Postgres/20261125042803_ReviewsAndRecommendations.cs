@@ -136,6 +136,11 @@ namespace Bazaar.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_products_released_on_id",
+                table: "products",
+                columns: new[] { "released_on", "id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_orders_demo",
                 table: "orders",
                 column: "demo");
@@ -192,6 +197,10 @@ namespace Bazaar.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "reviews");
+
+            migrationBuilder.DropIndex(
+                name: "ix_products_released_on_id",
+                table: "products");
 
             migrationBuilder.DropIndex(
                 name: "ix_orders_demo",

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Bazaar.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBazaarDb))]
-    [Migration("20261125040141_ReviewsAndRecommendations")]
+    [Migration("20261125042722_ReviewsAndRecommendations")]
     partial class ReviewsAndRecommendations
     {
         /// <inheritdoc />
@@ -316,6 +316,9 @@ namespace Bazaar.Data.Migrations.Sqlite
 
                     b.HasIndex("CategoryId", "Price")
                         .HasDatabaseName("ix_products_category_id_price");
+
+                    b.HasIndex("ReleasedOn", "Id")
+                        .HasDatabaseName("ix_products_released_on_id");
 
                     b.ToTable("products", (string)null);
                 });

@@ -134,6 +134,11 @@ namespace Bazaar.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_products_released_on_id",
+                table: "products",
+                columns: new[] { "released_on", "id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_orders_demo",
                 table: "orders",
                 column: "demo");
@@ -190,6 +195,10 @@ namespace Bazaar.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "reviews");
+
+            migrationBuilder.DropIndex(
+                name: "ix_products_released_on_id",
+                table: "products");
 
             migrationBuilder.DropIndex(
                 name: "ix_orders_demo",
