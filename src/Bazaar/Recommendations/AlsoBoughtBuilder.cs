@@ -96,13 +96,10 @@ public sealed class AlsoBoughtBuilder(BazaarDb db, OrderHistory orders, TimeProv
     private Task EnsureProgressRowAsync(CancellationToken ct) =>
         db.Database.ExecuteSqlInterpolatedAsync($"INSERT INTO recommendation_progress (name, last_order_id, updated_at) VALUES ({Name}, 0, {db.Instant(DateTimeOffset.UnixEpoch)}) ON CONFLICT (name) DO NOTHING", ct);
 
-    private async Task<RecommendationProgress?> ClaimAsync(CancellationToken ct)
-    {
-        if (db is PostgresBazaarDb)
-            return await db.RecommendationProgress.FromSql($"SELECT * FROM recommendation_progress WHERE name = {Name} FOR UPDATE SKIP LOCKED").FirstOrDefaultAsync(ct);
-        // SQLite: write first, so the transaction holds the one write lock before it reads (a read-then-write
-        // transaction in WAL mode fails when another writer commits in between).
-        await db.RecommendationProgress.Where(p => p.Name == Name).ExecuteUpdateAsync(s => s.SetProperty(p => p.Name, p => p.Name), ct);
-        return await db.RecommendationProgress.FirstOrDefaultAsync(p => p.Name == Name, ct);
-    }
+    // PostgreSQL: the node that locks the row does the step, the others skip it. SQLite: Microsoft.Data.Sqlite begins
+    // transactions IMMEDIATE, so the step already holds the database's one write lock.
+    private async Task<RecommendationProgress?> ClaimAsync(CancellationToken ct) =>
+        db is PostgresBazaarDb
+            ? await db.RecommendationProgress.FromSql($"SELECT * FROM recommendation_progress WHERE name = {Name} FOR UPDATE SKIP LOCKED").FirstOrDefaultAsync(ct)
+            : await db.RecommendationProgress.FirstOrDefaultAsync(p => p.Name == Name, ct);
 }
