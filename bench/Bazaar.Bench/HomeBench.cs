@@ -121,9 +121,15 @@ public static class HomeBench
             for (var v = 0; v < 5; v++) (await client.PostAsJsonAsync("/api/recently-viewed", new { productId = products[random.Next(products.Count)].Id })).EnsureSuccessStatusCode();
             for (var o = 0; o < 2; o++)
             {
-                // Two products that can be held (some of the demo stock is sold out or back-order only).
+                // Two products that are held (some demo stock is sold out, or back-order only: those lines are removed).
                 for (int added = 0, tries = 0; added < 2 && tries < 50; tries++)
-                    if ((await client.PostAsJsonAsync("/api/cart/items", new { sku = products[random.Next(products.Count)].Sku, quantity = 1 })).IsSuccessStatusCode) added++;
+                {
+                    var sku = products[random.Next(products.Count)].Sku;
+                    var response = await client.PostAsJsonAsync("/api/cart/items", new { sku, quantity = 1 });
+                    if (!response.IsSuccessStatusCode) continue;
+                    if ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("held").GetBoolean()) added++;
+                    else await client.DeleteAsync(new Uri($"/api/cart/items/{sku}", UriKind.Relative));
+                }
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/checkout")
                 {
                     Content = JsonContent.Create(new
