@@ -130,6 +130,7 @@ public sealed class Inventory(
         if (quantity == current.Quantity) return new Hold(current.ReservationId, sku, current.Quantity, current.ExpiresAt);
 
         var less = current.Quantity - quantity;
+        var tokens = less;
         var now = clock.GetUtcNow();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -145,10 +146,11 @@ public sealed class Inventory(
                 Actor = actor, Reason = "cart quantity lowered", At = now,
             });
             await db.SaveChangesAsync(ct);
+            tokens -= await BackorderAllocation.AllocateAsync(db, sku, actor, "cart quantity lowered", now, ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }
-        await ReturnTokensAsync(sku, less, ct);
+        await ReturnTokensAsync(sku, tokens, ct);
         metrics.HoldsReleased.Add(less);
         return new Hold(current.ReservationId, sku, quantity, current.ExpiresAt);
     }
@@ -259,6 +261,8 @@ public sealed class Inventory(
                 }
             }
             await db.SaveChangesAsync(ct);
+            foreach (var sku in returned.Select(r => r.Sku).Distinct().Order(StringComparer.Ordinal))
+                await BackorderAllocation.AllocateAsync(db, sku, actor, "guest cart merged into account", now, ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }
@@ -365,6 +369,8 @@ public sealed class Inventory(
             await db.StockItems.Where(s => s.Sku == group.Key)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved - quantity).SetProperty(s => s.OnHand, s => s.OnHand - quantity).SetProperty(s => s.UpdatedAt, now), ct);
         }
+        // Units held beyond the order go to waiting back-orders first, like any units given back.
+        foreach (var (sku, _) in tokensBack) await BackorderAllocation.AllocateAsync(db, sku, actor, $"more held than order {orderId} needed", now, ct);
         foreach (var (sku, quantity) in tokensBack) await ReturnTokensAsync(sku, quantity, ct);
         return new CommitOutcome([], owed.ToDictionary(b => b.Sku, b => b.Quantity, StringComparer.Ordinal));
     }

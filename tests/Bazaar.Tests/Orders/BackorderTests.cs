@@ -106,6 +106,49 @@ public class BackorderTests(CheckoutStore store) : IClassFixture<CheckoutStore>
     }
 
     [Fact]
+    public async Task Concurrent_cancellations_and_receipts_give_each_unit_once()
+    {
+        var sku = await store.CreateStockedProductAsync(0, backorderable: true);
+        var orders = new List<Placed>();
+        for (var i = 0; i < 6; i++) orders.Add(await PlaceBackorderAsync(sku, 2));
+        using var admin = await store.CreateAdminClientAsync();
+
+        var cancels = orders.Where((_, i) => i % 2 == 0).Select(o => o.Shopper.PostAsJsonAsync($"/api/orders/{o.Id}/cancel", new { reason = "changed my mind" })).ToList();
+        var receipts = Enumerable.Range(0, 4).Select(_ => admin.PostAsJsonAsync($"/api/admin/stock/{sku}/receive", new { quantity = 2 })).ToList();
+        Assert.All(await Task.WhenAll(cancels), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All(await Task.WhenAll(receipts), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        // 8 received; whatever went to an order that was then cancelled came back and went to the next back-order:
+        // the three live orders have all 6 units, 2 are left, nothing is owed.
+        foreach (var order in orders)
+            Assert.Equal((2, 0), LineOf(await order.Shopper.OrderAsync(order.Id), sku));
+        Assert.Equal(0, await OwedAsync(sku));
+        Assert.Equal(2, (await store.StockOfAsync(sku)).OnHand);
+        Assert.Empty(await store.FullAuditAsync());
+        foreach (var o in orders) o.Shopper.Dispose();
+    }
+
+    [Fact]
+    public async Task Units_a_cart_gives_back_or_a_count_finds_go_to_waiting_back_orders_first()
+    {
+        var sku = await store.CreateStockedProductAsync(1, backorderable: true);
+        using var holder = await store.ShopperWithCartAsync(sku, 1);
+        var waiting = await PlaceBackorderAsync(sku, 3);
+        Assert.Equal((3, 3), LineOf(await waiting.Shopper.OrderAsync(waiting.Id), sku));
+
+        (await holder.DeleteAsync(new Uri($"/api/cart/items/{sku}", UriKind.Relative))).EnsureSuccessStatusCode();
+        Assert.Equal((3, 2), LineOf(await waiting.Shopper.OrderAsync(waiting.Id), sku));
+        Assert.Equal(0, (await store.StockOfAsync(sku)).OnHand);
+
+        using var admin = await store.CreateAdminClientAsync();
+        (await admin.PostAsJsonAsync($"/api/admin/stock/{sku}/adjust", new { onHand = 5, reason = "stock count" })).EnsureSuccessStatusCode();
+        Assert.Equal((3, 0), LineOf(await waiting.Shopper.OrderAsync(waiting.Id), sku));
+        var stock = await store.StockOfAsync(sku);
+        Assert.Equal((3, 0), (stock.OnHand, stock.Reserved));
+        Assert.Empty(await store.FullAuditAsync());
+    }
+
+    [Fact]
     public async Task Cancelling_a_back_ordered_order_ends_its_demand_and_restocks_only_allocated_units()
     {
         var sku = await store.CreateStockedProductAsync(0, backorderable: true);
