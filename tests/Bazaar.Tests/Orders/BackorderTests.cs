@@ -32,6 +32,24 @@ public class BackorderTests(CheckoutStore store) : IClassFixture<CheckoutStore>
     }
 
     [Fact]
+    public async Task The_checkout_order_and_back_office_pages_say_what_is_back_ordered()
+    {
+        var sku = await store.CreateStockedProductAsync(0, backorderable: true);
+        using var shopper = await store.ShopperWithCartAsync(sku, 2);
+        Assert.Contains("Back-order: charged with the order, ships when restocked", await shopper.GetStringAsync(new Uri("/checkout", UriKind.Relative)), StringComparison.Ordinal);
+        var id = await CheckoutScenario.OrderIdOf(await shopper.CheckOutAsync(CheckoutScenario.Body()));
+        using var admin = await store.CreateAdminClientAsync();
+
+        Assert.Contains("back-ordered: 2", await shopper.GetStringAsync(new Uri($"/orders/{id}", UriKind.Relative)), StringComparison.Ordinal);
+        var backOffice = await admin.GetStringAsync(new Uri($"/admin/orders/{id}", UriKind.Relative));
+        Assert.Contains($"not shippable until stock arrives: 2 x {sku}", backOffice, StringComparison.Ordinal);
+        Assert.Contains("Ship everything in stock", backOffice, StringComparison.Ordinal);
+
+        await ReceiveAsync(sku, 2);
+        Assert.DoesNotContain("back-ordered:", await shopper.GetStringAsync(new Uri($"/orders/{id}", UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Receiving_stock_allocates_back_orders_oldest_first_and_exactly()
     {
         var sku = await store.CreateStockedProductAsync(0, backorderable: true);
