@@ -14,7 +14,8 @@ namespace Bazaar.Checkout;
 // Who is checking out: the cart's key, the account (if signed in) and the name the ledger and timeline record.
 public sealed record CheckoutShopper(string ShopperKey, string? CustomerId, string? AccountEmail, string Actor);
 
-public sealed record CheckoutLineQuote(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, decimal LineTotal, string Hold);
+// Backordered: the line is sold out and the shopper chose to back-order it; it is charged now and ships when restocked.
+public sealed record CheckoutLineQuote(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, decimal LineTotal, string Hold, bool Backordered);
 
 public sealed record CheckoutQuote(IReadOnlyList<CheckoutLineQuote> Lines, string ShippingMethod, string ShippingMethodName, int DeliveryDaysMin, int DeliveryDaysMax,
     decimal Subtotal, decimal ShippingCost, decimal TaxRate, decimal Tax, decimal Total, string Currency);
@@ -49,9 +50,13 @@ public sealed class CheckoutLinesUnavailable(IReadOnlyList<CommitShortfall> line
 {
     public IReadOnlyList<CommitShortfall> Lines { get; } = lines;
 
-    public static string Describe(CommitShortfall s) => s.Available == 0
-        ? $"{s.Sku}: the hold ran out and it is sold out now"
-        : $"{s.Sku}: the hold ran out and only {s.Available} can be held again; {s.Requested} wanted";
+    public static string Describe(CommitShortfall s) => s switch
+    {
+        { Reason: "no-longer-backorderable", Available: 0 } => $"{s.Sku}: it is sold out and can no longer be back-ordered",
+        { Reason: "no-longer-backorderable" } => $"{s.Sku}: it can no longer be back-ordered and only {s.Available} are in stock; {s.Requested} wanted",
+        { Available: 0 } => $"{s.Sku}: the hold ran out and it is sold out now",
+        _ => $"{s.Sku}: the hold ran out and only {s.Available} can be held again; {s.Requested} wanted",
+    };
 }
 
 public sealed class IdempotencyKeyReused(string key)
@@ -100,7 +105,8 @@ public sealed class Checkout(
 
     private CheckoutQuote Quote(CartView view, ShippingMethodOption method, ShippingAddress address)
     {
-        var lines = view.Lines.Select(l => new CheckoutLineQuote(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.UnitPrice * l.Quantity, l.Hold.ToString())).ToList();
+        var lines = view.Lines.Select(l => new CheckoutLineQuote(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.UnitPrice * l.Quantity, l.Hold.ToString(),
+            l.Hold == HoldState.Backordered)).ToList();
         var subtotal = lines.Sum(l => l.LineTotal);
         var shipping = method.FreeFrom is { } free && subtotal >= free ? 0m : method.Price;
         var rate = CheckoutRules.TaxRate(Options, address.Country, address.Region);
@@ -174,7 +180,7 @@ public sealed class Checkout(
                 $"The total is {CheckoutRules.Money(quote.Total, quote.Currency)}, not {CheckoutRules.Money(expected, quote.Currency)}: prices, the cart or the shipping changed. Check the summary and place the order again.");
         }
         var draft = new OrderDraft(shopper.ShopperKey, shopper.CustomerId, email, address, quote.ShippingMethod, quote.ShippingMethodName, quote.DeliveryDaysMin, quote.DeliveryDaysMax,
-            quote.Lines.Select(l => new OrderDraftLine(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity)).ToList(),
+            quote.Lines.Select(l => new OrderDraftLine(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.Backordered)).ToList(),
             quote.Subtotal, quote.ShippingCost, quote.TaxRate, quote.Tax, quote.Total, quote.Currency);
         return (draft, card!);
     }
@@ -196,14 +202,15 @@ public sealed class Checkout(
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.OrderId, orderId), ct);
         if (saveAddress && shopper.CustomerId is { } customerId) await SaveAddressAsync(customerId, draft.ShipTo, now, ct);
         // The stock last: the hot rows of a flash sale stay locked only from here to the commit.
-        var shortfalls = await inventory.CommitHoldsAsync(shopper.ShopperKey, draft.Lines.Select(l => (l.Sku, l.Quantity)).ToList(), orderId, shopper.Actor, ct);
-        if (shortfalls.Count > 0)
+        var committed = await inventory.CommitHoldsAsync(shopper.ShopperKey, draft.Lines.Select(l => new CommitLine(l.Sku, l.Quantity, l.MayBackorder)).ToList(), orderId, shopper.Actor, ct);
+        if (committed.Shortfalls.Count > 0)
         {
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
             metrics.Count("unavailable_lines");
-            throw new CheckoutLinesUnavailable(shortfalls);
+            throw new CheckoutLinesUnavailable(committed.Shortfalls);
         }
+        if (committed.Backordered.Count > 0) await orders.RecordBackorderedAsync(orderId, committed.Backordered, ct);
         faults.At(CheckoutStep.OrderWritten);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();

@@ -23,6 +23,7 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     public DbSet<StockItem> StockItems => Set<StockItem>();
     public DbSet<Reservation> Reservations => Set<Reservation>();
     public DbSet<StockMovement> StockMovements => Set<StockMovement>();
+    public DbSet<Backorder> Backorders => Set<Backorder>();
     public DbSet<CartLine> CartLines => Set<CartLine>();
     public DbSet<SearchChange> SearchChanges => Set<SearchChange>();
     public DbSet<SynonymRule> SynonymRules => Set<SynonymRule>();

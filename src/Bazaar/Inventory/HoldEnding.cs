@@ -60,5 +60,9 @@ internal static class HoldEnding
         }));
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
+        // Units given back go to waiting back-orders first (the stock rows are locked by the UPDATEs above).
+        foreach (var sku in ended.Where(e => e.Outcome != ReservationStatus.Committed).Select(e => e.Sku).Distinct().Order(StringComparer.Ordinal))
+            await BackorderAllocation.AllocateAsync(db, sku, actor, reason, now, ct);
+        db.ChangeTracker.Clear();
     }
 }

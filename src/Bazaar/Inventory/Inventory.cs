@@ -130,6 +130,7 @@ public sealed class Inventory(
         if (quantity == current.Quantity) return new Hold(current.ReservationId, sku, current.Quantity, current.ExpiresAt);
 
         var less = current.Quantity - quantity;
+        var tokens = less;
         var now = clock.GetUtcNow();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -145,10 +146,11 @@ public sealed class Inventory(
                 Actor = actor, Reason = "cart quantity lowered", At = now,
             });
             await db.SaveChangesAsync(ct);
+            tokens -= await BackorderAllocation.AllocateAsync(db, sku, actor, "cart quantity lowered", now, ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }
-        await ReturnTokensAsync(sku, less, ct);
+        await ReturnTokensAsync(sku, tokens, ct);
         metrics.HoldsReleased.Add(less);
         return new Hold(current.ReservationId, sku, quantity, current.ExpiresAt);
     }
@@ -259,6 +261,8 @@ public sealed class Inventory(
                 }
             }
             await db.SaveChangesAsync(ct);
+            foreach (var sku in returned.Select(r => r.Sku).Distinct().Order(StringComparer.Ordinal))
+                await BackorderAllocation.AllocateAsync(db, sku, actor, "guest cart merged into account", now, ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }
@@ -267,11 +271,12 @@ public sealed class Inventory(
 
     // Turns the shopper's holds on these lines into sold stock for an order, in the caller's transaction (the one that
     // creates the order): stock is never committed without its order, nor an order placed without its stock. A line
-    // whose hold ran out (or holds fewer units) is held again if the shelf allows; otherwise it comes back as a
-    // shortfall and the caller rolls everything back. Lock order: the shopper's reservations first (the sweeper skips
-    // locked ones), then stock rows in SKU order, so that checkouts and sweepers cannot deadlock.
-    public async Task<IReadOnlyList<CommitShortfall>> CommitHoldsAsync(
-        string shopperKey, IReadOnlyList<(string Sku, int Quantity)> lines, long orderId, string actor, CancellationToken ct = default)
+    // whose hold ran out (or holds fewer units) is held again if the shelf allows; what the shelf cannot give is
+    // back-ordered when the line may be (the shopper chose to back-order it and the SKU still allows it), otherwise it
+    // comes back as a shortfall and the caller rolls everything back. Lock order: the shopper's reservations first (the
+    // sweeper skips locked ones), then stock rows in SKU order, then back-orders, so that checkouts, receipts and
+    // sweepers cannot deadlock.
+    public async Task<CommitOutcome> CommitHoldsAsync(string shopperKey, IReadOnlyList<CommitLine> lines, long orderId, string actor, CancellationToken ct = default)
     {
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Committing holds needs the caller's transaction, the one that creates the order.");
         var now = clock.GetUtcNow();
@@ -282,8 +287,9 @@ public sealed class Inventory(
             .Where(r => skus.Contains(r.Sku)).ToDictionary(r => r.Sku, StringComparer.Ordinal);
         var shortfalls = new List<CommitShortfall>();
         var sold = new List<Reservation>();
+        var owed = new List<Backorder>();
         var tokensBack = new List<(string Sku, int Quantity)>();
-        foreach (var (sku, quantity) in lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
+        foreach (var (sku, quantity, mayBackorder) in lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
         {
             var hold = holds.GetValueOrDefault(sku);
             var held = hold?.Quantity ?? 0;
@@ -291,25 +297,37 @@ public sealed class Inventory(
             if (held < quantity)
             {
                 var extra = quantity - held;
-                var taken = await db.StockItems.Where(s => s.Sku == sku && s.OnHand - s.Reserved >= extra)
-                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + extra).SetProperty(s => s.UpdatedAt, now), ct);
-                if (taken == 0)
+                if (!await TakeAvailableAsync(sku, extra, now, ct))
                 {
-                    var available = await db.StockItems.Where(s => s.Sku == sku).Select(s => (int?)(s.OnHand - s.Reserved)).FirstOrDefaultAsync(ct);
-                    shortfalls.Add(new CommitShortfall(sku, quantity, held, Math.Max(available ?? 0, 0), hold is null ? "hold-ran-out" : "hold-too-small"));
-                    continue;
+                    // Only a back-order locks the row to read it: a flash sale's refusals must not queue on its hot row.
+                    var stock = mayBackorder
+                        ? await BackorderAllocation.LockStockAsync(db, sku, ct)
+                        : await db.StockItems.AsNoTracking().FirstOrDefaultAsync(s => s.Sku == sku, ct);
+                    var available = Math.Max(stock is null ? 0 : stock.OnHand - stock.Reserved, 0);
+                    if (!mayBackorder || stock is not { Backorderable: true })
+                    {
+                        shortfalls.Add(new CommitShortfall(sku, quantity, held, available,
+                            mayBackorder ? "no-longer-backorderable" : hold is null ? "hold-ran-out" : "hold-too-small"));
+                        continue;
+                    }
+                    // What the shelf has is sold now, the rest is owed; the row is locked, so the take cannot fail.
+                    var fromShelf = Math.Min(available, extra);
+                    if (extra > fromShelf)
+                        owed.Add(new Backorder { OrderId = orderId, Sku = sku, ShopperKey = shopperKey, Quantity = extra - fromShelf, Status = BackorderStatus.Open, CreatedAt = now });
+                    extra = fromShelf;
+                    if (extra > 0 && !await TakeAvailableAsync(sku, extra, now, ct))
+                        throw new InvalidOperationException($"{sku}: {extra} available under the row lock could not be taken.");
                 }
-                // Taken past the gate's tokens; a token fewer keeps the gate's copy close (it is repaired if not).
-                if ((await GetConfigAsync(sku, ct))?.Strategy == ReservationStrategy.Gate) await gate.TryAdmitAsync(sku, extra);
-                if (hold is null)
+                if (extra > 0)
                 {
-                    hold = new Reservation { Sku = sku, ShopperKey = shopperKey, Quantity = extra, Status = ReservationStatus.Active, CreatedAt = now, ExpiresAt = now };
-                    db.Reservations.Add(hold);
-                    db.StockMovements.Add(HoldWriter.Movement(request, MovementKind.Reserved, 0, extra, hold, $"held again for order {orderId}", now));
-                }
-                else
-                {
-                    hold.Quantity = quantity;
+                    // Taken past the gate's tokens; a token fewer keeps the gate's copy close (it is repaired if not).
+                    if ((await GetConfigAsync(sku, ct))?.Strategy == ReservationStrategy.Gate) await gate.TryAdmitAsync(sku, extra);
+                    if (hold is null)
+                    {
+                        hold = new Reservation { Sku = sku, ShopperKey = shopperKey, Quantity = extra, Status = ReservationStatus.Active, CreatedAt = now, ExpiresAt = now };
+                        db.Reservations.Add(hold);
+                    }
+                    else hold.Quantity = held + extra;
                     db.StockMovements.Add(HoldWriter.Movement(request, MovementKind.Reserved, 0, extra, hold, $"held again for order {orderId}", now));
                 }
             }
@@ -322,13 +340,14 @@ public sealed class Inventory(
                 db.StockMovements.Add(HoldWriter.Movement(request, MovementKind.Released, 0, -excess, hold, "more held than ordered", now));
                 tokensBack.Add((sku, excess));
             }
-            sold.Add(hold!);
+            if (hold is not null) sold.Add(hold);
         }
         if (shortfalls.Count > 0)
         {
             db.ChangeTracker.Clear();
-            return shortfalls;
+            return new CommitOutcome(shortfalls, new Dictionary<string, int>());
         }
+        db.Backorders.AddRange(owed);
         // As HoldEnding does for every other ending, but with the stock rows last: in a flash sale every checkout
         // sells from the same row, so its lock is held only for these UPDATEs and the caller's commit.
         foreach (var r in sold)
@@ -350,9 +369,16 @@ public sealed class Inventory(
             await db.StockItems.Where(s => s.Sku == group.Key)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved - quantity).SetProperty(s => s.OnHand, s => s.OnHand - quantity).SetProperty(s => s.UpdatedAt, now), ct);
         }
+        // Units held beyond the order go to waiting back-orders first, like any units given back.
+        foreach (var (sku, _) in tokensBack) await BackorderAllocation.AllocateAsync(db, sku, actor, $"more held than order {orderId} needed", now, ct);
         foreach (var (sku, quantity) in tokensBack) await ReturnTokensAsync(sku, quantity, ct);
-        return [];
+        return new CommitOutcome([], owed.ToDictionary(b => b.Sku, b => b.Quantity, StringComparer.Ordinal));
     }
+
+    // One conditional UPDATE: holds `quantity` more units of the SKU if the shelf has them.
+    private async Task<bool> TakeAvailableAsync(string sku, int quantity, DateTimeOffset now, CancellationToken ct) =>
+        await db.StockItems.Where(s => s.Sku == sku && s.OnHand - s.Reserved >= quantity)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + quantity).SetProperty(s => s.UpdatedAt, now), ct) == 1;
 
     // Sold units come back to the shelf (an order cancelled before shipment, or a return received), in the caller's
     // transaction, as Returned entries in the ledger.
@@ -370,8 +396,44 @@ public sealed class Inventory(
             db.StockMovements.Add(new StockMovement { Sku = sku, Kind = MovementKind.Returned, OnHandDelta = quantity, Actor = actor, Reason = $"order {orderId}: {reason}", At = now });
         }
         await db.SaveChangesAsync(ct);
-        foreach (var (sku, quantity) in back) await ReturnTokensAsync(sku, quantity, ct);
+        foreach (var (sku, quantity) in back)
+            await ReturnTokensAsync(sku, quantity - await BackorderAllocation.AllocateAsync(db, sku, actor, $"order {orderId}: {reason}", now, ct), ct);
     }
+
+    // An order is cancelled: what it is still owed is owed no more. In the caller's transaction (the one that cancels
+    // the order), before its stock is returned. Returns the units that were still owed, by SKU: they were never
+    // committed, so nothing of them goes back on the shelf.
+    // `skus` are all the order's SKUs: their stock rows are locked in SKU order here, before the returned stock
+    // touches any of them, so that a cancellation keeps the lock order of checkouts and receipts.
+    public async Task<IReadOnlyDictionary<string, int>> CancelBackordersAsync(long orderId, IReadOnlyCollection<string> skus, CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Cancelling back-orders needs the caller's transaction, the one that cancels the order.");
+        if (!await db.Backorders.AnyAsync(b => b.OrderId == orderId && b.Status == BackorderStatus.Open, ct)) return new Dictionary<string, int>();
+        foreach (var sku in skus.Distinct().Order(StringComparer.Ordinal)) await BackorderAllocation.LockStockAsync(db, sku, ct);
+        // Read again under the stock rows' locks: a receipt may have allocated some units meanwhile.
+        var open = await db.Backorders.AsNoTracking().Where(b => b.OrderId == orderId && b.Status == BackorderStatus.Open)
+            .Select(b => new { b.Id, b.Sku, Outstanding = b.Quantity - b.Allocated }).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var ids = open.Select(b => b.Id).ToList();
+        await db.Backorders.Where(b => ids.Contains(b.Id) && b.Status == BackorderStatus.Open)
+            .ExecuteUpdateAsync(u => u.SetProperty(b => b.Status, BackorderStatus.Cancelled).SetProperty(b => b.EndedAt, now), ct);
+        return open.ToDictionary(b => b.Sku, b => b.Outstanding, StringComparer.Ordinal);
+    }
+
+    // An order's back-orders, open or ended, by SKU.
+    public async Task<IReadOnlyDictionary<string, BackorderView>> GetBackordersAsync(long orderId, CancellationToken ct = default) =>
+        await db.Backorders.AsNoTracking().Where(b => b.OrderId == orderId).Select(ToView).ToDictionaryAsync(b => b.Sku, StringComparer.Ordinal, ct);
+
+    // Every back-order: the order audit compares them with the order lines.
+    public async Task<IReadOnlyList<BackorderView>> ListBackordersAsync(CancellationToken ct = default) =>
+        await db.Backorders.AsNoTracking().Select(ToView).ToListAsync(ct);
+
+    // Units owed to orders for one SKU, for the back office.
+    public async Task<int> OutstandingBackordersAsync(string sku, CancellationToken ct = default) =>
+        await db.Backorders.Where(b => b.Sku == sku && b.Status == BackorderStatus.Open).SumAsync(b => (int?)(b.Quantity - b.Allocated), ct) ?? 0;
+
+    private static readonly System.Linq.Expressions.Expression<Func<Backorder, BackorderView>> ToView =
+        b => new BackorderView(b.OrderId, b.Sku, b.Quantity, b.Allocated, b.Status, b.CreatedAt, b.EndedAt);
 
     // Units sold per order, from the committed reservations: the order audit compares them with the order lines.
     public async Task<IReadOnlyList<(long OrderId, string Sku, int Quantity)>> ListCommittedAsync(CancellationToken ct = default) =>
@@ -408,6 +470,7 @@ public sealed class Inventory(
     {
         if (quantity <= 0) throw new ArgumentOutOfRangeException(nameof(quantity), "The quantity received must be at least 1.");
         var now = clock.GetUtcNow();
+        var allocated = 0;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var updated = await db.StockItems.Where(s => s.Sku == sku)
@@ -415,10 +478,12 @@ public sealed class Inventory(
             if (updated == 0) throw new UnknownSku(sku);
             db.StockMovements.Add(new StockMovement { Sku = sku, Kind = MovementKind.Received, OnHandDelta = quantity, Actor = actor, Reason = reason, At = now });
             await db.SaveChangesAsync(ct);
+            // Back-orders first, oldest first, in the receipt's transaction: shoppers can hold only what is left.
+            allocated = await BackorderAllocation.AllocateAsync(db, sku, actor, reason, now, ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }
-        await ReturnTokensAsync(sku, quantity, ct);
+        await ReturnTokensAsync(sku, quantity - allocated, ct);
         return (await GetStockAsync(sku, ct))!;
     }
 
@@ -439,6 +504,7 @@ public sealed class Inventory(
             }
             db.StockMovements.Add(new StockMovement { Sku = sku, Kind = MovementKind.Adjusted, OnHandDelta = onHand - stock.OnHand, Actor = actor, Reason = reason, At = now });
             await db.SaveChangesAsync(ct);
+            if (onHand > stock.OnHand) await BackorderAllocation.AllocateAsync(db, sku, actor, reason, now, ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }
@@ -521,6 +587,12 @@ public sealed class Inventory(
         return (int)(hash % 100);
     }
 }
+
+// An order line to commit; MayBackorder: the shopper chose to back-order it, so what the shelf lacks may be owed.
+public sealed record CommitLine(string Sku, int Quantity, bool MayBackorder);
+
+// Committed, or why not (Shortfalls, and then nothing is); Backordered: units owed to the order, by SKU.
+public sealed record CommitOutcome(IReadOnlyList<CommitShortfall> Shortfalls, IReadOnlyDictionary<string, int> Backordered);
 
 // A cart line that could not be turned into sold stock: how many were wanted, held, and are left on the shelf.
 public sealed record CommitShortfall(string Sku, int Requested, int Held, int Available, string Reason);

@@ -7,11 +7,12 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Bazaar.Inventory;
 
+// Backordered: units owed to orders placed while the SKU was sold out (stock received goes to them first).
 public sealed record StockView(string Sku, int ProductId, int OnHand, int Reserved, int Available, string State, string Label,
-    bool Backorderable, int LowStockThreshold, string Strategy, int? PurchaseLimit)
+    bool Backorderable, int LowStockThreshold, string Strategy, int? PurchaseLimit, int? Backordered = null)
 {
-    public static StockView From(StockLevel s) => new(s.Sku, s.ProductId, s.OnHand, s.Reserved, s.Available, s.State.ToString(), s.Label,
-        s.Backorderable, s.LowStockThreshold, StrategyNames.Name(s.Strategy), s.PurchaseLimit);
+    public static StockView From(StockLevel s, int? backordered = null) => new(s.Sku, s.ProductId, s.OnHand, s.Reserved, s.Available, s.State.ToString(), s.Label,
+        s.Backorderable, s.LowStockThreshold, StrategyNames.Name(s.Strategy), s.PurchaseLimit, backordered);
 }
 
 public sealed record PublicStockView(string Sku, int Available, string State, string Label);
@@ -63,10 +64,12 @@ public static class InventoryApi
             : ProblemResults.NotFound($"No stock is kept for SKU '{sku}'.");
 
     private static async Task<Results<Ok<StockView>, ProblemHttpResult>> GetStock(string sku, Inventory inventory, CancellationToken ct) =>
-        await inventory.GetStockAsync(sku, ct) is { } s ? TypedResults.Ok(StockView.From(s)) : ProblemResults.NotFound($"No stock is kept for SKU '{sku}'.");
+        await inventory.GetStockAsync(sku, ct) is { } s
+            ? TypedResults.Ok(StockView.From(s, await inventory.OutstandingBackordersAsync(sku, ct)))
+            : ProblemResults.NotFound($"No stock is kept for SKU '{sku}'.");
 
     private static async Task<Ok<IReadOnlyList<StockView>>> ListLow(Inventory inventory, CancellationToken ct) =>
-        TypedResults.Ok<IReadOnlyList<StockView>>((await inventory.ListLowStockAsync(200, ct)).Select(StockView.From).ToList());
+        TypedResults.Ok<IReadOnlyList<StockView>>((await inventory.ListLowStockAsync(200, ct)).Select(s => StockView.From(s)).ToList());
 
     private static async Task<Results<Ok<IReadOnlyList<MovementView>>, ProblemHttpResult>> GetLedger(string sku, Inventory inventory, CancellationToken ct) =>
         await inventory.GetStockAsync(sku, ct) is null
@@ -85,7 +88,7 @@ public static class InventoryApi
             await inventory.TrackAsync(sku, productId, ct);
         }
         var level = await inventory.ReceiveAsync(sku, input.Quantity.Value, Actor(http), string.IsNullOrWhiteSpace(input.Reason) ? "goods received" : input.Reason.Trim(), ct);
-        return TypedResults.Ok(StockView.From(level));
+        return TypedResults.Ok(StockView.From(level, await inventory.OutstandingBackordersAsync(sku, ct)));
     }
 
     private static async Task<Results<Ok<StockView>, ValidationProblem, ProblemHttpResult>> Adjust(string sku, AdjustInput input, Inventory inventory, HttpContext http, CancellationToken ct)

@@ -73,6 +73,12 @@ public sealed class InventoryAudit(BazaarDb db, TimeProvider clock, IOptions<Inv
             .Select(r => new { r.Id, r.Sku }).Take(100).ToListAsync(ct);
         violations.AddRange(orphanSales.Select(r => new Violation("committed stock belongs to an order", $"reservation {r.Id} ({r.Sku})", "committed but names no order")));
 
+        var badBackorders = await db.Backorders.AsNoTracking()
+            .Where(b => (b.Status == BackorderStatus.Open) != (b.EndedAt == null) || (b.Status == BackorderStatus.Allocated) != (b.Allocated == b.Quantity))
+            .Select(b => new { b.Id, b.OrderId, b.Sku, b.Status, b.Allocated, b.Quantity }).Take(100).ToListAsync(ct);
+        violations.AddRange(badBackorders.Select(b => new Violation("a back-order ends exactly once", $"back-order {b.Id} (order {b.OrderId}, {b.Sku})",
+            $"status {b.Status}, {b.Allocated} of {b.Quantity} allocated, disagrees with its end")));
+
         var strandedBefore = clock.GetUtcNow() - StrandedAfter;
         var stranded = await db.Reservations.AsNoTracking()
             .Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt < strandedBefore)

@@ -30,6 +30,23 @@ internal static class InventoryMappings
             r.HasOne<StockItem>().WithMany().HasForeignKey(x => x.Sku).OnDelete(DeleteBehavior.Restrict);
         });
 
+        model.Entity<Backorder>(b =>
+        {
+            b.ToTable("backorders", t =>
+            {
+                t.HasCheckConstraint("ck_backorder_quantity_positive", "quantity > 0");
+                t.HasCheckConstraint("ck_backorder_allocated_within_quantity", "allocated >= 0 AND allocated <= quantity");
+            });
+            b.Property(x => x.Sku).HasMaxLength(64);
+            b.Property(x => x.ShopperKey).HasMaxLength(80);
+            b.Property(x => x.Status).HasConversion<string>().HasMaxLength(10);
+            b.Ignore(x => x.Outstanding);
+            // One back-order per order line; the queue a receipt allocates from, oldest first.
+            b.HasIndex(x => new { x.OrderId, x.Sku }).IsUnique();
+            b.HasIndex(x => new { x.Sku, x.Status, x.Id });
+            b.HasOne<StockItem>().WithMany().HasForeignKey(x => x.Sku).OnDelete(DeleteBehavior.Restrict);
+        });
+
         model.Entity<StockMovement>(m =>
         {
             m.ToTable("stock_movements");

@@ -49,3 +49,8 @@ public sealed record MovementView(long Id, string Sku, string Kind, int OnHandDe
 internal sealed record HoldRequest(string Sku, string ShopperKey, int Quantity, string Actor, int? PurchaseLimit, HoldCompanion? Alongside = null);
 
 public delegate Task HoldCompanion(Data.BazaarDb db, CancellationToken ct);
+
+public sealed record BackorderView(long OrderId, string Sku, int Quantity, int Allocated, BackorderStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? EndedAt)
+{
+    public int Outstanding => Status == BackorderStatus.Open ? Quantity - Allocated : 0;
+}

@@ -54,11 +54,22 @@ public sealed class Order
         return move;
     }
 
-    // Ships the given units (all that are left when none are named); the move is ShipRest when nothing is left after.
-    public OrderTransition Ship(IReadOnlyDictionary<string, int>? units, string actor, string reason, DateTimeOffset at)
+    public OrderTransition Ship(IReadOnlyDictionary<string, int>? units, string actor, string reason, DateTimeOffset at) =>
+        Ship(units, new Dictionary<string, int>(), actor, reason, at);
+
+    // Ships the given units (all that are in stock when none are named); the move is ShipRest when nothing is left after.
+    // `backordered`: units by SKU still owed to the order (not in stock yet), which cannot ship.
+    public OrderTransition Ship(IReadOnlyDictionary<string, int>? units, IReadOnlyDictionary<string, int> backordered, string actor, string reason, DateTimeOffset at)
     {
         if (OrderTransitions.Find(Status, OrderAction.ShipRest) is null) throw new InvalidOrderMove(Id, Status, OrderAction.ShipRest);
-        var plan = Plan(units, l => l.Quantity - l.QuantityShipped, "ship");
+        int Owed(OrderLine l) => backordered.GetValueOrDefault(l.Sku);
+        int InStock(OrderLine l) => l.Quantity - l.QuantityShipped - Owed(l);
+        var blocked = units is null || units.Count == 0
+            ? Lines.All(l => InStock(l) <= 0) ? Lines.Where(l => Owed(l) > 0).ToDictionary(l => l.Sku, Owed, StringComparer.Ordinal) : []
+            : Lines.Where(l => Owed(l) > 0 && units.TryGetValue(l.Sku, out var q) && q > InStock(l) && q <= l.Quantity - l.QuantityShipped)
+                .ToDictionary(l => l.Sku, Owed, StringComparer.Ordinal);
+        if (blocked.Count > 0) throw new UnitsBackordered(Id, blocked, Lines.Where(l => InStock(l) > 0).ToDictionary(l => l.Sku, InStock, StringComparer.Ordinal));
+        var plan = Plan(units, InStock, "ship");
         var rest = UnitsUnshipped - plan.Values.Sum();
         var move = Apply(rest == 0 ? OrderAction.ShipRest : OrderAction.ShipPart, actor, reason, at);
         foreach (var (sku, quantity) in plan) Lines.First(l => l.Sku == sku).QuantityShipped += quantity;
@@ -135,6 +146,10 @@ public sealed class OrderLine
     public decimal LineTotal { get; set; }
     public int QuantityShipped { get; set; }
     public int QuantityReturned { get; set; }
+
+    // Units owed when the order was placed (the SKU was sold out and the shopper chose to back-order it). Inventory
+    // keeps what is still owed (its back-order) and commits units to the order as stock arrives.
+    public int QuantityBackordered { get; set; }
 }
 
 // One move on the timeline: from, to, what happened, who did it and why.
@@ -165,6 +180,16 @@ public sealed class InvalidOrderMove(long orderId, OrderStatus status, OrderActi
 public sealed class OrderInputException(string field, string message) : Exception(message)
 {
     public string Field { get; } = field;
+}
+
+// Units asked to ship that are still back-ordered: they ship once stock arrives and is allocated to the order.
+public sealed class UnitsBackordered(long orderId, IReadOnlyDictionary<string, int> backordered, IReadOnlyDictionary<string, int> inStock)
+    : Exception($"Order {orderId}: {Order.Describe(backordered)} still back-ordered (not in stock yet), so not shippable; "
+        + (inStock.Count == 0 ? "nothing can ship yet." : $"can ship now: {Order.Describe(inStock)}."))
+{
+    public long OrderId { get; } = orderId;
+    public IReadOnlyDictionary<string, int> Backordered { get; } = backordered;
+    public IReadOnlyDictionary<string, int> InStock { get; } = inStock;
 }
 
 public sealed class OrderNotFound(long orderId) : Exception($"There is no order {orderId}.")

@@ -6,20 +6,34 @@ using Microsoft.EntityFrameworkCore;
 namespace Bazaar.Orders;
 
 // The order invariants of DESIGN.md, checked on a live database: every order's lines are exactly the stock committed
-// for it; a paid order has its money authorised or captured; nothing captured beyond authorised, nor refunded beyond
-// captured; every status was reached by a recorded move.
+// for it plus its back-ordered units not committed yet; a paid order has its money authorised or captured; nothing
+// captured beyond authorised, nor refunded beyond captured; every status was reached by a recorded move.
 public sealed class OrderAudit(BazaarDb db, Inventory.Inventory inventory, Payments.Payments payments)
 {
     public async Task<IReadOnlyList<Violation>> RunAsync(CancellationToken ct = default)
     {
         var violations = new List<Violation>();
         // Demo history (see OrderHistory.ImportDemoAsync) never held stock or money: only real orders are audited.
-        var lines = await db.OrderLines.AsNoTracking().Where(l => db.Orders.Any(o => o.Id == l.OrderId && !o.Demo)).Select(l => new { l.OrderId, l.Sku, l.Quantity }).ToListAsync(ct);
-        var ordered = lines.ToDictionary(l => (l.OrderId, l.Sku), l => l.Quantity);
+        var lines = await db.OrderLines.AsNoTracking().Where(l => db.Orders.Any(o => o.Id == l.OrderId && !o.Demo))
+            .Select(l => new { l.OrderId, l.Sku, l.Quantity, l.QuantityBackordered }).ToListAsync(ct);
+        var ordered = lines.ToDictionary(l => (l.OrderId, l.Sku));
         var committed = (await inventory.ListCommittedAsync(ct)).ToDictionary(c => (c.OrderId, c.Sku), c => c.Quantity);
-        foreach (var ((orderId, sku), quantity) in ordered)
-            if (committed.GetValueOrDefault((orderId, sku)) != quantity)
-                violations.Add(new Violation("an order's lines are the stock committed for it", $"order {orderId} ({sku})", $"ordered {quantity}, committed {committed.GetValueOrDefault((orderId, sku))}"));
+        var owed = (await inventory.ListBackordersAsync(ct)).ToDictionary(b => (b.OrderId, b.Sku));
+        foreach (var ((orderId, sku), line) in ordered)
+        {
+            // A back-ordered unit is either committed since (allocated) or not yet (outstanding, or cancelled with the order).
+            var backorder = owed.GetValueOrDefault((orderId, sku));
+            var notCommitted = backorder is null ? 0 : backorder.Quantity - backorder.Allocated;
+            var sold = committed.GetValueOrDefault((orderId, sku));
+            if (sold + notCommitted != line.Quantity)
+                violations.Add(new Violation("an order's lines are the stock committed for it", $"order {orderId} ({sku})",
+                    $"ordered {line.Quantity}, committed {sold}" + (backorder is null ? "" : $", back-ordered and not allocated {notCommitted}")));
+            if ((backorder?.Quantity ?? 0) != line.QuantityBackordered)
+                violations.Add(new Violation("an order's back-ordered units are its back-order", $"order {orderId} ({sku})",
+                    $"line back-ordered {line.QuantityBackordered}, back-order for {backorder?.Quantity ?? 0}"));
+        }
+        foreach (var b in owed.Values.Where(b => !ordered.ContainsKey((b.OrderId, b.Sku))).Take(100))
+            violations.Add(new Violation("an order's back-ordered units are its back-order", $"order {b.OrderId} ({b.Sku})", $"back-order for {b.Quantity}, but the order has no such line"));
         foreach (var ((orderId, sku), quantity) in committed.Where(c => !ordered.ContainsKey(c.Key)).Take(100))
             violations.Add(new Violation("stock is committed only with an order", $"order {orderId} ({sku})", $"{quantity} committed, but the order has no such line"));
 
@@ -27,6 +41,7 @@ public sealed class OrderAudit(BazaarDb db, Inventory.Inventory inventory, Payme
             OrderStatus.ReturnRequested, OrderStatus.Returned, OrderStatus.PartiallyRefunded, OrderStatus.Refunded };
         var money = (await payments.ListForAuditAsync(ct)).ToDictionary(p => p.OrderId);
         var orders = await db.Orders.AsNoTracking().Where(o => !o.Demo).Select(o => new { o.Id, o.Status, o.Total }).ToListAsync(ct);
+        var openOrders = owed.Values.Where(b => b.Status == BackorderStatus.Open).Select(b => b.OrderId).ToHashSet();
         foreach (var o in orders)
         {
             if (!money.TryGetValue(o.Id, out var p))
@@ -40,6 +55,8 @@ public sealed class OrderAudit(BazaarDb db, Inventory.Inventory inventory, Payme
                 violations.Add(new Violation("a shipped order is captured", $"order {o.Id}", $"order {o.Status}, payment {p.Status}"));
             if (o.Status == OrderStatus.Cancelled && p.Status is PaymentStatus.Authorised or PaymentStatus.Capturing or PaymentStatus.Captured)
                 violations.Add(new Violation("a cancelled order keeps no money", $"order {o.Id}", $"payment {p.Status}"));
+            if (o.Status == OrderStatus.Cancelled && openOrders.Contains(o.Id))
+                violations.Add(new Violation("a cancelled order is owed nothing", $"order {o.Id}", "cancelled, but its back-order is still open"));
             if (p.Amount != o.Total) violations.Add(new Violation("the payment is for the order's total", $"order {o.Id}", $"payment {p.Amount}, total {o.Total}"));
             if (p.Captured > p.Authorised) violations.Add(new Violation("captured never exceeds authorised", $"order {o.Id}", $"captured {p.Captured}, authorised {p.Authorised}"));
             if (p.Refunded > p.Captured) violations.Add(new Violation("refunds never exceed what was captured", $"order {o.Id}", $"refunded {p.Refunded}, captured {p.Captured}"));

@@ -50,6 +50,7 @@ internal static class OrderMappings
                 t.HasCheckConstraint("ck_order_line_quantity_positive", "quantity > 0");
                 t.HasCheckConstraint("ck_order_line_shipped_within_quantity", "quantity_shipped >= 0 AND quantity_shipped <= quantity");
                 t.HasCheckConstraint("ck_order_line_returned_within_shipped", "quantity_returned >= 0 AND quantity_returned <= quantity_shipped");
+                t.HasCheckConstraint("ck_order_line_backordered_within_quantity", "quantity_backordered >= 0 AND quantity_backordered <= quantity");
             });
             l.Property(x => x.Sku).HasMaxLength(64);
             l.Property(x => x.Title).HasMaxLength(300);

@@ -2,7 +2,9 @@ using Bazaar.Payments;
 
 namespace Bazaar.Orders;
 
-public sealed record OrderLineView(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, decimal LineTotal, int QuantityShipped, int QuantityReturned);
+// QuantityBackordered: units still owed (not in stock yet); they ship once stock arrives and is allocated to the order.
+public sealed record OrderLineView(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, decimal LineTotal, int QuantityShipped, int QuantityReturned,
+    int QuantityBackordered = 0);
 
 public sealed record OrderEventView(string? From, string To, string Action, string Actor, string Reason, DateTimeOffset At);
 
@@ -54,7 +56,8 @@ public sealed record OrderDraft(
     decimal Total,
     string Currency);
 
-public sealed record OrderDraftLine(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity);
+// MayBackorder: the shopper chose to back-order the line (it was sold out), so units the shelf lacks may be owed.
+public sealed record OrderDraftLine(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, bool MayBackorder = false);
 
 public static class OrderNumbers
 {

@@ -56,12 +56,29 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         var order = await db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.Events).AsSplitQuery().FirstOrDefaultAsync(o => o.Id == id, ct);
         if (order is null) return null;
         var payment = await payments.GetAsync(id, ct);
+        var owed = await BackorderedAsync(order, ct);
         return new OrderView(order.Id, OrderNumbers.Format(order.Id), order.Status.ToString(), order.Email, order.ShipTo, order.ShippingMethod, order.ShippingMethodName,
             order.DeliveryDaysMin, order.DeliveryDaysMax, order.Subtotal, order.ShippingCost, order.TaxRate, order.Tax, order.Total, order.Currency, order.PlacedAt, order.PaymentDueBy,
-            order.Lines.OrderBy(l => l.Id).Select(l => new OrderLineView(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.LineTotal, l.QuantityShipped, l.QuantityReturned)).ToList(),
+            order.Lines.OrderBy(l => l.Id).Select(l => new OrderLineView(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.LineTotal, l.QuantityShipped, l.QuantityReturned,
+                owed.GetValueOrDefault(l.Sku))).ToList(),
             order.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new OrderEventView(e.From?.ToString(), e.To.ToString(), e.Action, e.Actor, e.Reason, e.At)).ToList(),
             payment,
             OrderTransitions.AllowedFrom(order.Status).Select(a => a.ToString()).ToList());
+    }
+
+    // Units by SKU still owed to the order: Inventory allocates them as stock arrives, so it is asked, not the order.
+    private async Task<IReadOnlyDictionary<string, int>> BackorderedAsync(Order order, CancellationToken ct) =>
+        order.Lines.Any(l => l.QuantityBackordered > 0)
+            ? (await inventory.GetBackordersAsync(order.Id, ct)).Where(b => b.Value.Outstanding > 0).ToDictionary(b => b.Key, b => b.Value.Outstanding, StringComparer.Ordinal)
+            : new Dictionary<string, int>();
+
+    // The units Inventory owes the order at placement (Inventory.CommitHoldsAsync decided them), on its lines, in the
+    // placing transaction.
+    public async Task RecordBackorderedAsync(long id, IReadOnlyDictionary<string, int> backordered, CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Back-ordered units are recorded in the transaction that places the order.");
+        foreach (var (sku, quantity) in backordered)
+            await db.OrderLines.Where(l => l.OrderId == id && l.Sku == sku).ExecuteUpdateAsync(u => u.SetProperty(l => l.QuantityBackordered, quantity), ct);
     }
 
     // A shopper sees only the orders placed from their own cart (their account, or this browser as a guest).
@@ -131,7 +148,11 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         async (order, _) =>
         {
             await payments.BeginVoidAsync(id, ct);
-            await inventory.ReturnToStockAsync(id, order.Lines.Select(l => (l.Sku, l.Quantity - l.QuantityShipped)).ToList(), actor, reason, ct);
+            // Units still owed were never committed: their demand ends, and only committed units go back on the shelf.
+            var owed = order.Lines.Any(l => l.QuantityBackordered > 0)
+                ? await inventory.CancelBackordersAsync(id, order.Lines.Select(l => l.Sku).ToList(), ct)
+                : new Dictionary<string, int>();
+            await inventory.ReturnToStockAsync(id, order.Lines.Select(l => (l.Sku, l.Quantity - l.QuantityShipped - owed.GetValueOrDefault(l.Sku))).ToList(), actor, reason, ct);
         }, ct);
         await payments.CompleteVoidAsync(id, ct);
     }
@@ -139,14 +160,16 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
     public Task StartFulfilmentAsync(long id, string actor, CancellationToken ct = default) =>
         MoveAsync(id, o => o.Apply(OrderAction.StartFulfilment, actor, "picking and packing", clock.GetUtcNow()), null, ct);
 
-    // Ships the named units (all that are left when none are named). The payment is captured, once, before the
+    // Ships the named units (all that are in stock when none are named; back-ordered units cannot ship). The payment is captured, once, before the
     // first shipment is recorded: a repeat after a failure finds it captured and does not capture again.
     public async Task ShipAsync(long id, IReadOnlyDictionary<string, int>? units, string actor, string? reason, CancellationToken ct = default)
     {
         var preview = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new OrderNotFound(id);
-        preview.Ship(units, actor, "preview", clock.GetUtcNow());
+        // Stock arriving meanwhile only makes more shippable, so what is owed now is a safe bound for the move too.
+        var owed = await BackorderedAsync(preview, ct);
+        preview.Ship(units, owed, actor, "preview", clock.GetUtcNow());
         await payments.CaptureAsync(id, ct);
-        await MoveAsync(id, o => o.Ship(units, actor, string.IsNullOrWhiteSpace(reason) ? "shipped" : reason, clock.GetUtcNow()), null, ct);
+        await MoveAsync(id, o => o.Ship(units, owed, actor, string.IsNullOrWhiteSpace(reason) ? "shipped" : reason, clock.GetUtcNow()), null, ct);
     }
 
     public Task DeliverAsync(long id, string actor, CancellationToken ct = default) =>

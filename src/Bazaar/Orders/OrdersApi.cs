@@ -137,6 +137,12 @@ public static class OrdersApi
     {
         InvalidOrderMove m => TypedResults.Problem(m.Message, statusCode: StatusCodes.Status409Conflict, title: "This order cannot make that move.",
             extensions: new Dictionary<string, object?> { ["orderStatus"] = m.Status.ToString(), ["action"] = m.Action.ToString(), ["allowed"] = m.Allowed.Select(a => a.ToString()).ToList() }),
+        UnitsBackordered b => TypedResults.Problem(b.Message, statusCode: StatusCodes.Status409Conflict, title: "Some units are still back-ordered.",
+            extensions: new Dictionary<string, object?>
+            {
+                ["backordered"] = b.Backordered, ["inStock"] = b.InStock,
+                ["errors"] = new Dictionary<string, string[]> { ["lines"] = [b.Message] },
+            }),
         OrderNotFound n => ProblemResults.NotFound(n.Message),
         OrderInputException i => Invalid(i.Field, i.Message),
         RefundExceedsCapture r => Invalid("amount", r.Message),

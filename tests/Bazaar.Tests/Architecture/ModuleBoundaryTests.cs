@@ -13,6 +13,7 @@ public partial class ModuleBoundaryTests
         ["StockItems"] = "Inventory",
         ["Reservations"] = "Inventory",
         ["StockMovements"] = "Inventory",
+        ["Backorders"] = "Inventory",
         ["CartLines"] = "Cart",
         ["SearchChanges"] = "Search",
         ["SynonymRules"] = "Search",

@@ -485,6 +485,71 @@ namespace Bazaar.Data.Migrations.Postgres
                     b.ToTable("saved_addresses", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Allocated")
+                        .HasColumnType("integer")
+                        .HasColumnName("allocated");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("ShopperKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("shopper_key");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_backorders");
+
+                    b.HasIndex("OrderId", "Sku")
+                        .IsUnique()
+                        .HasDatabaseName("ix_backorders_order_id_sku");
+
+                    b.HasIndex("Sku", "Status", "Id")
+                        .HasDatabaseName("ix_backorders_sku_status_id");
+
+                    b.ToTable("backorders", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_backorder_allocated_within_quantity", "allocated >= 0 AND allocated <= quantity");
+
+                            t.HasCheckConstraint("ck_backorder_quantity_positive", "quantity > 0");
+                        });
+                });
+
             modelBuilder.Entity("Bazaar.Inventory.Reservation", b =>
                 {
                     b.Property<long>("Id")
@@ -925,6 +990,10 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("quantity");
 
+                    b.Property<int>("QuantityBackordered")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity_backordered");
+
                     b.Property<int>("QuantityReturned")
                         .HasColumnType("integer")
                         .HasColumnName("quantity_returned");
@@ -962,6 +1031,8 @@ namespace Bazaar.Data.Migrations.Postgres
 
                     b.ToTable("order_lines", null, t =>
                         {
+                            t.HasCheckConstraint("ck_order_line_backordered_within_quantity", "quantity_backordered >= 0 AND quantity_backordered <= quantity");
+
                             t.HasCheckConstraint("ck_order_line_quantity_positive", "quantity > 0");
 
                             t.HasCheckConstraint("ck_order_line_returned_within_shipped", "quantity_returned >= 0 AND quantity_returned <= quantity_shipped");
@@ -1623,6 +1694,16 @@ namespace Bazaar.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_product_attributes_products_product_id");
+                });
+
+            modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
+                {
+                    b.HasOne("Bazaar.Inventory.StockItem", null)
+                        .WithMany()
+                        .HasForeignKey("Sku")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_backorders_stock_items_sku");
                 });
 
             modelBuilder.Entity("Bazaar.Inventory.Reservation", b =>

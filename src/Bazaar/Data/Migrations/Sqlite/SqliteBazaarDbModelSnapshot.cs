@@ -472,6 +472,69 @@ namespace Bazaar.Data.Migrations.Sqlite
                     b.ToTable("saved_addresses", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Allocated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("allocated");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("ShopperKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shopper_key");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_backorders");
+
+                    b.HasIndex("OrderId", "Sku")
+                        .IsUnique()
+                        .HasDatabaseName("ix_backorders_order_id_sku");
+
+                    b.HasIndex("Sku", "Status", "Id")
+                        .HasDatabaseName("ix_backorders_sku_status_id");
+
+                    b.ToTable("backorders", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_backorder_allocated_within_quantity", "allocated >= 0 AND allocated <= quantity");
+
+                            t.HasCheckConstraint("ck_backorder_quantity_positive", "quantity > 0");
+                        });
+                });
+
             modelBuilder.Entity("Bazaar.Inventory.Reservation", b =>
                 {
                     b.Property<long>("Id")
@@ -902,6 +965,10 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("quantity");
 
+                    b.Property<int>("QuantityBackordered")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity_backordered");
+
                     b.Property<int>("QuantityReturned")
                         .HasColumnType("INTEGER")
                         .HasColumnName("quantity_returned");
@@ -939,6 +1006,8 @@ namespace Bazaar.Data.Migrations.Sqlite
 
                     b.ToTable("order_lines", null, t =>
                         {
+                            t.HasCheckConstraint("ck_order_line_backordered_within_quantity", "quantity_backordered >= 0 AND quantity_backordered <= quantity");
+
                             t.HasCheckConstraint("ck_order_line_quantity_positive", "quantity > 0");
 
                             t.HasCheckConstraint("ck_order_line_returned_within_shipped", "quantity_returned >= 0 AND quantity_returned <= quantity_shipped");
@@ -1586,6 +1655,16 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_product_attributes_products_product_id");
+                });
+
+            modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
+                {
+                    b.HasOne("Bazaar.Inventory.StockItem", null)
+                        .WithMany()
+                        .HasForeignKey("Sku")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_backorders_stock_items_sku");
                 });
 
             modelBuilder.Entity("Bazaar.Inventory.Reservation", b =>
