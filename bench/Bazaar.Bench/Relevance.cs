@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Bazaar.Search;
 
 namespace Bazaar.Bench;
 
-// Offline relevance: index the given products (product_id,title) with the store's analysis and ranking, run
+// Offline relevance: index the given products (product_id,title) with the store's own search code (RelevanceIndex), run
 // every judged query, and score the top 10: NDCG@10 with gain = grade - 1 (unjudged results gain 0; queries
 // whose judged products all have grade 1 have no ideal ranking and are left out of the mean), recall@10 of
 // the products graded 2 or more, and per-query latency.
@@ -34,23 +35,23 @@ public static class Relevance
         try
         {
             var indexing = Stopwatch.StartNew();
-            using var host = await RelevanceHost.BuildAsync(products.Select(p => p.Id).ToArray(), products.Select(p => p.Title).ToArray(), directory, ranking);
+            using var index = RelevanceIndex.Build([.. products.Select(p => p.Id)], [.. products.Select(p => p.Title)], directory, ranking);
             indexing.Stop();
             Console.WriteLine($"relevance: indexed in {indexing.Elapsed.TotalSeconds:0.0} s");
 
             if (explain is not null)
             {
-                Explain(host, explain.Split('|'), judgments, products.ToDictionary(p => p.Id, p => p.Title));
+                Explain(index, explain.Split('|'), judgments, products.ToDictionary(p => p.Id, p => p.Title));
                 return 0;
             }
-            foreach (var warm in judgments.Keys.Take(200)) host.Search(warm, K);
+            foreach (var warm in judgments.Keys.Take(200)) index.Search(warm, K);
 
             var perQuery = new List<QueryScore>();
             var latencies = new List<double>();
             foreach (var (query, graded) in judgments)
             {
                 var started = Stopwatch.GetTimestamp();
-                var top = host.Search(query, K);
+                var top = index.Search(query, K);
                 latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 perQuery.Add(Score(query, top, graded));
             }
@@ -88,12 +89,12 @@ public static class Relevance
     }
 
     // Prints, for each query, what came back and what the judges graded, to see why a query scores low.
-    private static void Explain(RelevanceHost host, string[] queries, Dictionary<string, Dictionary<int, double>> judgments, Dictionary<int, string> titles)
+    private static void Explain(RelevanceIndex index, string[] queries, Dictionary<string, Dictionary<int, double>> judgments, Dictionary<int, string> titles)
     {
         foreach (var query in queries)
         {
             var graded = judgments.GetValueOrDefault(query) ?? [];
-            var top = host.Search(query, K);
+            var top = index.Search(query, K);
             Console.WriteLine($"== {query}: NDCG@10 {Score(query, top, graded).Ndcg:0.000}");
             foreach (var id in top) Console.WriteLine($"  {(graded.TryGetValue(id, out var g) ? g.ToString("0.00", CultureInfo.InvariantCulture) : "  - ")}  {titles.GetValueOrDefault(id)}");
             Console.WriteLine("  judged:");
