@@ -16,7 +16,7 @@ static int Usage()
           flash-sale --units 1000 --buyers 10000 --strategy row-lock|queue|gate --database sqlite|postgres
                      [--redis] [--nodes 1|2] [--concurrency 1000] [--json result.json]
           relevance  --products products.csv --judgments judgments.csv [--json result.json]
-                     [--show-worst N] [--ranking "K1=1.2;B=0.75"]
+                     [--show-worst N] [--ranking "K1=1.2;B=0.75"] [--per-query scores.tsv] [--explain "q1|q2"]
           search-bench [--clients 32] [--seconds 20] [--probes 30] [--json result.json]
         """);
     return 2;

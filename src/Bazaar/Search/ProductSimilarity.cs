@@ -28,7 +28,8 @@ public sealed record RankingOptions
     public float DescriptionBoost { get; init; } = 0.15f;
     public float CodeBoost { get; init; } = 1.5f;
     public float FieldTieBreaker { get; init; } = 0.1f;
-
+    // A product whose title's head word is the query's (see TitleHead).
+    public float HeadBoost { get; init; } = 1.5f;
 
     public float PhraseBoost { get; init; } = 0.5f;
     public float PairBoost { get; init; } = 0.2f;
@@ -36,6 +37,8 @@ public sealed record RankingOptions
     public int ProximitySlop { get; init; } = 4;
 
     public float StackedWeight { get; init; } = 0.9f;
+    // A word matched only through its stem ("lighting" for "light"), in the stemmed copy of the title.
+    public float StemWeight { get; init; } = 0.5f;
     public float CompoundWeight { get; init; } = 0.9f;
     public float SynonymWeight { get; init; } = 0.8f;
     public float OneEditWeight { get; init; } = 0.7f;
