@@ -39,6 +39,9 @@ public sealed record RankingOptions
     public float StackedWeight { get; init; } = 0.9f;
     // A word matched only through its stem ("lighting" for "light"), in the stemmed copy of the title.
     public float StemWeight { get; init; } = 0.5f;
+    // A word matched only nearly: most (GramShare) of its three-letter runs in the title.
+    public float GramWeight { get; init; } = 0.5f;
+    public double GramShare { get; init; } = 0.7;
     public float CompoundWeight { get; init; } = 0.9f;
     public float SynonymWeight { get; init; } = 0.8f;
     public float OneEditWeight { get; init; } = 0.7f;

@@ -228,6 +228,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
                     ? new TermQuery(new Term(field, terms[0])) { Boost = boost * weight }
                     : Phrase(field, terms, 1, boost * weight));
         }
+        if (ranking.GramWeight > 0 && slot.Token.IsWord && slot.Primary.Length > ProductAnalyzer.GramSize) any.Add(NearMatch(slot.Primary));
         if (slot.Stem is not null)
             any.Add(new TermQuery(new Term(SearchFields.TitleStem, slot.Stem)) { Boost = ranking.TitleBoost * ranking.StemWeight });
         if (slot.Primary.Length >= 3 && slot.Primary.Any(char.IsDigit))
@@ -247,6 +248,20 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         foreach (var (terms, weight) in slot.Alternatives.Where(a => a.Terms.Length == 1))
             any.Add(new ConstantScoreQuery(new TermQuery(new Term(SearchFields.Head, terms[0]))) { Boost = ranking.HeadBoost * weight });
         return any;
+    }
+
+    // Most of the word's letter runs among the title's words: a misspelling the spelling check let
+    // through ("galvinized"), a compound written apart or together ("counter top", "countertop"), another
+    // form of the word ("faucets", "faucet's"). Weighted per run, so a long word counts no more than a short one.
+    private BooleanQuery NearMatch(string word)
+    {
+        var grams = new BooleanQuery(disableCoord: true);
+        var count = word.Length - ProductAnalyzer.GramSize + 1;
+        for (var k = 0; k < count; k++)
+            grams.Add(new TermQuery(new Term(SearchFields.TitleGrams, word.Substring(k, ProductAnalyzer.GramSize))), Occur.SHOULD);
+        grams.MinimumNumberShouldMatch = Math.Max(1, (int)Math.Ceiling(count * ranking.GramShare));
+        grams.Boost = ranking.TitleBoost * ranking.GramWeight / count;
+        return grams;
     }
 
     private static PhraseQuery Phrase(string field, IEnumerable<string> terms, int slop, float boost)

@@ -153,6 +153,15 @@ public class SearchAnalysisTests
     }
 
     [Fact]
+    public void A_word_nearly_matches_by_its_runs_of_letters_without_the_spelling_check()
+    {
+        using var index = Index(("Plumbing tape", 1), ("Plum tree", 2), ("Garden hose", 3));
+        var noSpellingCheck = RankingOptions.Default with { RareWordDocs = 0 };
+        Assert.Equal([1], index.Run("plummbing", noSpellingCheck).ProductIds);
+        Assert.Equal(["plu", "lum", "umb"], ProductAnalyzer.Index.Analyze("Plumb 2x4", SearchFields.TitleGrams).Select(t => t.Term));
+    }
+
+    [Fact]
     public void An_index_built_with_an_older_document_layout_is_known_as_such()
     {
         using var index = Index(("HDMI cable", 1));
@@ -183,10 +192,12 @@ public class SearchAnalysisTests
             _index.OpenPublished();
         }
 
-        public EngineResult Run(string text, params string[] synonyms)
+        public EngineResult Run(string text, params string[] synonyms) => Run(text, RankingOptions.Default, synonyms);
+
+        public EngineResult Run(string text, RankingOptions ranking, params string[] synonyms)
         {
             using var lease = _index.Acquire();
-            return SearchEngine.Run(lease.Searcher, SynonymSet.Parse(synonyms), RankingOptions.Default, text, new SearchFilters(), SearchSort.Relevance, 10, StockSnapshot.None, countFacets: true);
+            return SearchEngine.Run(lease.Searcher, SynonymSet.Parse(synonyms), ranking, text, new SearchFilters(), SearchSort.Relevance, 10, StockSnapshot.None, countFacets: true);
         }
 
         public void Dispose()
