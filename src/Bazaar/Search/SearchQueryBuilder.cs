@@ -228,7 +228,8 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
                     ? new TermQuery(new Term(field, terms[0])) { Boost = boost * weight }
                     : Phrase(field, terms, 1, boost * weight));
         }
-        if (ranking.GramWeight > 0 && slot.Token.IsWord && slot.Primary.Length > ProductAnalyzer.GramSize) any.Add(NearMatch(slot.Primary));
+        if (ranking.GramWeight > 0 && slot.Token.IsWord && slot.Primary.Length > ProductAnalyzer.GramSize
+            && reader.DocFreq(new Term(SearchFields.Title, slot.Primary)) < reader.NumDocs * ranking.NearMatchBelow) any.Add(NearMatch(slot.Primary));
         if (slot.Stem is not null)
             any.Add(new TermQuery(new Term(SearchFields.TitleStem, slot.Stem)) { Boost = ranking.TitleBoost * ranking.StemWeight });
         if (slot.Primary.Length >= 3 && slot.Primary.Any(char.IsDigit))
