@@ -22,6 +22,7 @@ public static class Relevance
         var ranking = args.Optional("ranking");
         var worst = args.Number("show-worst", 0, 0, 100_000);
         var explain = args.Optional("explain");
+        var perQueryPath = args.Optional("per-query");
         args.RejectUnknown();
 
         var products = ReadCsv(productsPath).Skip(1).Select(r => (Id: int.Parse(r[0], CultureInfo.InvariantCulture), Title: r[1])).ToList();
@@ -77,6 +78,8 @@ public static class Relevance
                 + $"{result.ZeroResultQueries} with no result; latency p50 {result.LatencyMs.P50} ms, p95 {result.LatencyMs.P95} ms, p99 {result.LatencyMs.P99} ms");
             foreach (var q in scored.OrderBy(q => q.Ndcg).Take(worst))
                 Console.WriteLine($"  {q.Ndcg:0.000}  {q.Query}");
+            if (perQueryPath is not null)
+                await File.WriteAllLinesAsync(perQueryPath, scored.Select(q => $"{q.Ndcg!.Value.ToString("0.0000", CultureInfo.InvariantCulture)}\t{q.Query}"));
             if (json is not null)
                 await File.WriteAllTextAsync(json, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
             return 0;

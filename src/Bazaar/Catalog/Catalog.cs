@@ -43,9 +43,14 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
         return Flatten(tree).FirstOrDefault(c => c.Slug == idOrSlug || c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == idOrSlug);
     }
 
-    public async Task<IReadOnlyList<CategoryCrumb>> GetCategoryPathAsync(int categoryId, CancellationToken ct = default)
+    public async Task<IReadOnlyList<CategoryCrumb>> GetCategoryPathAsync(int categoryId, CancellationToken ct = default) =>
+        PathOf(categoryId, await CategoriesByIdAsync(ct));
+
+    private async Task<Dictionary<int, CategoryNode>> CategoriesByIdAsync(CancellationToken ct) =>
+        Flatten(await GetCategoryTreeAsync(ct)).ToDictionary(c => c.Id);
+
+    private static List<CategoryCrumb> PathOf(int categoryId, Dictionary<int, CategoryNode> all)
     {
-        var all = Flatten(await GetCategoryTreeAsync(ct)).ToDictionary(c => c.Id);
         var path = new List<CategoryCrumb>();
         for (var node = all.GetValueOrDefault(categoryId); node is not null; node = node.ParentId is { } p ? all.GetValueOrDefault(p) : null)
             path.Insert(0, new CategoryCrumb(node.Id, node.Name, node.Slug));
@@ -108,6 +113,18 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
     public Task<ProductDetails?> GetProductBySlugAsync(string slug, CancellationToken ct = default) =>
         LoadDetailsAsync(db.Products.Where(p => p.Slug == slug), ct);
 
+    // Many products in full, in two queries whatever their number (the products, then their attributes; the
+    // category tree comes from the cache): for the search index, which reads the whole catalogue on a rebuild.
+    // Ids without a product are left out; the order is the products' ids.
+    public async Task<IReadOnlyList<ProductDetails>> GetProductsAsync(IReadOnlyCollection<int> ids, CancellationToken ct = default)
+    {
+        var products = await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Id)
+            .Include(p => p.Attributes).AsSplitQuery().ToListAsync(ct);
+        if (products.Count == 0) return [];
+        var categories = await CategoriesByIdAsync(ct);
+        return products.Select(p => Details(p, PathOf(p.CategoryId, categories))).ToList();
+    }
+
     public async Task<IReadOnlyList<ProductSummary>> GetProductSummariesAsync(IReadOnlyCollection<int> ids, CancellationToken ct = default) =>
         await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id))
             .Select(p => new ProductSummary(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Price, p.Currency, p.ImageUrls.FirstOrDefault(), p.CategoryId, p.RatingAverage, p.RatingCount))
@@ -131,8 +148,11 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
     private async Task<ProductDetails?> LoadDetailsAsync(IQueryable<Product> source, CancellationToken ct)
     {
         var p = await source.AsNoTracking().Include(x => x.Attributes).AsSplitQuery().FirstOrDefaultAsync(ct);
-        if (p is null) return null;
-        var path = await GetCategoryPathAsync(p.CategoryId, ct);
+        return p is null ? null : Details(p, await GetCategoryPathAsync(p.CategoryId, ct));
+    }
+
+    private static ProductDetails Details(Product p, IReadOnlyList<CategoryCrumb> path)
+    {
         var attributes = p.Attributes.OrderBy(a => a.Name)
             .Select(a => new ProductAttributeView(a.Key, a.Name, a.Kind.ToString().ToLowerInvariant(), a.DisplayValue))
             .ToList();

@@ -1,6 +1,9 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.NGram;
 using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Analysis.Util;
+using Lucene.Net.Util;
 
 namespace Bazaar.Search;
 
@@ -8,7 +11,10 @@ namespace Bazaar.Search;
 // harness): ProductTokenizer, then English plurals to singular ("cables" -> "cable", "batteries" -> "battery";
 // model numbers and units are left alone), then duplicates at one position dropped. Only plurals: heavier
 // stemmers conflate product names (KStem: "chipper" -> "chip") and scored lower on the relevance set
-// (`Bazaar.Bench relevance`: NDCG@10 0.406 with KStem, 0.409 Porter, 0.413 plurals only, same ranking). At index time the title
+// (`Bazaar.Bench relevance`: NDCG@10 0.406 with KStem, 0.409 Porter, 0.413 plurals only, same ranking). The title
+// also has a stemmed twin (Porter, after the plurals), which queries match at a lower weight: "lighting" finds
+// "light" without "chipper" ranking as "chip" (0.424 -> 0.427; KStem there 0.425), and a twin of letter runs
+// for near matches. At index time the title
 // and category path also get each pair of neighbouring words run together ("shower head" -> "showerhead"),
 // so a shopper who writes a compound as one word finds products that spell it as two; the query side
 // does the reverse itself (see SearchQueryBuilder).
@@ -18,10 +24,15 @@ public sealed class ProductAnalyzer(bool forQuery) : Analyzer(PER_FIELD_REUSE_ST
     public static readonly ProductAnalyzer Index = new(forQuery: false);
     public static readonly ProductAnalyzer Query = new(forQuery: true);
 
+    // The title's words are also indexed as their runs of three letters, for a near match (see SearchQueryBuilder).
+    public const int GramSize = 3;
+
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
         var tokenizer = new ProductTokenizer(reader);
         TokenStream stream = new EnglishMinimalStemFilter(tokenizer);
+        if (fieldName == SearchFields.TitleStem) stream = new PorterStemFilter(stream);
+        if (fieldName == SearchFields.TitleGrams) stream = new NGramTokenFilter(LuceneVersion.LUCENE_48, new WordsOnlyFilter(stream), GramSize, GramSize);
         stream = new StackedTokenFilter(stream, joinPairs: !forQuery && SearchFields.JoinsPairs(fieldName));
         return new TokenStreamComponents(tokenizer, stream);
     }
@@ -45,6 +56,14 @@ public sealed class ProductAnalyzer(bool forQuery) : Analyzer(PER_FIELD_REUSE_ST
         stream.End();
         return tokens;
     }
+}
+
+// Keeps words only: numbers, units and joined forms make no useful letter runs.
+internal sealed class WordsOnlyFilter(TokenStream input) : FilteringTokenFilter(LuceneVersion.LUCENE_48, input)
+{
+    private readonly ITypeAttribute _type = input.AddAttribute<ITypeAttribute>();
+
+    protected override bool Accept() => _type.Type == ProductTokenizer.WordType;
 }
 
 public sealed record AnalyzedToken(string Term, int Position, int Start, int End, string Type)

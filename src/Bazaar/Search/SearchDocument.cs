@@ -37,6 +37,12 @@ public static class SearchFields
     public const string Id = "id";
     public const string IdValue = "id_dv";
     public const string Title = "title";
+    // The title's head word (see TitleHead).
+    public const string Head = "head";
+    // The title again, stemmed harder (see ProductAnalyzer).
+    public const string TitleStem = "title_stem";
+    // The title's words as runs of three letters (see ProductAnalyzer).
+    public const string TitleGrams = "title_grams";
     public const string Brand = "brand";
     public const string BrandValue = "brand_dv";
     public const string Model = "model";
@@ -84,6 +90,9 @@ internal static class SearchDocuments
             new StringField(SearchFields.Id, id, Field.Store.YES),
             new NumericDocValuesField(SearchFields.IdValue, p.ProductId),
             new TextField(SearchFields.Title, p.Title, Field.Store.NO),
+            new TextField(SearchFields.Head, TitleHead.Of(p.Title), Field.Store.NO),
+            new TextField(SearchFields.TitleStem, p.Title, Field.Store.NO),
+            new TextField(SearchFields.TitleGrams, p.Title, Field.Store.NO),
             new TextField(SearchFields.Brand, p.Brand, Field.Store.NO),
             new SortedDocValuesField(SearchFields.BrandValue, new BytesRef(p.Brand)),
             new TextField(SearchFields.Model, p.Model, Field.Store.NO),

@@ -15,6 +15,10 @@ namespace Bazaar.Search;
 public sealed class SearchIndex : IDisposable
 {
     public const string AppliedThroughKey = "applied_through";
+    // Raised when what a document holds changes (a field added, or analysed differently): a generation built
+    // with an older layout lacks what queries now look for, so the indexer rebuilds it (searching the old
+    // one meanwhile). The layout is part of the generation's name.
+    public const int Layout = 2;
     private const string PointerFile = "current";
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
@@ -53,6 +57,8 @@ public sealed class SearchIndex : IDisposable
             return name.Length > 0 && System.IO.Directory.Exists(Path.Combine(Root, name)) ? name : null;
         }
     }
+
+    public bool PublishedHasCurrentLayout => PublishedGeneration?.StartsWith($"index-{Layout}-", StringComparison.Ordinal) == true;
 
     // Opens the published generation if it is not the one open already. False when there is none yet.
     public bool OpenPublished()
@@ -118,7 +124,7 @@ public sealed class SearchIndex : IDisposable
     // Starts a new generation; the caller adds every product and then publishes it.
     public IndexBuild BeginBuild()
     {
-        var name = "index-" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+        var name = $"index-{Layout}-" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
         var building = Path.Combine(Root, "building-" + name[6..]);
         var directory = FSDirectory.Open(building);
         var config = Config(OpenMode.CREATE);

@@ -125,6 +125,7 @@ public sealed partial class SearchIndexer(
             ResetCursor(index.CommittedThrough);
             LogOpened(log, index.OpenGeneration!, _appliedThrough);
             await EnsureFeedCoversIndexAsync(ct);
+            if (!index.PublishedHasCurrentLayout) RequestRebuild();
         }
     }
 

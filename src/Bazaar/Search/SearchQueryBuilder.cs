@@ -28,6 +28,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         public bool Required { get; set; } = true;
         public float Weight { get; set; } = 1f;
         public string? Correction { get; set; }
+        public string? Stem { get; set; }
     }
 
     public BuiltQuery Build(string text, bool relaxed = false)
@@ -35,6 +36,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         var slots = Slots(text);
         if (slots.Count == 0) return BuiltQuery.Nothing;
 
+        AddStems(text, slots);
         AddCompounds(slots);
         AddSynonyms(slots);
         AddSpellings(slots);
@@ -58,6 +60,8 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             for (var k = 0; k + 1 < phraseTerms.Count; k++)
                 query.Add(Phrase(SearchFields.Title, phraseTerms.Skip(k).Take(2), 1, ranking.PairBoost), Occur.SHOULD);
         }
+
+        if (ranking.HeadBoost > 0 && HeadQuery(text, slots) is { } head) query.Add(head, Occur.SHOULD);
 
         // The whole input as a code (SKU, model number, EAN) finds that product even when its words do not.
         var code = SearchFields.Compact(text);
@@ -129,6 +133,18 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             slots.Add(slot);
         }
         return slots;
+    }
+
+    // "lighting" also matches "light" and "galvanized" "galvanize", through the title's stemmed twin (a word's
+    // stem is the same whatever its position, so the stemmed query lines up with the slots).
+    private void AddStems(string text, List<Slot> slots)
+    {
+        if (ranking.StemWeight <= 0) return;
+        var stems = ProductAnalyzer.Query.Analyze(text.Length > MaxQueryLength ? text[..MaxQueryLength] : text, SearchFields.TitleStem)
+            .GroupBy(t => t.Position)
+            .ToDictionary(g => g.Key, g => g.First().Term);
+        foreach (var slot in slots)
+            if (slot.Token.IsWord && stems.TryGetValue(slot.Token.Position, out var stem)) slot.Stem = stem;
     }
 
     // "shower head" also matches "showerhead", when the catalogue writes it so.
@@ -212,10 +228,41 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
                     ? new TermQuery(new Term(field, terms[0])) { Boost = boost * weight }
                     : Phrase(field, terms, 1, boost * weight));
         }
+        if (ranking.GramWeight > 0 && slot.Token.IsWord && slot.Primary.Length > ProductAnalyzer.GramSize
+            && reader.DocFreq(new Term(SearchFields.Title, slot.Primary)) < reader.NumDocs * ranking.NearMatchBelow) any.Add(NearMatch(slot.Primary));
+        if (slot.Stem is not null)
+            any.Add(new TermQuery(new Term(SearchFields.TitleStem, slot.Stem)) { Boost = ranking.TitleBoost * ranking.StemWeight });
         if (slot.Primary.Length >= 3 && slot.Primary.Any(char.IsDigit))
             any.Add(new TermQuery(new Term(SearchFields.Codes, SearchFields.Compact(slot.Primary))) { Boost = ranking.CodeBoost });
         any.Boost = slot.Weight;
         return any;
+    }
+
+    // The query's head word (or a spelling, compound or synonym of it) as the head of the product's title: a
+    // fixed reward, so that a rare head does not outweigh the words themselves.
+    private DisjunctionMaxQuery? HeadQuery(string text, List<Slot> slots)
+    {
+        if (TitleHead.Find(text) is not var (start, _)) return null;
+        var slot = slots.FirstOrDefault(s => s.Token.Start == start && s.Token.IsWord);
+        if (slot is null) return null;
+        var any = new DisjunctionMaxQuery(0);
+        foreach (var (terms, weight) in slot.Alternatives.Where(a => a.Terms.Length == 1))
+            any.Add(new ConstantScoreQuery(new TermQuery(new Term(SearchFields.Head, terms[0]))) { Boost = ranking.HeadBoost * weight });
+        return any;
+    }
+
+    // Most of the word's letter runs among the title's words: a misspelling the spelling check let
+    // through ("galvinized"), a compound written apart or together ("counter top", "countertop"), another
+    // form of the word ("faucets", "faucet's"). Weighted per run, so a long word counts no more than a short one.
+    private BooleanQuery NearMatch(string word)
+    {
+        var grams = new BooleanQuery(disableCoord: true);
+        var count = word.Length - ProductAnalyzer.GramSize + 1;
+        for (var k = 0; k < count; k++)
+            grams.Add(new TermQuery(new Term(SearchFields.TitleGrams, word.Substring(k, ProductAnalyzer.GramSize))), Occur.SHOULD);
+        grams.MinimumNumberShouldMatch = Math.Max(1, (int)Math.Ceiling(count * ranking.GramShare));
+        grams.Boost = ranking.TitleBoost * ranking.GramWeight / count;
+        return grams;
     }
 
     private static PhraseQuery Phrase(string field, IEnumerable<string> terms, int slop, float boost)

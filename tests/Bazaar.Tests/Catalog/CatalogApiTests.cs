@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Bazaar.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bazaar.Tests.Catalog;
 
@@ -254,6 +255,24 @@ public class CatalogApiTests(StoreFactory store) : IClassFixture<StoreFactory>
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(new Uri($"/api/admin/categories/{childId}", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(new Uri($"/api/admin/categories/{departmentId}", UriKind.Relative))).StatusCode);
         await (await admin.PostAsJsonAsync("/api/admin/categories", new { name = "" })).AssertProblemAsync(HttpStatusCode.BadRequest, "name");
+    }
+
+    [Fact]
+    public async Task Many_products_read_at_once_are_the_same_as_read_one_by_one()
+    {
+        await using var scope = store.Services.CreateAsyncScope();
+        var catalog = scope.ServiceProvider.GetRequiredService<Bazaar.Catalog.Catalog>();
+        var ids = (await catalog.ListSkusAsync()).Select(p => p.ProductId).Take(5).ToList();
+        var batch = await catalog.GetProductsAsync([.. ids, -1]);
+        Assert.Equal(ids, batch.Select(p => p.Id));
+        foreach (var product in batch)
+        {
+            var single = (await catalog.GetProductAsync(product.Id))!;
+            Assert.Equal(single.Title, product.Title);
+            Assert.Equal(single.CategoryPath, product.CategoryPath);
+            Assert.Equal(single.Attributes, product.Attributes);
+            Assert.Equal(single.Eans, product.Eans);
+        }
     }
 
     [Fact]

@@ -123,12 +123,63 @@ public class SearchAnalysisTests
         Assert.Equal("<mark>Cables</mark> &amp; <mark>6 ft</mark> &lt;b&gt;",
             TitleHighlighter.Html("Cables & 6 ft <b>", new HashSet<string> { "cable", "6", "ft", "6ft" }));
 
+    [Theory]
+    [InlineData("Honeywell 16 in. Oscillating Stand Fan in White with Remote", "Fan")]
+    [InlineData("Cooper Bussmann Fuse Puller", "Puller")]
+    [InlineData("DANCO Bath Faucet Repair Kit for Delta", "Kit")]
+    [InlineData("Philips 60W Equivalent Soft White LED Light Bulb (4-Pack)", "Bulb")]
+    [InlineData("Whirlpool 30 in. W 18.2 cu. ft. Top Freezer Refrigerator in White", "Refrigerator")]
+    [InlineData("Leviton 15-Amp Toggle Switch - Gray", "Switch")]
+    [InlineData("blinds for patio doors", "blinds")]
+    [InlineData("3 inch pipe", "pipe")]
+    [InlineData("12 x 24", "")]
+    public void The_head_word_is_the_last_word_before_what_qualifies_it(string title, string head) =>
+        Assert.Equal(head, TitleHead.Of(title));
+
+    [Fact]
+    public void A_product_that_is_the_thing_asked_for_ranks_above_its_accessories()
+    {
+        using var index = Index(("Bussmann Fuse Puller", 1), ("Bussmann 30-Amp Time Delay Fuse", 2), ("Fuse Box Cover", 3));
+        Assert.Equal(2, index.Run("fuse").ProductIds[0]);
+    }
+
+    [Fact]
+    public void A_word_also_matches_its_stem_but_below_the_word_itself()
+    {
+        using var index = Index(("Brass Light Fixture", 1), ("Kitchen Lighting Kit", 2), ("Garden Hose", 3));
+        Assert.Equal([2, 1], index.Run("lighting").ProductIds);
+        Assert.Equal([1, 2], index.Run("light").ProductIds);
+        Assert.Contains("light", ProductAnalyzer.Index.Analyze("Kitchen Lighting", SearchFields.TitleStem).Select(t => t.Term));
+    }
+
+    [Fact]
+    public void A_word_nearly_matches_by_its_runs_of_letters_without_the_spelling_check()
+    {
+        using var index = Index(("Plumbing tape", 1), ("Plum tree", 2), ("Garden hose", 3));
+        var noSpellingCheck = RankingOptions.Default with { RareWordDocs = 0 };
+        Assert.Equal([1], index.Run("plummbing", noSpellingCheck).ProductIds);
+        Assert.Equal(["plu", "lum", "umb"], ProductAnalyzer.Index.Analyze("Plumb 2x4", SearchFields.TitleGrams).Select(t => t.Term));
+    }
+
+    [Fact]
+    public void An_index_built_with_an_older_document_layout_is_known_as_such()
+    {
+        using var index = Index(("HDMI cable", 1));
+        Assert.True(index.Search.PublishedHasCurrentLayout);
+        var root = index.Search.Root;
+        Directory.CreateDirectory(Path.Combine(root, "index-20240101000000000-abcdef"));
+        File.WriteAllText(Path.Combine(root, "current"), "index-20240101000000000-abcdef");
+        Assert.False(index.Search.PublishedHasCurrentLayout);
+    }
+
     private static TestIndex Index(params (string Title, int Id)[] products) => new(products);
 
     private sealed class TestIndex : IDisposable
     {
         private readonly string _directory = Directory.CreateTempSubdirectory("bazaar-search-test.").FullName;
         private readonly SearchIndex _index;
+
+        public SearchIndex Search => _index;
 
         public TestIndex((string Title, int Id)[] products)
         {
@@ -141,10 +192,12 @@ public class SearchAnalysisTests
             _index.OpenPublished();
         }
 
-        public EngineResult Run(string text, params string[] synonyms)
+        public EngineResult Run(string text, params string[] synonyms) => Run(text, RankingOptions.Default, synonyms);
+
+        public EngineResult Run(string text, RankingOptions ranking, params string[] synonyms)
         {
             using var lease = _index.Acquire();
-            return SearchEngine.Run(lease.Searcher, SynonymSet.Parse(synonyms), RankingOptions.Default, text, new SearchFilters(), SearchSort.Relevance, 10, StockSnapshot.None, countFacets: true);
+            return SearchEngine.Run(lease.Searcher, SynonymSet.Parse(synonyms), ranking, text, new SearchFilters(), SearchSort.Relevance, 10, StockSnapshot.None, countFacets: true);
         }
 
         public void Dispose()
