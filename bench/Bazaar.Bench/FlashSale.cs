@@ -9,8 +9,8 @@ namespace Bazaar.Bench;
 // 1000 units, 10000 buyers: every buyer, a distinct shopper with its own cookie, tries to hold one unit at once.
 public static class FlashSale
 {
-    private const string AdminEmail = "bench-admin@bazaar.local";
-    private const string AdminPassword = "bench-admin-password-1";
+    private const string AdminEmail = StoreNode.AdminEmail;
+    private const string AdminPassword = StoreNode.AdminPassword;
     private const string Sku = "FLASH-SALE-1";
 
     public static async Task<int> RunAsync(BenchArgs args)
@@ -143,7 +143,7 @@ public static class FlashSale
     }
 
     // What a buyer who got a hold sends at checkout: a guest with the sandbox's always-approved card.
-    private static readonly object CheckoutBody = new
+    internal static readonly object CheckoutBody = new
     {
         email = "buyer@bench.local",
         shipTo = new { name = "Flash Buyer", line1 = "1 Main St", city = "Austin", region = "TX", postalCode = "73301", country = "US" },

@@ -11,9 +11,6 @@ namespace Bazaar.Bench;
 // loopback (so an upper bound of server time), for shoppers with history and for new ones.
 public static class HomeBench
 {
-    private const string AdminEmail = "bench-admin@bazaar.local";
-    private const string AdminPassword = "bench-admin-password-1";
-
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var orders = args.Number("orders", 100_000, 0, 1_000_000);
@@ -25,18 +22,10 @@ public static class HomeBench
         Console.WriteLine($"home-bench: bundled catalogue, {orders:N0} simulated orders, {shoppers} shoppers with history, {requests} requests per page kind");
         await StoreNode.BuildAsync();
         var dataDir = Directory.CreateTempSubdirectory("bazaar-bench-home.").FullName;
-        var env = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Database__Provider"] = "Sqlite",
-            ["Database__DataDirectory"] = dataDir,
-            ["Accounts__AdminEmail"] = AdminEmail,
-            ["Accounts__AdminPassword"] = AdminPassword,
-            ["Recommendations__DemoOrdersOnFirstStart"] = "0",
-            ["Recommendations__SettleTime"] = "00:00:00",
-            ["Checkout__PlacementsPerShopperPerMinute"] = "1000",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var env = StoreNode.EmbeddedEnvironment(dataDir);
+        env["Recommendations__DemoOrdersOnFirstStart"] = "0";
+        env["Recommendations__SettleTime"] = "00:00:00";
+        env["Checkout__PlacementsPerShopperPerMinute"] = "1000";
         try
         {
             // First start: catalogue and demo stock. Then the history, by the store's own command.
@@ -131,16 +120,7 @@ public static class HomeBench
                     if ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("held").GetBoolean()) added++;
                     else await client.DeleteAsync(new Uri($"/api/cart/items/{sku}", UriKind.Relative));
                 }
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/checkout")
-                {
-                    Content = JsonContent.Create(new
-                    {
-                        email = "bench@example.invalid",
-                        shipTo = new { name = "Bench Shopper", line1 = "1 Loop Road", city = "Springfield", region = "CA", postalCode = "95014", country = "US" },
-                        shippingMethod = "standard",
-                        card = new { number = "4242424242424242", expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123" },
-                    }),
-                };
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/checkout") { Content = JsonContent.Create(FlashSale.CheckoutBody) };
                 request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
                 var placed = await client.SendAsync(request);
                 if (!placed.IsSuccessStatusCode) throw new InvalidOperationException($"Checkout answered {(int)placed.StatusCode}: {await placed.Content.ReadAsStringAsync()}");

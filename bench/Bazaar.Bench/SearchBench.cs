@@ -11,8 +11,8 @@ namespace Bazaar.Bench;
 // - freshness: update a product's title with a new word, poll search until it is found.
 public static class SearchBench
 {
-    private const string AdminEmail = "bench-admin@bazaar.local";
-    private const string AdminPassword = "bench-admin-password-1";
+    private const string AdminEmail = StoreNode.AdminEmail;
+    private const string AdminPassword = StoreNode.AdminPassword;
 
     private static readonly string[] Words =
     [
@@ -32,15 +32,7 @@ public static class SearchBench
         Console.WriteLine($"search-bench: bundled catalogue, {clients} HTTP clients for {seconds} s, {probes} freshness probes");
         await StoreNode.BuildAsync();
         var dataDir = Directory.CreateTempSubdirectory("bazaar-bench-search.").FullName;
-        var env = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Database__Provider"] = "Sqlite",
-            ["Database__DataDirectory"] = dataDir,
-            ["Accounts__AdminEmail"] = AdminEmail,
-            ["Accounts__AdminPassword"] = AdminPassword,
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var env = StoreNode.EmbeddedEnvironment(dataDir);
         await using var node = await StoreNode.StartAsync(env, TimeSpan.FromMinutes(5));
         using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         await WaitForIndexAsync(http);

@@ -22,6 +22,22 @@ public sealed class StoreNode : IAsyncDisposable
         Environment = environment;
     }
 
+    // The admin every benchmark's store is started with.
+    public const string AdminEmail = "bench-admin@bazaar.local";
+    public const string AdminPassword = "bench-admin-password-1";
+
+    // The embedded shape (SQLite and the index under dataDir) as benchmarks start it: production settings, the
+    // benchmark's admin, warnings only.
+    public static Dictionary<string, string> EmbeddedEnvironment(string dataDir) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Database__Provider"] = "Sqlite",
+        ["Database__DataDirectory"] = dataDir,
+        ["Accounts__AdminEmail"] = AdminEmail,
+        ["Accounts__AdminPassword"] = AdminPassword,
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
     public static string StoreDirectory => Path.Combine(Repo.Root, "src", "Bazaar.Web", "bin", "Release", "net10.0");
 
     public static async Task BuildAsync()

@@ -33,8 +33,6 @@ public sealed class Recommendations(
     public Task RecordViewAsync(string shopperKey, int productId, CancellationToken ct = default) =>
         recentlyViewed.RecordAsync(shopperKey, productId, clock.GetUtcNow(), ct);
 
-    public Task<IReadOnlyList<int>> RecentlyViewedIdsAsync(string shopperKey, CancellationToken ct = default) => recentlyViewed.ListAsync(shopperKey, ct);
-
     // Newest first; products since deleted drop out. Sold-out products stay: the shopper looked at them.
     public async Task<IReadOnlyList<ProductSummary>> RecentlyViewedAsync(string shopperKey, CancellationToken ct = default) =>
         await SummariesInOrderAsync(await recentlyViewed.ListAsync(shopperKey, ct), inStockOnly: false, ct);

@@ -5,7 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace Bazaar.Reviews;
 
-public sealed record ReviewAuthor(string CustomerId, string DisplayName);
+// The shopper writing; a review shows "A shopper" for an account without a display name.
+public sealed record ReviewAuthor(string CustomerId, string? DisplayName)
+{
+    public string ShownName => string.IsNullOrWhiteSpace(DisplayName) ? "A shopper" : DisplayName.Trim();
+}
 
 // The reviews facade: one review per shopper per product, helpful votes, moderation, and the rating summaries the
 // product page, the search index and the recommendations read. Every write that changes a product's published
@@ -76,10 +80,10 @@ public sealed class Reviews(BazaarDb db, Catalog.Catalog catalog, Orders.OrderHi
             var review = await db.Reviews.FirstOrDefaultAsync(r => r.ProductId == productId && r.CustomerId == author.CustomerId, ct);
             if (review is null)
             {
-                review = new Review { ProductId = productId, CustomerId = author.CustomerId, AuthorName = author.DisplayName, Title = title, Body = body, CreatedAt = now };
+                review = new Review { ProductId = productId, CustomerId = author.CustomerId, AuthorName = author.ShownName, Title = title, Body = body, CreatedAt = now };
                 db.Reviews.Add(review);
             }
-            review.AuthorName = Shorten(author.DisplayName, 100);
+            review.AuthorName = Shorten(author.ShownName, 100);
             review.Rating = rating;
             review.Title = title;
             review.Body = body;

@@ -63,7 +63,7 @@ public static class ReviewsApi
         var name = (await accounts.FindAsync(customerId))?.DisplayName;
         try
         {
-            return TypedResults.Ok(await reviews.WriteAsync(productId, new ReviewAuthor(customerId, string.IsNullOrWhiteSpace(name) ? "A shopper" : name), input, ct));
+            return TypedResults.Ok(await reviews.WriteAsync(productId, new ReviewAuthor(customerId, name), input, ct));
         }
         catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
     }
@@ -99,7 +99,7 @@ public static class ReviewsApi
     }
 
     // The refusals of the Reviews facade as problem details; anything else is not a refusal.
-    public static ProblemHttpResult? ToProblem(Exception e) => e switch
+    private static ProblemHttpResult? ToProblem(Exception e) => e switch
     {
         ReviewInputException input => TypedResults.Problem(input.Message, statusCode: StatusCodes.Status400BadRequest, title: "The request is invalid.",
             extensions: new Dictionary<string, object?> { ["errors"] = input.Errors }),

@@ -25,7 +25,7 @@ public partial class CheckoutBrowserTests(BrowserStore store) : IClassFixture<Br
         return "/p/" + product.GetProperty("slug").GetString();
     }
 
-    private static async Task FillAddressAndCardAsync(IPage page)
+    internal static async Task FillAddressAndCardAsync(IPage page)
     {
         await page.GetByLabel("Full name").FillAsync("Grace Hopper");
         await page.GetByLabel("Street address").FillAsync("1 Navy Way");

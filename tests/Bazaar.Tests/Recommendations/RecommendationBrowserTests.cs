@@ -50,14 +50,7 @@ public class RecommendationBrowserTests(BrowserStore store) : IClassFixture<Brow
             await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
         }
         await page.GotoAsync("/checkout");
-        await page.GetByLabel("Full name").FillAsync("Grace Hopper");
-        await page.GetByLabel("Street address").FillAsync("1 Navy Way");
-        await page.GetByLabel("City").FillAsync("Arlington");
-        await page.GetByLabel("State or region").FillAsync("TX");
-        await page.GetByLabel("Postal code").FillAsync("76010");
-        await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
-        await page.GetByLabel("Expiry month").FillAsync("12");
-        await page.GetByLabel("Security code").FillAsync("123");
+        await Bazaar.Tests.Checkout.CheckoutBrowserTests.FillAddressAndCardAsync(page);
         await page.GetByTestId("place-order").ClickAsync();
         await Expect(page.GetByTestId("order-status")).ToHaveTextAsync("Paid");
         await store.CatchUpAlsoBoughtAsync();
