@@ -91,6 +91,7 @@ public static class BazaarModules
         services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SearchIndex>();
         services.AddSingleton<StockSnapshot>();
+        services.AddSingleton<SearchResultCache>();
         services.AddSingleton<SearchSynonyms>();
         services.AddSingleton<SearchMetrics>();
         services.AddSingleton<SearchIndexer>();

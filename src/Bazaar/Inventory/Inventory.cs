@@ -1,5 +1,6 @@
 using Bazaar.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -24,8 +25,45 @@ public sealed class Inventory(
         await db.StockItems.AsNoTracking().Where(s => s.Sku == sku).Select(ToLevel(Options.DefaultStrategy)).FirstOrDefaultAsync(ct);
 
     // One query for a page of products; products without a stock row are simply absent.
-    public async Task<IReadOnlyDictionary<int, StockLevel>> GetStockForProductsAsync(IReadOnlyCollection<int> productIds, CancellationToken ct = default) =>
-        await db.StockItems.AsNoTracking().Where(s => productIds.Contains(s.ProductId)).Select(ToLevel(Options.DefaultStrategy)).ToDictionaryAsync(s => s.ProductId, ct);
+    // Every search and listing page asks this, so it is plain SQL on the context's connection: EF's handling of
+    // a list parameter (a new command template per list, behind a lock) took a fifth of a search's time.
+    public async Task<IReadOnlyDictionary<int, StockLevel>> GetStockForProductsAsync(IReadOnlyCollection<int> productIds, CancellationToken ct = default)
+    {
+        var levels = new Dictionary<int, StockLevel>(productIds.Count);
+        if (productIds.Count == 0) return levels;
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened) await connection.OpenAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var names = new List<string>(productIds.Count);
+            foreach (var id in productIds.Distinct())
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@p" + names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                parameter.Value = id;
+                command.Parameters.Add(parameter);
+                names.Add(parameter.ParameterName);
+            }
+            command.CommandText = "SELECT sku, product_id, on_hand, reserved, backorderable, low_stock_threshold, strategy, purchase_limit "
+                + $"FROM stock_items WHERE product_id IN ({string.Join(", ", names)})";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var strategy = reader.IsDBNull(6) ? Options.DefaultStrategy : Enum.Parse<ReservationStrategy>(reader.GetString(6));
+                var level = new StockLevel(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetBoolean(4),
+                    reader.GetInt32(5), strategy, reader.IsDBNull(7) ? null : reader.GetInt32(7));
+                levels[level.ProductId] = level;
+            }
+        }
+        finally
+        {
+            if (opened) await connection.CloseAsync();
+        }
+        return levels;
+    }
 
     private static System.Linq.Expressions.Expression<Func<StockItem, StockLevel>> ToLevel(ReservationStrategy fallback) =>
         s => new StockLevel(s.Sku, s.ProductId, s.OnHand, s.Reserved, s.Backorderable, s.LowStockThreshold, s.Strategy ?? fallback, s.PurchaseLimit);

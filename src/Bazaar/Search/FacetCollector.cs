@@ -212,7 +212,7 @@ internal sealed class FacetCollector : ICollector
 
     public Dictionary<string, int> BrandCounts()
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, int>(_segments.Count == 0 ? 0 : _segments.Max(s => s.Brands.ValueCount), StringComparer.Ordinal);
         foreach (var s in _segments)
         {
             var brands = s.Terms.Brands(s.Brands);
@@ -245,13 +245,14 @@ internal sealed class FacetCollector : ICollector
         var chosen = new List<AttributeFacetCounts>();
         foreach (var key in _attributeKeys.Concat(candidates.Where(c => !_attributeKeys.Contains(c))))
         {
+            var isSelected = _attributeKeys.Contains(key);
+            if (!isSelected && chosen.Count(c => !c.Selected) >= keys) break;
             var values = ValuesOf(key);
             var selected = _filters.Attributes.GetValueOrDefault(key) ?? [];
-            var isSelected = _attributeKeys.Contains(key);
             // Useful: at least two values, no single value covering (nearly) everything, not a list of unique ids.
             if (!isSelected)
             {
-                if (chosen.Count(c => !c.Selected) >= keys || values.Count < 2 || values.Count > 60) continue;
+                if (values.Count < 2 || values.Count > 60) continue;
                 var top = values.Max(v => v.Value);
                 if (top >= coverage[key] * 0.95) continue;
             }
@@ -273,7 +274,7 @@ internal sealed class FacetCollector : ICollector
             for (var ord = low; ord < high; ord++)
             {
                 if (s.AttributeCounts[ord] == 0) continue;
-                var value = s.Terms.Value(s.Attributes, ord)[(key.Length + 1)..];
+                var value = s.Terms.Value(s.Attributes, ord);
                 values[value] = values.GetValueOrDefault(value) + s.AttributeCounts[ord];
             }
         }
@@ -380,6 +381,7 @@ internal sealed class SegmentTerms
     private string[]? _brands;
     private string[]? _keys;
     private string?[]? _values;
+    private StoredProduct?[]? _stored;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long, long)> _ranges = new(StringComparer.Ordinal);
 
     private readonly System.Threading.Lock _gate = new();
@@ -400,16 +402,39 @@ internal sealed class SegmentTerms
 
     public string[] Keys(SortedSetDocValues values) => _keys ??= Resolve(values.ValueCount, (ord, b) => values.LookupOrd(ord, b));
 
+    // An attribute value without its "key\u001f" prefix.
     public string Value(SortedSetDocValues values, long ord)
     {
         var cache = _values ??= new string?[values.ValueCount];
         if (cache[ord] is { } known) return known;
         var bytes = new BytesRef();
         values.LookupOrd(ord, bytes);
-        return cache[ord] = bytes.Utf8ToString();
+        var text = bytes.Utf8ToString();
+        return cache[ord] = text[(text.IndexOf(SearchFields.KeySeparator, StringComparison.Ordinal) + 1)..];
     }
 
     public (long Low, long High) KeyRange(SortedSetDocValues values, string key) => _ranges.GetOrAdd(key, k => Range(values, k));
+
+    // What a hit shows, decoded once per document: stored fields sit in compressed blocks, and decompressing
+    // a block for each of a page's hits cost more than the search itself. Racing readers decode the same
+    // document twice and store equal values.
+    public StoredProduct Stored(AtomicReader reader, int doc)
+    {
+        var cache = _stored ??= new StoredProduct?[reader.MaxDoc];
+        if (cache[doc] is { } known) return known;
+        var visitor = new Lucene.Net.Documents.DocumentStoredFieldVisitor(SearchFields.Id, SearchFields.Stored);
+        reader.Document(doc, visitor);
+        var id = int.Parse(visitor.Document.Get(SearchFields.Id) ?? "0", CultureInfo.InvariantCulture);
+        return cache[doc] = SearchDocuments.Stored.Read(id, visitor.Document.Get(SearchFields.Stored));
+    }
+
+    // The stored product of a top-level doc id of the searcher.
+    public static StoredProduct Stored(IndexSearcher searcher, int doc)
+    {
+        var leaves = searcher.IndexReader.Leaves;
+        var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+        return For(leaf.AtomicReader).Stored(leaf.AtomicReader, doc - leaf.DocBase);
+    }
 
     // The ords of "key\u001f..." values: sorted doc values keep one key's values together.
     public static (long Low, long High) Range(SortedSetDocValues values, string key)

@@ -11,6 +11,7 @@ public sealed class ProductSearch(
     StockSnapshot stock,
     SearchSynonyms synonyms,
     SearchMetrics metrics,
+    SearchResultCache results,
     Catalog.Catalog catalog,
     Inventory.Inventory inventory,
     IMemoryCache cache,
@@ -25,24 +26,35 @@ public sealed class ProductSearch(
     {
         var started = clock.GetTimestamp();
         var tree = await catalog.GetCategoryTreeAsync(ct);
-        var depth = Math.Min(request.Page * request.PageSize, SearchRequest.MaxDepth);
-        EngineResult engine;
-        List<StoredProduct> page;
+        CachedResult found;
         using (var lease = index.Acquire())
         {
-            engine = SearchEngine.Run(lease.Searcher, synonyms.Current, RankingOptions.Default, request.Text, request.Filters, request.Sort, depth, stock, countFacets: true);
-            page = engine.Top.Skip((request.Page - 1) * request.PageSize).Take(request.PageSize)
-                .Select(d => SearchDocuments.Stored.Read(d.ProductId, lease.Searcher.Doc(d.Doc).Get(SearchFields.Stored)))
-                .ToList();
+            var key = new ResultKey(lease.Searcher.IndexReader, stock.Version, synonyms.Current, tree, ResultKey.Describe(request));
+            if (!results.TryGet(key, out found))
+            {
+                found = Rank(lease.Searcher, request, tree);
+                results.Add(key, found);
+            }
         }
-        var levels = page.Count == 0 ? new Dictionary<int, Inventory.StockLevel>() : await inventory.GetStockForProductsAsync(page.Select(p => p.Id).ToList(), ct);
-        var items = page.Select(p => new SearchHit(
-            p.Id, p.Sku, p.Slug, p.Title, TitleHighlighter.Html(p.Title, engine.HighlightTerms), p.Brand, p.Price, p.Currency, p.ImageUrl, p.CategoryId,
-            levels.TryGetValue(p.Id, out var level) ? SearchStock.Of(level) : SearchStock.NotSold)).ToList();
+        var levels = found.Hits.Count == 0 ? new Dictionary<int, Inventory.StockLevel>() : await inventory.GetStockForProductsAsync(found.Hits.Select(h => h.Product.Id).ToList(), ct);
+        var items = found.Hits.Select(h => h.Product is var p ? new SearchHit(
+            p.Id, p.Sku, p.Slug, p.Title, h.TitleHtml, p.Brand, p.Price, p.Currency, p.ImageUrl, p.CategoryId,
+            levels.TryGetValue(p.Id, out var level) ? SearchStock.Of(level) : SearchStock.NotSold) : null!).ToList();
         var took = clock.GetElapsedTime(started).TotalMilliseconds;
         metrics.QueryDuration.Record(took);
-        return new SearchResult(engine.Text, engine.Total, request.Page, request.PageSize, items, Facets(engine, request.Filters, tree),
-            Applied(request, tree), engine.Correction, engine.Relaxed, Math.Round(took, 2));
+        return new SearchResult(found.Text, found.Total, request.Page, request.PageSize, items, found.Facets, found.Applied, found.DidYouMean, found.Relaxed,
+            Math.Round(took, 2));
+    }
+
+    private CachedResult Rank(Lucene.Net.Search.IndexSearcher searcher, SearchRequest request, IReadOnlyList<CategoryNode> tree)
+    {
+        var depth = Math.Min(request.Page * request.PageSize, SearchRequest.MaxDepth);
+        var engine = SearchEngine.Run(searcher, synonyms.Current, RankingOptions.Default, request.Text, request.Filters, request.Sort, depth, stock, countFacets: true);
+        var hits = engine.Top.Skip((request.Page - 1) * request.PageSize).Take(request.PageSize)
+            .Select(d => SegmentTerms.Stored(searcher, d.Doc))
+            .Select(p => new CachedHit(p, TitleHighlighter.Html(p.Title, engine.HighlightTerms)))
+            .ToList();
+        return new CachedResult(engine.Text, engine.Total, hits, Facets(engine, request.Filters, tree), Applied(request, tree), engine.Correction, engine.Relaxed);
     }
 
     public async Task<Suggestions> SuggestAsync(string? text, CancellationToken ct = default)
@@ -56,9 +68,7 @@ public sealed class ProductSearch(
             products = built.Query is null ? [] : lease.Searcher.Search(built.Query, SuggestedProducts).ScoreDocs
                 .Select(hit =>
                 {
-                    var document = lease.Searcher.Doc(hit.Doc);
-                    var id = int.Parse(document.Get(SearchFields.Id) ?? "0", CultureInfo.InvariantCulture);
-                    var p = SearchDocuments.Stored.Read(id, document.Get(SearchFields.Stored));
+                    var p = SegmentTerms.Stored(lease.Searcher, hit.Doc);
                     return new ProductSuggestion(p.Id, p.Slug, p.Title, TitleHighlighter.Html(p.Title, built.HighlightTerms, built.HighlightPrefix), p.Brand, p.Price, p.Currency, p.ImageUrl);
                 })
                 .ToList();

@@ -107,6 +107,27 @@ public sealed class SearchIndex : IDisposable
         foreach (var id in productIds) writer.DeleteDocuments(new Term(SearchFields.Id, id.ToString(CultureInfo.InvariantCulture)));
     }
 
+    // The segments searches run over now.
+    public int SegmentCount
+    {
+        get
+        {
+            if (!IsOpen) return 0;
+            using var lease = Acquire();
+            return lease.Searcher.IndexReader.Leaves.Count;
+        }
+    }
+
+    // Every search pays for each segment (each query word's terms are looked up, and its postings opened,
+    // once per segment), while product changes keep flushing small ones. Merges the index into one segment
+    // in the background; a Refresh after it finishes lets searches use it. False when it is one already.
+    public bool Compact()
+    {
+        if (SegmentCount <= 1) return false;
+        Writer().ForceMerge(1, doWait: false);
+        return true;
+    }
+
     // Makes applied changes visible to searches (near-real-time: no commit needed).
     public void Refresh() => Volatile.Read(ref _current)?.Searchers.MaybeRefreshBlocking();
 

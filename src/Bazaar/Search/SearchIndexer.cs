@@ -35,6 +35,9 @@ public sealed partial class SearchIndexer(
     private bool _dirty;
     private volatile bool _rebuildRequested;
     private DateTimeOffset _lastCommit;
+    private DateTimeOffset _lastChange;
+    private bool _compacting;
+    private bool _compacted;
     private DateTimeOffset _lastSynonyms = DateTimeOffset.MinValue;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
     private volatile RebuildProgress? _rebuilding;
@@ -89,6 +92,7 @@ public sealed partial class SearchIndexer(
                 await EnsureIndexAsync(stoppingToken);
                 more = await ApplyNextAsync(stoppingToken);
                 CommitIfDue(force: false);
+                CompactIfIdle();
                 await HousekeepAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -168,6 +172,9 @@ public sealed partial class SearchIndexer(
         Interlocked.Exchange(ref _highestSeen, appliedThrough);
         _dirty = false;
         _lastCommit = clock.GetUtcNow();
+        _lastChange = _lastCommit;
+        _compacting = false;
+        _compacted = false;
     }
 
     // Applies the next batch of visible changes (and any gaps that have filled). True when more are waiting.
@@ -203,6 +210,9 @@ public sealed partial class SearchIndexer(
             }
             Interlocked.Exchange(ref _highestSeen, Math.Max(highest, rows.Max(r => r.Id)));
             _dirty = true;
+            _lastChange = now;
+            _compacting = false;
+            _compacted = false;
         }
         AdvanceAppliedThrough(now);
         if (!more) metrics.SetLag(_gaps.Count == 0 ? 0 : metrics.LagSeconds, _gaps.Count);
@@ -262,6 +272,24 @@ public sealed partial class SearchIndexer(
         _dirty = _appliedThrough < _highestSeen;
     }
 
+    // A quiet index is merged into one segment; the merge runs in the background and searches switch to it
+    // at the first refresh after it completes (then it is committed like any change).
+    private void CompactIfIdle()
+    {
+        if (!index.IsOpen) return;
+        if (_compacting)
+        {
+            index.Refresh();
+            if (index.SegmentCount > 1) return;
+            _compacting = false;
+            _dirty = true;
+            return;
+        }
+        if (_compacted || _dirty || clock.GetUtcNow() - _lastChange < Options.CompactAfterIdle) return;
+        _compacted = true;
+        _compacting = index.Compact();
+    }
+
     private async Task HousekeepAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -291,14 +319,14 @@ public sealed partial class SearchIndexer(
         var oldestPending = await db.SearchChanges.Where(c => c.Id > highest).OrderBy(c => c.Id).Select(c => (DateTimeOffset?)c.CommittedAt).FirstOrDefaultAsync(ct);
         var pending = await db.SearchChanges.CountAsync(c => c.Id > highest, ct) + _gaps.Count;
         var lag = oldestPending is { } at ? Math.Max(0, (clock.GetUtcNow() - at).TotalSeconds) : 0;
-        var documents = 0;
+        var (documents, segments) = (0, 0);
         if (index.IsOpen)
         {
             using var lease = index.Acquire();
-            documents = lease.Searcher.IndexReader.NumDocs;
+            (documents, segments) = (lease.Searcher.IndexReader.NumDocs, lease.Searcher.IndexReader.Leaves.Count);
         }
         return new SearchIndexStatus(index.IsOpen, index.OpenGeneration, AppliedThrough, highest, latest, Math.Round(lag, 3), pending, documents,
-            Rebuilding, stock.RefreshedAt, stock.Count, synonyms.Current.Count);
+            segments, Rebuilding, stock.RefreshedAt, stock.Count, synonyms.Current.Count);
     }
 
     // Refreshes which products are in stock, through the Inventory facade in one batched query.
@@ -347,6 +375,7 @@ public sealed record SearchIndexStatus(
     double LagSeconds,
     long Pending,
     int Documents,
+    int Segments,
     RebuildProgress? Rebuilding,
     DateTimeOffset? StockRefreshedAt,
     int InStockProducts,

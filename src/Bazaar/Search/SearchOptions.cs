@@ -16,6 +16,14 @@ public sealed class SearchOptions : IValidatableObject
     // that rolled back. After this long it is taken to have rolled back.
     public TimeSpan GapTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    // After this long without a product change the index is merged into one segment (searches get faster;
+    // the merge takes a second or two of one core on the bundled catalogue).
+    public TimeSpan CompactAfterIdle { get; set; } = TimeSpan.FromSeconds(30);
+
+    // Recent results kept per node (see SearchResultCache); 0 turns the cache off.
+    [Range(0, 1_000_000)]
+    public int ResultCacheEntries { get; set; } = 5000;
+
     public TimeSpan StockRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan SynonymRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -50,6 +58,8 @@ public sealed class SearchOptions : IValidatableObject
             yield return new ValidationResult("Search:CommitInterval must be positive.", [nameof(CommitInterval)]);
         if (GapTimeout <= TimeSpan.Zero)
             yield return new ValidationResult("Search:GapTimeout must be positive.", [nameof(GapTimeout)]);
+        if (CompactAfterIdle <= TimeSpan.Zero)
+            yield return new ValidationResult("Search:CompactAfterIdle must be positive.", [nameof(CompactAfterIdle)]);
         if (StockRefreshInterval <= TimeSpan.Zero)
             yield return new ValidationResult("Search:StockRefreshInterval must be positive.", [nameof(StockRefreshInterval)]);
         if (FeedRetention < TimeSpan.FromHours(1))

@@ -13,11 +13,18 @@ public sealed class StockSnapshot
 
     public int Count => _inStock.Count;
 
+    // Changes whenever the set of products in stock does (not on a refresh that found the same set).
+    public int Version { get; private set; }
+
     public bool IsInStock(int productId) => _inStock.Contains(productId);
 
     public void Replace(HashSet<int> inStock, DateTimeOffset at)
     {
-        _inStock = inStock;
+        if (!inStock.SetEquals(_inStock))
+        {
+            _inStock = inStock;
+            Version++;
+        }
         RefreshedAt = at;
     }
 }

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+using Lucene.Net.Index;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Bazaar.Search;
+
+// This node's recent search results, everything but the stock of their hits (which is read from the
+// database on every request). An entry belongs to one index reader, one in-stock snapshot, one synonym set and
+// one category tree: when any of them changes, later searches miss and the old entries age out, so a cached
+// result is never older than the index it came from. Shoppers repeat the same searches and facet clicks, and
+// the ranking and facet counting are most of a search's work.
+public sealed class SearchResultCache : IDisposable
+{
+    private readonly MemoryCache? _entries;
+    private readonly SearchMetrics _metrics;
+
+    public SearchResultCache(IOptions<SearchOptions> options, SearchMetrics metrics)
+    {
+        _metrics = metrics;
+        var size = options.Value.ResultCacheEntries;
+        if (size > 0) _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = size, CompactionPercentage = 0.25 });
+    }
+
+    internal bool TryGet(in ResultKey key, out CachedResult result)
+    {
+        if (_entries is not null && _entries.TryGetValue(key, out CachedResult? found) && found is not null)
+        {
+            _metrics.ResultCacheHits.Add(1);
+            result = found;
+            return true;
+        }
+        _metrics.ResultCacheMisses.Add(1);
+        result = null!;
+        return false;
+    }
+
+    internal void Add(in ResultKey key, CachedResult result) =>
+        _entries?.Set(key, result, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(5) });
+
+    public void Dispose() => _entries?.Dispose();
+}
+
+// What makes two searches the same: the same request against the same index reader, in-stock snapshot,
+// synonyms and category tree (compared by identity: each is replaced, never changed, when it changes).
+internal readonly record struct ResultKey(IndexReader Reader, int StockVersion, SynonymSet Synonyms, object Tree, string Request)
+{
+    public static string Describe(SearchRequest request)
+    {
+        var f = request.Filters;
+        var sb = new StringBuilder(SearchEngine.Normalize(request.Text));
+        sb.Append('\u001e').Append((int)request.Sort).Append('|').Append(request.Page).Append('|').Append(request.PageSize);
+        sb.Append("|c:").AppendJoin(',', f.Categories.Order());
+        sb.Append("|b:").AppendJoin('\u001f', f.Brands.Order(StringComparer.Ordinal));
+        sb.Append("|p:").AppendJoin(',', f.Prices.Select(p => p.Key).Order(StringComparer.Ordinal));
+        sb.Append("|r:").Append(f.MinRating?.ToString(CultureInfo.InvariantCulture)).Append("|s:").Append(f.InStock ? '1' : '0');
+        foreach (var (key, values) in f.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+            sb.Append("|a:").Append(key).Append('=').AppendJoin('\u001f', values.Order(StringComparer.Ordinal));
+        return sb.ToString();
+    }
+}
+
+internal sealed record CachedHit(StoredProduct Product, string TitleHtml);
+
+internal sealed record CachedResult(string Text, int Total, IReadOnlyList<CachedHit> Hits, SearchFacets Facets, AppliedFilters Applied,
+    string? DidYouMean, bool Relaxed);
