@@ -333,15 +333,9 @@ public sealed partial class SearchIndexer(
     public async Task RefreshStockAsync(CancellationToken ct)
     {
         if (!index.IsOpen) return;
-        List<int> ids;
-        using (var lease = index.Acquire())
-        {
-            ids = new List<int>(lease.Searcher.IndexReader.NumDocs);
-            lease.Searcher.Search(new MatchAllDocsQuery(), new ProductIdCollector(ids));
-        }
         await using var scope = scopes.CreateAsyncScope();
-        var levels = await scope.ServiceProvider.GetRequiredService<Inventory.Inventory>().GetStockForProductsAsync(ids, ct);
-        stock.Replace(levels.Values.Where(l => l.Available > 0).Select(l => l.ProductId).ToHashSet(), clock.GetUtcNow());
+        var inStock = await scope.ServiceProvider.GetRequiredService<Inventory.Inventory>().GetInStockProductIdsAsync(ct);
+        stock.Replace(inStock, clock.GetUtcNow());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Applying search changes failed; retrying")]
