@@ -5,7 +5,13 @@ using System.Text.Json;
 
 namespace Bazaar.Bench;
 
-// Search latency and freshness against the bundled catalogue on one store process (SQLite):
+// Search latency and freshness against the bundled catalogue on one store process (SQLite), once for each
+// setting of the store's result cache (`--result-cache off|on|both`, default both):
+// - off: every search is ranked and counted in the index (the engine's own cost);
+// - on: as the store ships, repeated searches answered from the node's result cache (stock still read from
+//   the database for every request); the mix has a bounded number of distinct searches, so after warm-up most
+//   are hits, and the measured hit ratio is reported with the figures.
+// Each pass measures:
 // - server-side time of each search with facets (the API's tookMs: ranking, every facet, the page's stock query);
 // - over HTTP, `--clients` concurrent clients for `--seconds`: throughput and latency percentiles;
 // - freshness: update a product's title with a new word, poll search until it is found.
@@ -26,13 +32,42 @@ public static class SearchBench
         var clients = args.Number("clients", 32, 1, 512);
         var seconds = args.Number("seconds", 20, 1, 600);
         var probes = args.Number("probes", 30, 1, 1000);
+        var cacheModes = (args.Optional("result-cache") ?? "both") switch
+        {
+            "off" => new[] { false },
+            "on" => [true],
+            "both" => [false, true],
+            var other => throw new ArgumentException($"--result-cache must be off, on or both (got '{other}')."),
+        };
         var json = args.Optional("json");
         args.RejectUnknown();
 
         Console.WriteLine($"search-bench: bundled catalogue, {clients} HTTP clients for {seconds} s, {probes} freshness probes");
         await StoreNode.BuildAsync();
         var dataDir = Directory.CreateTempSubdirectory("bazaar-bench-search.").FullName;
-        var env = StoreNode.EmbeddedEnvironment(dataDir);
+        var passes = new List<SearchBenchPass>();
+        foreach (var cached in cacheModes)
+        {
+            var env = StoreNode.EmbeddedEnvironment(dataDir);
+            env["Search__ResultCacheEntries"] = cached ? "5000" : "0";
+            passes.Add(await PassAsync(env, cached, clients, seconds, probes));
+        }
+        var result = new SearchBenchResult
+        {
+            Passes = passes,
+            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+            RanAt = DateTimeOffset.UtcNow,
+        };
+        if (json is not null)
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        try { Directory.Delete(dataDir, recursive: true); }
+        catch (IOException) { }
+        return 0;
+    }
+
+    private static async Task<SearchBenchPass> PassAsync(Dictionary<string, string> env, bool cached, int clients, int seconds, int probes)
+    {
+        var name = cached ? "result cache on" : "result cache off";
         await using var node = await StoreNode.StartAsync(env, TimeSpan.FromMinutes(5));
         using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         await WaitForIndexAsync(http);
@@ -50,31 +85,43 @@ public static class SearchBench
             took.Add(body.GetProperty("tookMs").GetDouble());
         }
 
+        var (hitsBefore, missesBefore) = await CacheCountsAsync(http);
         var (requests, errors, latencies, wall) = await LoadAsync(node.BaseAddress, mix, clients, TimeSpan.FromSeconds(seconds));
+        var (hitsAfter, missesAfter) = await CacheCountsAsync(http);
         var freshness = await FreshnessAsync(http, probes);
+        var lookups = hitsAfter - hitsBefore + missesAfter - missesBefore;
 
-        var result = new SearchBenchResult
+        var pass = new SearchBenchPass
         {
+            Name = name,
             Products = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/search?pageSize=1", UriKind.Relative))).RootElement.GetProperty("total").GetInt32(),
+            DistinctSearches = mix.Distinct().Count(),
             ServerMs = Stats(took),
             HttpClients = clients,
             HttpRequests = requests,
             HttpErrors = errors,
             HttpQueriesPerSecond = Math.Round(requests / wall.TotalSeconds, 1),
             HttpMs = Stats(latencies),
+            HttpCacheHitRatio = lookups == 0 ? 0 : Math.Round((hitsAfter - hitsBefore) / lookups, 3),
             FreshnessMs = Stats(freshness),
             ServerPeakRssMb = Math.Round(node.SamplePeakRssKb() / 1024.0, 1),
-            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
-            RanAt = DateTimeOffset.UtcNow,
         };
-        Console.WriteLine($"search-bench: server p50 {result.ServerMs.P50} ms, p95 {result.ServerMs.P95} ms, p99 {result.ServerMs.P99} ms (facets + stock query)");
-        Console.WriteLine($"search-bench: HTTP {result.HttpQueriesPerSecond} queries/s with {clients} clients, p50 {result.HttpMs.P50} ms, p95 {result.HttpMs.P95} ms, p99 {result.HttpMs.P99} ms, {errors} errors");
-        Console.WriteLine($"search-bench: freshness p50 {result.FreshnessMs.P50} ms, p99 {result.FreshnessMs.P99} ms, max {result.FreshnessMs.Max} ms");
-        if (json is not null)
-            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-        try { Directory.Delete(dataDir, recursive: true); }
-        catch (IOException) { }
-        return 0;
+        Console.WriteLine($"search-bench [{name}]: server p50 {pass.ServerMs.P50} ms, p95 {pass.ServerMs.P95} ms, p99 {pass.ServerMs.P99} ms (facets + stock query)");
+        Console.WriteLine($"search-bench [{name}]: HTTP {pass.HttpQueriesPerSecond} queries/s with {clients} clients, p50 {pass.HttpMs.P50} ms, p95 {pass.HttpMs.P95} ms, "
+            + $"p99 {pass.HttpMs.P99} ms, {errors} errors, result-cache hit ratio {pass.HttpCacheHitRatio:0.000} ({pass.DistinctSearches} distinct searches in the mix)");
+        Console.WriteLine($"search-bench [{name}]: freshness p50 {pass.FreshnessMs.P50} ms, p99 {pass.FreshnessMs.P99} ms, max {pass.FreshnessMs.Max} ms");
+        return pass;
+    }
+
+    // The node's result-cache counters from /metrics (Prometheus text).
+    private static async Task<(double Hits, double Misses)> CacheCountsAsync(HttpClient http)
+    {
+        var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        double Read(string metric) => text.Split('\n')
+            .Where(l => l.StartsWith(metric, StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .Sum();
+        return (Read("bazaar_search_result_cache_hits"), Read("bazaar_search_result_cache_misses"));
     }
 
     // Half the queries with facets: a brand, a price range, in stock, a department; deterministic.
@@ -187,15 +234,23 @@ public sealed record LatencyStats(double P50, double P95, double P99, double Max
 
 public sealed record SearchBenchResult
 {
+    public required IReadOnlyList<SearchBenchPass> Passes { get; init; }
+    public required string Machine { get; init; }
+    public DateTimeOffset RanAt { get; init; }
+}
+
+public sealed record SearchBenchPass
+{
+    public required string Name { get; init; }
     public int Products { get; init; }
+    public int DistinctSearches { get; init; }
     public required LatencyStats ServerMs { get; init; }
     public int HttpClients { get; init; }
     public int HttpRequests { get; init; }
     public int HttpErrors { get; init; }
     public double HttpQueriesPerSecond { get; init; }
     public required LatencyStats HttpMs { get; init; }
+    public double HttpCacheHitRatio { get; init; }
     public required LatencyStats FreshnessMs { get; init; }
     public double ServerPeakRssMb { get; init; }
-    public required string Machine { get; init; }
-    public DateTimeOffset RanAt { get; init; }
 }

@@ -15,6 +15,8 @@ public sealed class SearchResultCache : IDisposable
 {
     private readonly MemoryCache? _entries;
     private readonly SearchMetrics _metrics;
+    private long _hits;
+    private long _misses;
 
     public SearchResultCache(IOptions<SearchOptions> options, SearchMetrics metrics)
     {
@@ -23,14 +25,20 @@ public sealed class SearchResultCache : IDisposable
         if (size > 0) _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = size, CompactionPercentage = 0.25 });
     }
 
+    public bool Enabled => _entries is not null;
+    public long Hits => Interlocked.Read(ref _hits);
+    public long Misses => Interlocked.Read(ref _misses);
+
     internal bool TryGet(in ResultKey key, out CachedResult result)
     {
         if (_entries is not null && _entries.TryGetValue(key, out CachedResult? found) && found is not null)
         {
+            Interlocked.Increment(ref _hits);
             _metrics.ResultCacheHits.Add(1);
             result = found;
             return true;
         }
+        Interlocked.Increment(ref _misses);
         _metrics.ResultCacheMisses.Add(1);
         result = null!;
         return false;
