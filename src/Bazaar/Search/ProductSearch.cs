@@ -52,7 +52,7 @@ public sealed class ProductSearch(
         var engine = SearchEngine.Run(searcher, synonyms.Current, RankingOptions.Default, request.Text, request.Filters, request.Sort, depth, stock, countFacets: true);
         var hits = engine.Top.Skip((request.Page - 1) * request.PageSize).Take(request.PageSize)
             .Select(d => SegmentTerms.Stored(searcher, d.Doc))
-            .Select(p => new CachedHit(p, TitleHighlighter.Html(p.Title, engine.HighlightTerms)))
+            .Select(p => new CachedHit(p, TitleHighlighter.Html(p.Title, p.TitleTokens, engine.HighlightTerms)))
             .ToList();
         return new CachedResult(engine.Text, engine.Total, hits, Facets(engine, request.Filters, tree), Applied(request, tree), engine.Correction, engine.Relaxed);
     }
@@ -69,7 +69,7 @@ public sealed class ProductSearch(
                 .Select(hit =>
                 {
                     var p = SegmentTerms.Stored(lease.Searcher, hit.Doc);
-                    return new ProductSuggestion(p.Id, p.Slug, p.Title, TitleHighlighter.Html(p.Title, built.HighlightTerms, built.HighlightPrefix), p.Brand, p.Price, p.Currency, p.ImageUrl);
+                    return new ProductSuggestion(p.Id, p.Slug, p.Title, TitleHighlighter.Html(p.Title, p.TitleTokens, built.HighlightTerms, built.HighlightPrefix), p.Brand, p.Price, p.Currency, p.ImageUrl);
                 })
                 .ToList();
         }
@@ -146,7 +146,7 @@ public sealed class ProductSearch(
             .ToList();
 
         var ratings = FacetCollector.RatingThresholds
-            .Select((stars, k) => new FacetValue(stars.ToString(CultureInfo.InvariantCulture), $"{stars} stars & up", engine.RatingCounts[k], filters.MinRating == stars))
+            .Select((stars, k) => new FacetValue(stars.ToString(CultureInfo.InvariantCulture), RatingLabel(stars), engine.RatingCounts[k], filters.MinRating == stars))
             .ToList();
 
         var attributes = engine.Attributes
@@ -158,6 +158,8 @@ public sealed class ProductSearch(
         return new SearchFacets(Build(tree), brands, prices, ratings, new FacetValue("true", "In stock", engine.InStockCount, filters.InStock),
             attributes, RatingsAvailable: ratings.Any(r => r.Count > 0));
     }
+
+    private static string RatingLabel(int stars) => stars == 1 ? "1 star & up" : $"{stars} stars & up";
 
     public static string PriceLabel(PriceRange range) => (range.Min, range.Max) switch
     {
@@ -175,7 +177,7 @@ public sealed class ProductSearch(
         applied.AddRange(f.Categories.Select(c => new AppliedFilter("category", c.ToString(CultureInfo.InvariantCulture), names.GetValueOrDefault(c, $"Category {c}"))));
         applied.AddRange(f.Brands.Select(b => new AppliedFilter("brand", b, b)));
         applied.AddRange(f.Prices.Select(p => new AppliedFilter("price", p.Key, PriceLabel(p))));
-        if (f.MinRating is { } stars) applied.Add(new AppliedFilter("rating", stars.ToString(CultureInfo.InvariantCulture), $"{stars} stars & up"));
+        if (f.MinRating is { } stars) applied.Add(new AppliedFilter("rating", stars.ToString(CultureInfo.InvariantCulture), RatingLabel(stars)));
         if (f.InStock) applied.Add(new AppliedFilter("inStock", "true", "In stock"));
         foreach (var (key, values) in f.Attributes)
             applied.AddRange(values.Select(v => new AppliedFilter("attr." + key, v, $"{Slug.Humanize(key)}: {v}")));

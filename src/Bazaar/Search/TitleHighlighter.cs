@@ -8,11 +8,15 @@ namespace Bazaar.Search;
 // Everything else is HTML-encoded, so the result is safe to render as markup.
 public static class TitleHighlighter
 {
-    public static string Html(string title, IReadOnlySet<string> terms, string? prefix = null)
+    public static string Html(string title, IReadOnlySet<string> terms, string? prefix = null) =>
+        terms.Count == 0 && string.IsNullOrEmpty(prefix) ? WebUtility.HtmlEncode(title) : Html(title, ProductAnalyzer.Query.Analyze(title), terms, prefix);
+
+    // With the title's tokens already analysed.
+    public static string Html(string title, IReadOnlyList<AnalyzedToken> tokens, IReadOnlySet<string> terms, string? prefix = null)
     {
         if (terms.Count == 0 && string.IsNullOrEmpty(prefix)) return WebUtility.HtmlEncode(title);
         var spans = new List<(int Start, int End)>();
-        foreach (var token in ProductAnalyzer.Query.Analyze(title))
+        foreach (var token in tokens)
         {
             var hit = terms.Contains(token.Term) || (!string.IsNullOrEmpty(prefix) && token.Term.StartsWith(prefix, StringComparison.Ordinal));
             if (hit && token.End > token.Start && token.End <= title.Length) spans.Add((token.Start, token.End));
