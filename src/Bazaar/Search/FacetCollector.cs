@@ -62,7 +62,9 @@ internal sealed class FacetCollector : ICollector
     public int InStockCount { get; private set; }
     public IReadOnlyList<PriceRange> PriceValues => _priceValues;
 
-    public bool AcceptsDocsOutOfOrder => true;
+    // In order: out of order lets Lucene score a top-level disjunction with BooleanScorer, whose bucket table
+    // allocates 2,048 objects per search and segment; the counts and the kept hits do not depend on the order.
+    public bool AcceptsDocsOutOfOrder => false;
 
     public void SetScorer(Scorer scorer) => _scorer = scorer;
 
@@ -229,17 +231,8 @@ internal sealed class FacetCollector : ICollector
     // that split them. Keys with a selection are always shown.
     public List<AttributeFacetCounts> AttributeCounts(int keys, int valuesPerKey)
     {
-        var coverage = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var s in _segments)
-        {
-            var names = s.Terms.Keys(s.Keys);
-            for (var ord = 0; ord < names.Length; ord++)
-            {
-                if (s.KeyCounts[ord] == 0) continue;
-                coverage[names[ord]] = coverage.GetValueOrDefault(names[ord]) + s.KeyCounts[ord];
-            }
-        }
         var minimum = Math.Max(2, Total / 5);
+        var coverage = Coverage(minimum);
         var candidates = coverage.Where(c => c.Value >= minimum).OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => c.Key).Take(keys * 3).ToList();
         var chosen = new List<AttributeFacetCounts>();
@@ -247,12 +240,13 @@ internal sealed class FacetCollector : ICollector
         {
             var isSelected = _attributeKeys.Contains(key);
             if (!isSelected && chosen.Count(c => !c.Selected) >= keys) break;
+            // Useful: at least two values, no single value covering (nearly) everything, not a list of unique ids.
+            if (!isSelected && MoreValuesThan(key, MaxValuesOfAUsefulKey)) continue;
             var values = ValuesOf(key);
             var selected = _filters.Attributes.GetValueOrDefault(key) ?? [];
-            // Useful: at least two values, no single value covering (nearly) everything, not a list of unique ids.
             if (!isSelected)
             {
-                if (values.Count < 2 || values.Count > 60) continue;
+                if (values.Count < 2 || values.Count > MaxValuesOfAUsefulKey) continue;
                 var top = values.Max(v => v.Value);
                 if (top >= coverage[key] * 0.95) continue;
             }
@@ -263,6 +257,49 @@ internal sealed class FacetCollector : ICollector
             chosen.Add(new AttributeFacetCounts(key, NameOf(key), ordered, isSelected));
         }
         return chosen;
+    }
+
+    private const int MaxValuesOfAUsefulKey = 60;
+
+    // How many hits have each attribute key that could reach `minimum`; other keys are left out. A broad search
+    // has thousands of keys among its hits and needs only the few common ones: a key with `minimum` hits over n
+    // segments has at least minimum / n of them in one segment, so only those are summed.
+    private Dictionary<string, int> Coverage(int minimum)
+    {
+        var perSegment = (minimum + _segments.Count - 1) / Math.Max(1, _segments.Count);
+        var candidates = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var s in _segments)
+        {
+            var names = s.Terms.Keys(s.Keys);
+            for (var ord = 0; ord < names.Length; ord++)
+                if (s.KeyCounts[ord] >= perSegment) candidates.Add(names[ord]);
+        }
+        var coverage = new Dictionary<string, int>(candidates.Count, StringComparer.Ordinal);
+        foreach (var key in candidates)
+        {
+            var count = 0;
+            foreach (var s in _segments)
+            {
+                var ord = s.Keys.LookupTerm(new BytesRef(key));
+                if (ord >= 0) count += s.KeyCounts[ord];
+            }
+            coverage[key] = count;
+        }
+        return coverage;
+    }
+
+    // True when some segment alone has more than `limit` of the key's values among the hits (so all of them
+    // together do too), found without building the key's value list.
+    private bool MoreValuesThan(string key, int limit)
+    {
+        foreach (var s in _segments)
+        {
+            var (low, high) = s.Terms.KeyRange(s.Attributes, key);
+            var distinct = 0;
+            for (var ord = low; ord < high; ord++)
+                if (s.AttributeCounts[ord] > 0 && ++distinct > limit) return true;
+        }
+        return false;
     }
 
     private Dictionary<string, int> ValuesOf(string key)
