@@ -52,7 +52,7 @@ public static class SearchEngine
         var collector = new FacetCollector(filters, sort, depth, stock, countFacets);
         try
         {
-            searcher.Search(query, collector);
+            searcher.Search(TermLookup.Resolve(query, searcher.IndexReader), collector);
             return new EngineResult
             {
                 Total = collector.Total,
