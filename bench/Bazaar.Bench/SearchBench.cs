@@ -49,7 +49,7 @@ public static class SearchBench
         foreach (var cached in cacheModes)
         {
             var env = StoreNode.EmbeddedEnvironment(dataDir);
-            env["Search__ResultCacheEntries"] = cached ? "5000" : "0";
+            env["Search__ResultCacheEntries"] = cached ? "2000" : "0";
             passes.Add(await PassAsync(env, cached, clients, seconds, probes));
         }
         var result = new SearchBenchResult

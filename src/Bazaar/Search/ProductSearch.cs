@@ -29,7 +29,7 @@ public sealed class ProductSearch(
         CachedResult found;
         using (var lease = index.Acquire())
         {
-            var key = new ResultKey(lease.Searcher.IndexReader, stock.Version, synonyms.Current, tree, ResultKey.Describe(request));
+            var key = new ResultKey(new ResultGeneration(lease.Searcher.IndexReader, stock.Version, synonyms.Current, tree), ResultKey.Describe(request));
             if (!results.TryGet(key, out found))
             {
                 found = Rank(lease.Searcher, request, tree);

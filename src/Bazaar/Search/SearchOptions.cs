@@ -22,7 +22,7 @@ public sealed class SearchOptions : IValidatableObject
 
     // Recent results kept per node (see SearchResultCache); 0 turns the cache off.
     [Range(0, 1_000_000)]
-    public int ResultCacheEntries { get; set; } = 5000;
+    public int ResultCacheEntries { get; set; } = 2000;
 
     public TimeSpan StockRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -7,16 +7,19 @@ using Microsoft.Extensions.Options;
 namespace Bazaar.Search;
 
 // This node's recent search results, everything but the stock of their hits (which is read from the
-// database on every request). An entry belongs to one index reader, one in-stock snapshot, one synonym set and
-// one category tree: when any of them changes, later searches miss and the old entries age out, so a cached
-// result is never older than the index it came from. Shoppers repeat the same searches and facet clicks, and
-// the ranking and facet counting are most of a search's work.
+// database on every request). Entries belong to one generation: an index reader, an in-stock snapshot, a
+// synonym set and a category tree. The first search to see a new generation empties the cache, so a cached
+// result is never older than the index it came from, and results nobody can hit again do not sit in memory.
+// Shoppers repeat the same searches and facet clicks, and the ranking and facet counting are most of a
+// search's work.
 public sealed class SearchResultCache : IDisposable
 {
     private readonly MemoryCache? _entries;
     private readonly SearchMetrics _metrics;
     private long _hits;
     private long _misses;
+    private ResultGeneration? _generation;
+    private readonly System.Threading.Lock _gate = new();
 
     public SearchResultCache(IOptions<SearchOptions> options, SearchMetrics metrics)
     {
@@ -31,7 +34,18 @@ public sealed class SearchResultCache : IDisposable
 
     internal bool TryGet(in ResultKey key, out CachedResult result)
     {
-        if (_entries is not null && _entries.TryGetValue(key, out CachedResult? found) && found is not null)
+        if (_entries is not null && Volatile.Read(ref _generation) != key.Generation)
+        {
+            lock (_gate)
+            {
+                if (_generation != key.Generation)
+                {
+                    _entries.Clear();
+                    Volatile.Write(ref _generation, key.Generation);
+                }
+            }
+        }
+        if (_entries is not null && _entries.TryGetValue(key.Request, out CachedResult? found) && found is not null)
         {
             Interlocked.Increment(ref _hits);
             _metrics.ResultCacheHits.Add(1);
@@ -44,15 +58,27 @@ public sealed class SearchResultCache : IDisposable
         return false;
     }
 
-    internal void Add(in ResultKey key, CachedResult result) =>
-        _entries?.Set(key, result, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(5) });
+    // A result ranked on another generation than the cache now holds (a search that started before a refresh)
+    // is not kept. Checked and stored under the lock that empties the cache, so no result outlives its generation.
+    internal void Add(in ResultKey key, CachedResult result)
+    {
+        if (_entries is null) return;
+        lock (_gate)
+        {
+            if (_generation != key.Generation) return;
+            _entries.Set(key.Request, result, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(5) });
+        }
+    }
 
     public void Dispose() => _entries?.Dispose();
 }
 
-// What makes two searches the same: the same request against the same index reader, in-stock snapshot,
-// synonyms and category tree (compared by identity: each is replaced, never changed, when it changes).
-internal readonly record struct ResultKey(IndexReader Reader, int StockVersion, SynonymSet Synonyms, object Tree, string Request)
+// What a result was computed from besides the request: the index reader, in-stock snapshot, synonyms and category
+// tree (compared by identity: each is replaced, never changed, when it changes).
+internal sealed record ResultGeneration(IndexReader Reader, int StockVersion, SynonymSet Synonyms, object Tree);
+
+// What makes two searches the same: the same request in the same generation.
+internal readonly record struct ResultKey(ResultGeneration Generation, string Request)
 {
     public static string Describe(SearchRequest request)
     {
