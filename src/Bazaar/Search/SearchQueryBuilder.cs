@@ -24,7 +24,8 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
     {
         public AnalyzedToken Token { get; } = token;
         public string Primary => Token.Term;
-        public List<(string[] Terms, float Weight)> Alternatives { get; } = [([token.Term], 1f)];
+        // StandIn: a synonym or near spelling, not the word itself written another way (see StandInTermQuery).
+        public List<(string[] Terms, float Weight, bool StandIn)> Alternatives { get; } = [([token.Term], 1f, false)];
         public bool Required { get; set; } = true;
         public float Weight { get; set; } = 1f;
         public string? Correction { get; set; }
@@ -118,7 +119,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         {
             if (slots.Count == MaxSlots) break;
             var slot = new Slot(group.First());
-            foreach (var stacked in group.Skip(1)) slot.Alternatives.Add(([stacked.Term], ranking.StackedWeight));
+            foreach (var stacked in group.Skip(1)) slot.Alternatives.Add(([stacked.Term], ranking.StackedWeight, false));
             if (slot.Token.IsWord && StopWords.Contains(slot.Primary))
             {
                 slot.Required = false;
@@ -155,8 +156,8 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             if (!slots[k].Token.IsWord || !slots[k + 1].Token.IsWord) continue;
             var joined = slots[k].Primary + slots[k + 1].Primary;
             if (reader.DocFreq(new Term(SearchFields.Vocabulary, joined)) == 0) continue;
-            slots[k].Alternatives.Add(([joined], ranking.CompoundWeight));
-            slots[k + 1].Alternatives.Add(([joined], ranking.CompoundWeight));
+            slots[k].Alternatives.Add(([joined], ranking.CompoundWeight, false));
+            slots[k + 1].Alternatives.Add(([joined], ranking.CompoundWeight, false));
         }
     }
 
@@ -166,7 +167,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         var primaries = slots.Select(s => s.Primary).ToList();
         foreach (var (start, length, alternative) in synonyms.Matches(primaries))
             for (var k = start; k < start + length; k++)
-                slots[k].Alternatives.Add((alternative, ranking.SynonymWeight));
+                slots[k].Alternatives.Add((alternative, ranking.SynonymWeight, true));
     }
 
     // A word the catalogue does not know, or barely knows while a near spelling is common, also matches
@@ -181,13 +182,13 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             if (docs == 0 && Split(slot.Primary) is { } parts)
             {
                 // "topsealer" -> "top sealer": two words the catalogue knows, run together.
-                slot.Alternatives.Add((parts, ranking.CompoundWeight));
+                slot.Alternatives.Add((parts, ranking.CompoundWeight, false));
                 slot.Correction = string.Join(' ', parts);
                 continue;
             }
             var candidates = Spelling.Candidates(reader, slot.Primary, docs, ranking.TwoEditsFrom);
             foreach (var candidate in candidates)
-                slot.Alternatives.Add(([candidate.Term], candidate.Edits == 1 ? ranking.OneEditWeight : ranking.TwoEditWeight));
+                slot.Alternatives.Add(([candidate.Term], candidate.Edits == 1 ? ranking.OneEditWeight : ranking.TwoEditWeight, true));
             if (candidates.Count > 0) slot.Correction = candidates[0].Term;
             // A word nothing in the catalogue resembles cannot be required.
             else if (docs == 0) slot.Required = false;
@@ -221,11 +222,11 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             (SearchFields.Description, ranking.DescriptionBoost),
         };
         var any = new DisjunctionMaxQuery(ranking.FieldTieBreaker);
-        foreach (var (terms, weight) in slot.Alternatives)
+        foreach (var (terms, weight, standIn) in slot.Alternatives)
         {
             foreach (var (field, boost) in fields)
                 any.Add(terms.Length == 1
-                    ? new TermQuery(new Term(field, terms[0])) { Boost = boost * weight }
+                    ? Word(new Term(field, terms[0]), standIn, boost * weight)
                     : Phrase(field, terms, 1, boost * weight));
         }
         if (ranking.GramWeight > 0 && slot.Token.IsWord && slot.Primary.Length > ProductAnalyzer.GramSize
@@ -238,6 +239,9 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         return any;
     }
 
+    private static TermQuery Word(Term term, bool standIn, float boost) =>
+        standIn ? new StandInTermQuery(term) { Boost = boost } : new TermQuery(term) { Boost = boost };
+
     // The query's head word (or a spelling, compound or synonym of it) as the head of the product's title: a
     // fixed reward, so that a rare head does not outweigh the words themselves.
     private DisjunctionMaxQuery? HeadQuery(string text, List<Slot> slots)
@@ -246,7 +250,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         var slot = slots.FirstOrDefault(s => s.Token.Start == start && s.Token.IsWord);
         if (slot is null) return null;
         var any = new DisjunctionMaxQuery(0);
-        foreach (var (terms, weight) in slot.Alternatives.Where(a => a.Terms.Length == 1))
+        foreach (var (terms, weight, _) in slot.Alternatives.Where(a => a.Terms.Length == 1))
             any.Add(new ConstantScoreQuery(new TermQuery(new Term(SearchFields.Head, terms[0]))) { Boost = ranking.HeadBoost * weight });
         return any;
     }

@@ -144,6 +144,17 @@ public class SearchAnalysisTests
     }
 
     [Fact]
+    public void A_rare_synonym_does_not_outrank_the_word_itself()
+    {
+        // "cable" is common and "cord" rare: scored on its own rarity the short cord title would come first.
+        var cables = Enumerable.Range(1, 30).Select(k => ($"Brand{k} shielded network cable {k} m", k));
+        using var index = Index([.. cables, ("Telephone cord", 100)]);
+        var cable = index.Run("cable", "cord, cable");
+        Assert.NotEqual(100, cable.ProductIds[0]);
+        Assert.Equal(31, cable.Total);
+    }
+
+    [Fact]
     public void A_word_also_matches_its_stem_but_below_the_word_itself()
     {
         using var index = Index(("Brass Light Fixture", 1), ("Kitchen Lighting Kit", 2), ("Garden Hose", 3));
