@@ -29,7 +29,7 @@ public sealed class ProductSearch(
         CachedResult found;
         using (var lease = index.Acquire())
         {
-            var key = new ResultKey(new ResultGeneration(lease.Searcher.IndexReader, stock.Version, synonyms.Current, tree), ResultKey.Describe(request));
+            var key = new ResultKey(new ResultGeneration(lease.Searcher.IndexReader, stock.Version, synonyms.Current, TreeShapes.GetValue(tree, Shape)), ResultKey.Describe(request));
             if (!results.TryGet(key, out found))
             {
                 found = Rank(lease.Searcher, request, tree);
@@ -45,6 +45,13 @@ public sealed class ProductSearch(
         return new SearchResult(found.Text, found.Total, request.Page, request.PageSize, items, found.Facets, found.Applied, found.DidYouMean, found.Relaxed,
             Math.Round(took, 2));
     }
+
+    // The catalogue re-reads its category tree every minute (a new object each time, with the same categories):
+    // results depend only on its shape (ids, parents, names, slugs), worked out once per tree.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<CategoryNode>, string> TreeShapes = new();
+
+    private static string Shape(IReadOnlyList<CategoryNode> tree) => string.Join('\u001e',
+        Catalog.Catalog.Flatten(tree).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Id}\u001f{c.ParentId}\u001f{c.Name}\u001f{c.Slug}")));
 
     private CachedResult Rank(Lucene.Net.Search.IndexSearcher searcher, SearchRequest request, IReadOnlyList<CategoryNode> tree)
     {

@@ -73,9 +73,9 @@ public sealed class SearchResultCache : IDisposable
     public void Dispose() => _entries?.Dispose();
 }
 
-// What a result was computed from besides the request: the index reader, in-stock snapshot, synonyms and category
-// tree (compared by identity: each is replaced, never changed, when it changes).
-internal sealed record ResultGeneration(IndexReader Reader, int StockVersion, SynonymSet Synonyms, object Tree);
+// What a result was computed from besides the request: the index reader and synonym set (compared by identity:
+// each is replaced, never changed, when it changes), the in-stock snapshot's version and the category tree's shape.
+internal sealed record ResultGeneration(IndexReader Reader, int StockVersion, SynonymSet Synonyms, string TreeShape);
 
 // What makes two searches the same: the same request in the same generation.
 internal readonly record struct ResultKey(ResultGeneration Generation, string Request)

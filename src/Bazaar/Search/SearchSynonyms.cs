@@ -9,8 +9,9 @@ namespace Bazaar.Search;
 public sealed class SearchSynonyms(IOptions<SearchOptions> options, TimeProvider clock)
 {
     private volatile SynonymSet? _current;
+    private IReadOnlyList<string> _rules = [];
 
-    public SynonymSet Current => _current ?? SynonymSet.Parse(options.Value.Synonyms);
+    public SynonymSet Current => _current ??= SynonymSet.Parse(options.Value.Synonyms);
 
     public DateTimeOffset? LoadedAt { get; private set; }
 
@@ -19,7 +20,13 @@ public sealed class SearchSynonyms(IOptions<SearchOptions> options, TimeProvider
     public async Task RefreshAsync(BazaarDb db, CancellationToken ct)
     {
         var stored = await db.SynonymRules.AsNoTracking().OrderBy(r => r.Id).Select(r => r.Rule).ToListAsync(ct);
-        _current = SynonymSet.Parse(options.Value.Synonyms.Concat(stored));
+        var rules = options.Value.Synonyms.Concat(stored).ToList();
+        // The same rules keep the same set: searches cached against it stay valid (see SearchResultCache).
+        if (_current is null || !rules.SequenceEqual(_rules, StringComparer.Ordinal))
+        {
+            _current = SynonymSet.Parse(rules);
+            _rules = rules;
+        }
         LoadedAt = clock.GetUtcNow();
     }
 

@@ -18,7 +18,8 @@ public class SearchResultCacheTests(StoreFactory store) : IClassFixture<StoreFac
     {
         await store.WaitForIndexAsync();
         var sku = await store.CreateStockedProductAsync(units: 40);
-        await store.WaitForIndexAsync();
+        // The new product in stock changes the in-stock snapshot, which empties the cache: wait for it first.
+        await store.WaitForIndexAsync(freshStock: true);
         using var client = store.CreateClient();
         var query = "q=" + Uri.EscapeDataString(sku) + "&pageSize=5";
 
@@ -74,5 +75,22 @@ public class SearchResultCacheTests(StoreFactory store) : IClassFixture<StoreFac
         Assert.Equal(branded.Ids(), (await client.SearchAsync("q=cable&pageSize=5&brand=" + Uri.EscapeDataString(brand))).Ids());
         Assert.Equal(secondPage.Ids(), (await client.SearchAsync("q=cable&pageSize=5&page=2")).Ids());
         Assert.Equal(all.Ids(), (await client.SearchAsync("q=cable&pageSize=5")).Ids());
+    }
+
+    [Fact]
+    public async Task Background_refreshes_that_change_nothing_keep_the_cache()
+    {
+        // Synonyms and the in-stock snapshot re-read every 100 ms: each re-read finds what it had.
+        await using var quick = new StoreFactory().With("Search:SynonymRefreshInterval", "00:00:00.100").With("Search:StockRefreshInterval", "00:00:00.100");
+        await quick.InitializeAsync();
+        await quick.WaitForIndexAsync(freshStock: true);
+        using var client = quick.CreateClient();
+        var results = quick.Services.GetRequiredService<SearchResultCache>();
+        await client.SearchAsync("q=cable&brand=Testbrand");
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var hits = results.Hits;
+        await client.SearchAsync("q=cable&brand=Testbrand");
+        Assert.Equal(hits + 1, results.Hits);
     }
 }
