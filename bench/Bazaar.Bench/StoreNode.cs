@@ -100,6 +100,15 @@ public sealed class StoreNode : IAsyncDisposable
         return _peakRssKb;
     }
 
+    // User plus system CPU time the store has used so far (from /proc/{pid}/stat, in clock ticks of 10 ms).
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     private static int FreePort()
     {
         // Below the ephemeral range, so the port cannot collide with outgoing connections.
