@@ -45,11 +45,13 @@ public sealed class SearchResultCache : IDisposable
                 }
             }
         }
-        if (_entries is not null && _entries.TryGetValue(key.Request, out CachedResult? found) && found is not null)
+        // The generation is checked again on the entry: a search still on an older reader may have emptied and
+        // refilled the cache between the check above and this lookup.
+        if (_entries is not null && _entries.TryGetValue(key.Request, out Entry? found) && found is not null && found.Generation == key.Generation)
         {
             Interlocked.Increment(ref _hits);
             _metrics.ResultCacheHits.Add(1);
-            result = found;
+            result = found.Result;
             return true;
         }
         Interlocked.Increment(ref _misses);
@@ -66,11 +68,13 @@ public sealed class SearchResultCache : IDisposable
         lock (_gate)
         {
             if (_generation != key.Generation) return;
-            _entries.Set(key.Request, result, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(5) });
+            _entries.Set(key.Request, new Entry(key.Generation, result), new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(5) });
         }
     }
 
     public void Dispose() => _entries?.Dispose();
+
+    private sealed record Entry(ResultGeneration Generation, CachedResult Result);
 }
 
 // What a result was computed from besides the request: the index reader and synonym set (compared by identity:

@@ -8,7 +8,7 @@ namespace Bazaar.Search;
 // compounds and synonyms), and Lucene looks each up with a terms enumerator of its own: 7 KB allocated per
 // term even when the field does not have it. Here one enumerator per segment and field serves them all, and a
 // field alternative that no product has is dropped from its disjunction (a max over alternatives is the same
-// without it). Scores are unchanged: the statistics are the ones Lucene would have gathered itself.
+// without it). The statistics are the ones Lucene would have gathered itself, except a stand-in's (below).
 internal sealed class TermLookup
 {
     private readonly IndexReaderContext _top;
