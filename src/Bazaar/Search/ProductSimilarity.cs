@@ -61,6 +61,10 @@ public sealed record RankingOptions
     // A word seen in fewer products than this is checked for a likelier spelling.
     public int RareWordDocs { get; init; } = 3;
 
+    // Near spellings of a rare word weighed against the query's other words; the best few also match.
+    public int SpellingCandidates { get; init; } = 5;
+    public int SpellingAlternatives { get; init; } = 3;
+
     // Words this long may be two edits from their spelling; shorter ones one.
     public int TwoEditsFrom { get; init; } = 6;
 }
