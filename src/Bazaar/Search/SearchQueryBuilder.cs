@@ -103,12 +103,10 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         return new BuiltQuery(query, highlight, null, 1, prefix);
     }
 
-    private static int MinimumToMatch(int required) => required switch
-    {
-        <= 3 => required,
-        4 => 3,
-        _ => (int)Math.Ceiling(required * 0.7),
-    };
+    // All of up to three words; of longer queries half (a long query is usually a description, and the words
+    // a title leaves out are mostly qualifiers; products with more of them still rank first).
+    private int MinimumToMatch(int required) =>
+        required <= 3 ? required : (int)Math.Ceiling(required * ranking.MostWordsShare);
 
     private List<Slot> Slots(string text)
     {
