@@ -18,7 +18,7 @@ public sealed class SearchIndex : IDisposable
     // Raised when what a document holds changes (a field added, or analysed differently): a generation built
     // with an older layout lacks what queries now look for, so the indexer rebuilds it (searching the old
     // one meanwhile). The layout is part of the generation's name.
-    public const int Layout = 2;
+    public const int Layout = 3;
     private const string PointerFile = "current";
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
 

@@ -104,12 +104,10 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         return new BuiltQuery(query, highlight, null, 1, prefix);
     }
 
-    private static int MinimumToMatch(int required) => required switch
-    {
-        <= 3 => required,
-        4 => 3,
-        _ => (int)Math.Ceiling(required * 0.7),
-    };
+    // All of up to three words; of longer queries half (a long query is usually a description, and the words
+    // a title leaves out are mostly qualifiers; products with more of them still rank first).
+    private int MinimumToMatch(int required) =>
+        required <= 3 ? required : (int)Math.Ceiling(required * ranking.MostWordsShare);
 
     private List<Slot> Slots(string text)
     {
@@ -171,7 +169,10 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
     }
 
     // A word the catalogue does not know, or barely knows while a near spelling is common, also matches
-    // the near spellings; the likeliest one feeds "did you mean".
+    // the near spellings; the likeliest one feeds "did you mean". Likeliest in the query's context: a spelling
+    // found with the query's other words beats one that is merely common ("ligt fixture" is "light", not
+    // "lift"; "what is overlay" is not "wheat"), and an unknown word is read as two run together only when no
+    // spelling of it is as well supported ("floorinh" is "flooring", not "floor inh").
     private void AddSpellings(List<Slot> slots)
     {
         foreach (var slot in slots)
@@ -179,20 +180,57 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             if (!slot.Token.IsWord || slot.Primary.Length < 3 || !slot.Required) continue;
             var docs = reader.DocFreq(new Term(SearchFields.Vocabulary, slot.Primary));
             if (docs >= ranking.RareWordDocs) continue;
-            if (docs == 0 && Split(slot.Primary) is { } parts)
+            var context = slots
+                .Where(s => s != slot && s.Required && s.Token.IsWord && s.Primary.Length >= 2)
+                .Select(s => s.Primary)
+                .ToList();
+            var candidates = Spelling.Candidates(reader, slot.Primary, docs, ranking.TwoEditsFrom, take: ranking.SpellingCandidates)
+                .Select(c => (Candidate: c, Support: Support([c.Term], context)))
+                .ToList();
+            if (context.Count > 0 && candidates.Any(c => c.Support > 0)) candidates.RemoveAll(c => c.Support == 0);
+            var ranked = candidates
+                .OrderByDescending(c => Math.Log(1 + c.Support) - (2.5 * c.Candidate.Edits))
+                .Select(c => c.Candidate)
+                .Take(ranking.SpellingAlternatives)
+                .ToList();
+            if (docs == 0 && Split(slot.Primary) is { } parts
+                && (ranked.Count == 0 || Support(parts, context) >= candidates.Max(c => c.Support)))
             {
                 // "topsealer" -> "top sealer": two words the catalogue knows, run together.
                 slot.Alternatives.Add((parts, ranking.CompoundWeight, false));
                 slot.Correction = string.Join(' ', parts);
                 continue;
             }
-            var candidates = Spelling.Candidates(reader, slot.Primary, docs, ranking.TwoEditsFrom);
-            foreach (var candidate in candidates)
+            foreach (var candidate in ranked)
                 slot.Alternatives.Add(([candidate.Term], candidate.Edits == 1 ? ranking.OneEditWeight : ranking.TwoEditWeight, true));
-            if (candidates.Count > 0) slot.Correction = candidates[0].Term;
+            if (ranked.Count > 0) slot.Correction = ranked[0].Term;
             // A word nothing in the catalogue resembles cannot be required.
             else if (docs == 0) slot.Required = false;
         }
+    }
+
+    // How many products have these words (next to each other, when more than one) and, when the query has
+    // other words, at least one of them.
+    private int Support(string[] words, List<string> context)
+    {
+        Query have;
+        if (words.Length == 1) have = new TermQuery(new Term(SearchFields.Vocabulary, words[0]));
+        else
+        {
+            var phrase = new PhraseQuery();
+            foreach (var word in words) phrase.Add(new Term(SearchFields.Vocabulary, word));
+            have = phrase;
+        }
+        var query = new BooleanQuery(disableCoord: true) { { have, Occur.MUST } };
+        if (context.Count > 0)
+        {
+            var any = new BooleanQuery(disableCoord: true);
+            foreach (var word in context) any.Add(new TermQuery(new Term(SearchFields.Vocabulary, word)), Occur.SHOULD);
+            query.Add(any, Occur.MUST);
+        }
+        var count = new TotalHitCountCollector();
+        new IndexSearcher(reader).Search(query, count);
+        return count.TotalHits;
     }
 
     private string[]? Split(string word)

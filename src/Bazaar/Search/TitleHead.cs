@@ -12,21 +12,39 @@ internal static class TitleHead
         "in", "with", "for", "by", "featuring", "includes", "including", "without", "on", "from", "fits",
     };
 
-    // The span of the head word in `text`, or null when it has no word.
+    // Words that name how a product comes rather than what it is: in "Mini Light Set" and "Faucet Repair Kit"
+    // the word before them is the head too.
+    private static readonly HashSet<string> Packaging = new(StringComparer.Ordinal)
+    {
+        "set", "sets", "kit", "kits", "pack", "packs", "combo", "bundle", "assortment", "package",
+    };
+
+    // The span of the head word in `text` (with the word before it when the head is a packaging word such as
+    // "set" or "kit"), or null when it has no word.
     public static (int Start, int End)? Find(string text)
     {
         var tokens = new List<ProductTokenizer.RawToken>();
         ProductTokenizer.Tokenize(text, tokens);
         (int Start, int End)? head = null;
+        (int Start, int End)? before = null;
         var previousEnd = 0;
+        var previousWord = false;
         foreach (var token in tokens)
         {
             if (token.PositionIncrement == 0) continue;
             if (head is not null && (BreaksAt(text, previousEnd, token.Start) || (token.Type == ProductTokenizer.WordType && Boundaries.Contains(token.Text))))
                 break;
-            if (token.Type == ProductTokenizer.WordType && token.Text.Length >= 2 && !Boundaries.Contains(token.Text)) head = (token.Start, token.End);
+            var word = token.Type == ProductTokenizer.WordType && token.Text.Length >= 2 && !Boundaries.Contains(token.Text);
+            if (word)
+            {
+                before = previousWord && head is { } h ? h : null;
+                head = (token.Start, token.End);
+            }
+            previousWord = word;
             previousEnd = token.End;
         }
+        if (head is { } found && before is { } first && Packaging.Contains(text[found.Start..found.End].ToLowerInvariant()))
+            return (first.Start, found.End);
         return head;
     }
 

@@ -79,6 +79,23 @@ public class SearchAnalysisTests
     }
 
     [Fact]
+    public void A_misspelt_word_is_corrected_to_the_spelling_found_with_the_other_words()
+    {
+        using var index = Index(("Scissor lift", 1), ("Pallet lift", 2), ("Lift table", 3), ("Light fixture cover", 4), ("Fixture bracket", 5));
+        var result = index.Run("ligt fixture");
+        Assert.Equal("light fixture", result.Correction);
+        Assert.Equal([4], result.ProductIds.Take(1));
+        Assert.Equal("lift", index.Run("ligt").Correction);
+    }
+
+    [Fact]
+    public void An_unknown_word_is_read_as_a_spelling_before_two_words_run_together()
+    {
+        using var index = Index(("Oak flooring", 1), ("Vinyl sheet flooring", 2), ("Floor lamp", 3), ("INH relay", 4));
+        Assert.Equal("sheet flooring", index.Run("sheet floorinh").Correction);
+    }
+
+    [Fact]
     public void Synonyms_apply_both_ways_and_only_when_configured()
     {
         using var index = Index(("Samsung 55 in. television", 1), ("Wall mount for TV", 2));
@@ -126,7 +143,9 @@ public class SearchAnalysisTests
     [Theory]
     [InlineData("Honeywell 16 in. Oscillating Stand Fan in White with Remote", "Fan")]
     [InlineData("Cooper Bussmann Fuse Puller", "Puller")]
-    [InlineData("DANCO Bath Faucet Repair Kit for Delta", "Kit")]
+    [InlineData("DANCO Bath Faucet Repair Kit for Delta", "Repair Kit")]
+    [InlineData("Home Accents Holiday 100-Light Blue Mini Light Set", "Light Set")]
+    [InlineData("washer dryer set", "dryer set")]
     [InlineData("Philips 60W Equivalent Soft White LED Light Bulb (4-Pack)", "Bulb")]
     [InlineData("Whirlpool 30 in. W 18.2 cu. ft. Top Freezer Refrigerator in White", "Refrigerator")]
     [InlineData("Leviton 15-Amp Toggle Switch - Gray", "Switch")]
