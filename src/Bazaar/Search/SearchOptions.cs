@@ -48,11 +48,6 @@ public sealed class SearchOptions : IValidatableObject
         "cellphone, mobile phone, smartphone",
         "wifi, wireless",
         "pc, computer",
-        // Shoppers' shorthand for what product titles spell out; one way, so the full words keep their own matches.
-        "ac, a/c => air conditioner",
-        "lp => propane",
-        "fridge => refrigerator",
-        "ss => stainless steel",
     ];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
