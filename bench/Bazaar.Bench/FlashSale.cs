@@ -107,16 +107,9 @@ public static class FlashSale
         }
     }
 
-    private static async Task<HttpClient> AdminAsync(StoreNode node)
-    {
-        var admin = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = node.BaseAddress };
-        (await admin.PostAsJsonAsync("/api/account/sign-in", new { email = AdminEmail, password = AdminPassword })).EnsureSuccessStatusCode();
-        return admin;
-    }
-
     private static async Task PrepareSkuAsync(StoreNode node, int units, string strategy)
     {
-        using var admin = await AdminAsync(node);
+        using var admin = await node.SignInAdminAsync();
         var category = await (await admin.PostAsJsonAsync("/api/admin/categories", new { name = "Flash sale" })).Content.ReadFromJsonAsync<JsonElement>();
         var created = await admin.PostAsJsonAsync("/api/admin/products", new { sku = Sku, title = "Flash sale console", brand = "Bazaar", price = 199.00m, categoryId = category.GetProperty("id").GetInt32() });
         created.EnsureSuccessStatusCode();
@@ -126,7 +119,7 @@ public static class FlashSale
 
     private static async Task<(int Reserved, int OnHand)> ReadStockAsync(StoreNode node)
     {
-        using var admin = await AdminAsync(node);
+        using var admin = await node.SignInAdminAsync();
         var stock = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/stock/{Sku}");
         return (stock.GetProperty("reserved").GetInt32(), stock.GetProperty("onHand").GetInt32());
     }
@@ -137,7 +130,7 @@ public static class FlashSale
     // invariants of stock, carts and orders).
     private static async Task<(int Orders, int Duplicates)> CountOrdersAsync(StoreNode node)
     {
-        using var admin = await AdminAsync(node);
+        using var admin = await node.SignInAdminAsync();
         var audit = await admin.GetFromJsonAsync<JsonElement>("/api/admin/orders/audit");
         return (audit.GetProperty("orders").GetInt32(), audit.GetProperty("extraOrdersPerShopper").GetInt32());
     }

@@ -18,9 +18,6 @@ namespace Bazaar.Bench;
 // - freshness: update a product's title with a new word, poll search until it is found.
 public static class SearchBench
 {
-    private const string AdminEmail = StoreNode.AdminEmail;
-    private const string AdminPassword = StoreNode.AdminPassword;
-
     private static readonly string[] Words =
     [
         "cable", "toner", "hdmi cable 6ft", "laptop bag", "ssd 1tb", "usb hub", "laser printer", "keyboard", "wireless mouse",
@@ -72,7 +69,7 @@ public static class SearchBench
         await using var node = await StoreNode.StartAsync(env, TimeSpan.FromMinutes(5));
         using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         await WaitForIndexAsync(http);
-        await SettleAsync(node, http);
+        await SettleAsync(node);
 
         var categories = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/categories", UriKind.Relative))).RootElement
             .EnumerateArray().Select(c => c.GetProperty("slug").GetString()!).ToList();
@@ -93,7 +90,7 @@ public static class SearchBench
             var body = await http.GetFromJsonAsync<JsonElement>(url);
             took.Add(body.GetProperty("tookMs").GetDouble());
         }
-        var freshness = await FreshnessAsync(http, probes);
+        var freshness = await FreshnessAsync(node, http, probes);
         var lookups = hitsAfter - hitsBefore + missesAfter - missesBefore;
 
         var pass = new SearchBenchPass
@@ -120,12 +117,10 @@ public static class SearchBench
 
     // A first start imports the catalogue, writes the demo history and builds recommendations, and the index is
     // merged into one segment once it has been quiet for a while: measure after all that, not during it.
-    private static async Task SettleAsync(StoreNode node, HttpClient anonymous)
+    private static async Task SettleAsync(StoreNode node)
     {
         var started = Stopwatch.StartNew();
-        var cookies = new System.Net.CookieContainer();
-        using var admin = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = anonymous.BaseAddress };
-        (await admin.PostAsJsonAsync("/api/account/sign-in", new { email = AdminEmail, password = AdminPassword })).EnsureSuccessStatusCode();
+        using var admin = await node.SignInAdminAsync();
         while (started.Elapsed < TimeSpan.FromMinutes(3))
         {
             var status = await admin.GetFromJsonAsync<JsonElement>("/api/admin/search/status");
@@ -220,11 +215,9 @@ public static class SearchBench
     }
 
     // Each probe renames a product with a fresh word and polls every 20 ms until search finds it.
-    private static async Task<List<double>> FreshnessAsync(HttpClient anonymous, int probes)
+    private static async Task<List<double>> FreshnessAsync(StoreNode node, HttpClient anonymous, int probes)
     {
-        var cookies = new System.Net.CookieContainer();
-        using var admin = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = anonymous.BaseAddress };
-        (await admin.PostAsJsonAsync("/api/account/sign-in", new { email = AdminEmail, password = AdminPassword })).EnsureSuccessStatusCode();
+        using var admin = await node.SignInAdminAsync();
         var product = (await admin.GetFromJsonAsync<JsonElement>("/api/products?pageSize=1")).GetProperty("items")[0];
         var id = product.GetProperty("id").GetInt32();
         var details = await admin.GetFromJsonAsync<JsonElement>($"/api/products/{id}");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 
 namespace Bazaar.Bench;
@@ -76,6 +77,14 @@ public sealed class StoreNode : IAsyncDisposable
         }
         await node.DisposeAsync();
         lock (log) throw new InvalidOperationException("The store did not become ready:\n" + log);
+    }
+
+    // A client signed in as the benchmark's admin.
+    public async Task<HttpClient> SignInAdminAsync()
+    {
+        var admin = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = BaseAddress };
+        (await admin.PostAsJsonAsync("/api/account/sign-in", new { email = AdminEmail, password = AdminPassword })).EnsureSuccessStatusCode();
+        return admin;
     }
 
     // What the store printed (warnings and errors only, at the benchmark's log level).

@@ -37,9 +37,9 @@ public sealed class ProductSearch(
             }
         }
         var levels = found.Hits.Count == 0 ? new Dictionary<int, Inventory.StockLevel>() : await inventory.GetStockForProductsAsync(found.Hits.Select(h => h.Product.Id).ToList(), ct);
-        var items = found.Hits.Select(h => h.Product is var p ? new SearchHit(
-            p.Id, p.Sku, p.Slug, p.Title, h.TitleHtml, p.Brand, p.Price, p.Currency, p.ImageUrl, p.CategoryId,
-            levels.TryGetValue(p.Id, out var level) ? SearchStock.Of(level) : SearchStock.NotSold) : null!).ToList();
+        var items = found.Hits.Select(h => new SearchHit(
+            h.Product.Id, h.Product.Sku, h.Product.Slug, h.Product.Title, h.TitleHtml, h.Product.Brand, h.Product.Price, h.Product.Currency,
+            h.Product.ImageUrl, h.Product.CategoryId, levels.TryGetValue(h.Product.Id, out var level) ? SearchStock.Of(level) : SearchStock.NotSold)).ToList();
         var took = clock.GetElapsedTime(started).TotalMilliseconds;
         metrics.QueryDuration.Record(took);
         return new SearchResult(found.Text, found.Total, request.Page, request.PageSize, items, found.Facets, found.Applied, found.DidYouMean, found.Relaxed,
