@@ -13,6 +13,8 @@ namespace Bazaar.Bench;
 //   are hits, and the measured hit ratio is reported with the figures.
 // Each pass measures:
 // - over HTTP, `--clients` concurrent clients for `--seconds`: throughput and latency percentiles;
+// - the same for a long tail: tens of thousands of distinct searches drawn with Zipf's law, most of them rare,
+//   the shape of a real search log (with the cache on, the hit ratio this gives);
 // - then server-side time of each search with facets, one at a time (the API's tookMs: ranking, every facet,
 //   the page's stock query);
 // - freshness: update a product's title with a new word, poll search until it is found.
@@ -79,9 +81,7 @@ public static class SearchBench
         foreach (var warm in mix.Take(200)) await http.GetAsync(new Uri(warm, UriKind.Relative));
         await LoadAsync(node.BaseAddress, mix, clients, TimeSpan.FromSeconds(5));
 
-        var (hitsBefore, missesBefore) = await CacheCountsAsync(http);
-        var (requests, errors, latencies, wall) = await LoadAsync(node.BaseAddress, mix, clients, TimeSpan.FromSeconds(seconds));
-        var (hitsAfter, missesAfter) = await CacheCountsAsync(http);
+        var load = await MeasureAsync(node.BaseAddress, http, mix, clients, TimeSpan.FromSeconds(seconds));
 
         // Server-side time, one request at a time.
         var took = new List<double>();
@@ -90,8 +90,17 @@ public static class SearchBench
             var body = await http.GetFromJsonAsync<JsonElement>(url);
             took.Add(body.GetProperty("tookMs").GetDouble());
         }
+        // Then a long tail of searches made from the catalogue's titles, as a store sees them: a few searches very
+        // common, most rare, far more than the result cache holds. Warm-up and measurement draw apart, so the
+        // measured load does not replay the warm-up's searches.
+        var searches = await LongTailSearchesAsync(http, categories);
+        await LoadAsync(node.BaseAddress, Zipf(searches, 150_000, seed: 11), clients, TimeSpan.FromSeconds(5));
+        var longTail = new LongTailResult
+        {
+            DistinctSearches = searches.Count,
+            Http = await MeasureAsync(node.BaseAddress, http, Zipf(searches, 150_000, seed: 12), clients, TimeSpan.FromSeconds(seconds)),
+        };
         var freshness = await FreshnessAsync(node, http, probes);
-        var lookups = hitsAfter - hitsBefore + missesAfter - missesBefore;
 
         var pass = new SearchBenchPass
         {
@@ -100,17 +109,14 @@ public static class SearchBench
             DistinctSearches = mix.Distinct().Count(),
             ServerMs = Stats(took),
             HttpClients = clients,
-            HttpRequests = requests,
-            HttpErrors = errors,
-            HttpQueriesPerSecond = Math.Round(requests / wall.TotalSeconds, 1),
-            HttpMs = Stats(latencies),
-            HttpCacheHitRatio = lookups == 0 ? 0 : Math.Round((hitsAfter - hitsBefore) / lookups, 3),
+            Http = load,
             FreshnessMs = Stats(freshness),
             ServerPeakRssMb = Math.Round(node.SamplePeakRssKb() / 1024.0, 1),
+            LongTail = longTail,
         };
         Console.WriteLine($"search-bench [{name}]: server p50 {pass.ServerMs.P50} ms, p95 {pass.ServerMs.P95} ms, p99 {pass.ServerMs.P99} ms (facets + stock query)");
-        Console.WriteLine($"search-bench [{name}]: HTTP {pass.HttpQueriesPerSecond} queries/s with {clients} clients, p50 {pass.HttpMs.P50} ms, p95 {pass.HttpMs.P95} ms, "
-            + $"p99 {pass.HttpMs.P99} ms, {errors} errors, result-cache hit ratio {pass.HttpCacheHitRatio:0.000} ({pass.DistinctSearches} distinct searches in the mix)");
+        Console.WriteLine($"search-bench [{name}]: {Describe(load, clients)} ({pass.DistinctSearches} distinct searches in the mix)");
+        Console.WriteLine($"search-bench [{name}, long tail]: {Describe(longTail.Http, clients)} ({longTail.DistinctSearches} distinct searches, Zipf s = 1)");
         Console.WriteLine($"search-bench [{name}]: freshness p50 {pass.FreshnessMs.P50} ms, p99 {pass.FreshnessMs.P99} ms, max {pass.FreshnessMs.Max} ms");
         return pass;
     }
@@ -174,6 +180,65 @@ public static class SearchBench
         return urls;
     }
 
+    // A store's searches: every product's title gives two, each one to three neighbouring words of it (after the
+    // brand and model), sometimes with the brand in front, half of them with a filter as in Mix; deterministic.
+    // Tens of thousands of distinct searches, ten times what the result cache holds.
+    private static async Task<List<string>> LongTailSearchesAsync(HttpClient http, List<string> categories)
+    {
+        var random = new Random(7);
+        var searches = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int page = 1, pages = 1; page <= pages; page++)
+        {
+            var body = await http.GetFromJsonAsync<JsonElement>($"/api/products?pageSize=100&page={page}");
+            pages = body.GetProperty("pageCount").GetInt32();
+            foreach (var item in body.GetProperty("items").EnumerateArray())
+            {
+                var brand = item.GetProperty("brand").GetString() ?? "";
+                var words = item.GetProperty("title").GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    .Skip(2)
+                    .Where(w => w.All(c => char.IsLetter(c) || c == '-'))
+                    .Select(w => w.ToLowerInvariant())
+                    .ToList();
+                for (var n = 0; n < 2 && words.Count > 0; n++)
+                {
+                    var length = Math.Min(words.Count, 1 + random.Next(3));
+                    var text = string.Join(' ', words.Skip(random.Next(words.Count - length + 1)).Take(length));
+                    if (random.Next(3) == 0 && brand.Length > 0) text = brand.ToLowerInvariant() + " " + text;
+                    var url = "/api/search?q=" + Uri.EscapeDataString(text);
+                    if (random.Next(2) == 0)
+                    {
+                        url += random.Next(3) switch
+                        {
+                            0 => "&price=25-50&price=50-100",
+                            1 => "&inStock=true",
+                            _ => "&category=" + Uri.EscapeDataString(categories[random.Next(categories.Count)]),
+                        };
+                    }
+                    if (seen.Add(url)) searches.Add(url);
+                }
+            }
+        }
+        return searches;
+    }
+
+    // `count` draws with Zipf's law, s = 1 (the k-th search is asked 1/k as often as the first), the shape of a
+    // store's search log.
+    private static List<string> Zipf(List<string> searches, int count, int seed)
+    {
+        var random = new Random(seed);
+        var cumulative = new double[searches.Count];
+        var sum = 0.0;
+        for (var k = 0; k < searches.Count; k++) cumulative[k] = sum += 1.0 / (k + 1);
+        var urls = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var at = Array.BinarySearch(cumulative, random.NextDouble() * sum);
+            urls.Add(searches[at < 0 ? ~at : at]);
+        }
+        return urls;
+    }
+
     private static async Task WaitForIndexAsync(HttpClient http)
     {
         var deadline = DateTime.UtcNow.AddMinutes(5);
@@ -186,6 +251,27 @@ public static class SearchBench
         throw new TimeoutException("The search index did not fill within 5 minutes.");
     }
 
+    // The mix under load for `duration`, with the result cache's hit ratio over that time.
+    private static async Task<HttpLoad> MeasureAsync(Uri baseAddress, HttpClient http, List<string> mix, int clients, TimeSpan duration)
+    {
+        var (hitsBefore, missesBefore) = await CacheCountsAsync(http);
+        var (requests, errors, latencies, wall) = await LoadAsync(baseAddress, mix, clients, duration);
+        var (hitsAfter, missesAfter) = await CacheCountsAsync(http);
+        var lookups = hitsAfter - hitsBefore + missesAfter - missesBefore;
+        return new HttpLoad
+        {
+            Requests = requests,
+            Errors = errors,
+            QueriesPerSecond = Math.Round(requests / wall.TotalSeconds, 1),
+            Ms = Stats(latencies),
+            CacheHitRatio = lookups == 0 ? 0 : Math.Round((hitsAfter - hitsBefore) / lookups, 3),
+        };
+    }
+
+    private static string Describe(HttpLoad load, int clients) =>
+        $"HTTP {load.QueriesPerSecond} queries/s with {clients} clients, p50 {load.Ms.P50} ms, p95 {load.Ms.P95} ms, p99 {load.Ms.P99} ms, "
+        + $"{load.Errors} errors, result-cache hit ratio {load.CacheHitRatio:0.000}";
+
     private static async Task<(int Requests, int Errors, List<double> Latencies, TimeSpan Wall)> LoadAsync(Uri baseAddress, List<string> mix, int clients, TimeSpan duration)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
@@ -195,7 +281,8 @@ public static class SearchBench
         var stopwatch = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, clients).Select(async worker =>
         {
-            var i = worker * 61;
+            // Each client walks its own stretch of the mix: with a long mix, no two replay the same searches.
+            var i = worker * (mix.Count / clients);
             while (stopwatch.Elapsed < duration)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -271,11 +358,23 @@ public sealed record SearchBenchPass
     public int DistinctSearches { get; init; }
     public required LatencyStats ServerMs { get; init; }
     public int HttpClients { get; init; }
-    public int HttpRequests { get; init; }
-    public int HttpErrors { get; init; }
-    public double HttpQueriesPerSecond { get; init; }
-    public required LatencyStats HttpMs { get; init; }
-    public double HttpCacheHitRatio { get; init; }
+    public required HttpLoad Http { get; init; }
     public required LatencyStats FreshnessMs { get; init; }
     public double ServerPeakRssMb { get; init; }
+    public required LongTailResult LongTail { get; init; }
+}
+
+public sealed record LongTailResult
+{
+    public int DistinctSearches { get; init; }
+    public required HttpLoad Http { get; init; }
+}
+
+public sealed record HttpLoad
+{
+    public int Requests { get; init; }
+    public int Errors { get; init; }
+    public double QueriesPerSecond { get; init; }
+    public required LatencyStats Ms { get; init; }
+    public double CacheHitRatio { get; init; }
 }

@@ -137,5 +137,32 @@ public class SearchApiTests(StoreFactory store) : IClassFixture<StoreFactory>
         Assert.Contains("not valid", page, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("q=toner&price=25-50&page=2&priceMin=10&priceMax=40", "/search?q=toner&price=10-40")]
+    [InlineData("q=toner&priceMin=100&priceMax=", "/search?q=toner&price=100-")]
+    [InlineData("q=toner&priceMin=&priceMax=40.5", "/search?q=toner&price=-40.5")]
+    [InlineData("q=toner&price=25-50&priceMin=&priceMax=", "/search?q=toner&price=25-50")]
+    public async Task The_price_range_form_becomes_one_price_filter(string submitted, string location)
+    {
+        await store.WaitForIndexAsync();
+        using var client = store.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var response = await client.GetAsync(new Uri("/search?" + submitted, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.EndsWith(location, response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_price_range_of_the_shoppers_own_filters_and_a_reversed_one_is_named()
+    {
+        await store.WaitForIndexAsync();
+        using var client = store.CreateClient();
+        var page = await client.GetStringAsync(new Uri("/search?q=toner&priceMin=10&priceMax=40", UriKind.Relative));
+        Assert.Contains("Remove filter $10 to $40", page, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"price-range\"", page, StringComparison.Ordinal);
+        var reversed = await client.GetStringAsync(new Uri("/search?q=toner&priceMin=40&priceMax=10", UriKind.Relative));
+        Assert.Contains("40-10", reversed, StringComparison.Ordinal);
+        Assert.Contains("is not a price range", reversed, StringComparison.Ordinal);
+    }
+
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }

@@ -14,6 +14,12 @@ public partial class SearchBrowserTests(BrowserStore store) : IClassFixture<Brow
     [GeneratedRegex("brand=")]
     private static partial Regex HasBrand();
 
+    [GeneratedRegex(@"/search\?q=cable&price=10-40$")]
+    private static partial Regex HasOwnPriceRange();
+
+    [GeneratedRegex(@"/search\?q=cable$")]
+    private static partial Regex IsCableSearch();
+
     [Fact]
     public async Task A_shopper_searches_picks_a_suggestion_filters_and_goes_back()
     {
@@ -70,5 +76,35 @@ public partial class SearchBrowserTests(BrowserStore store) : IClassFixture<Brow
         await Expect(page).ToHaveURLAsync(HasBrand());
         await Expect(page.Locator(".applied-filters a.chip-remove")).ToContainTextAsync(brandName);
         await Screenshot("back");
+    }
+
+    [Fact]
+    public async Task A_shopper_sets_a_price_range_of_their_own()
+    {
+        await store.WaitForIndexAsync();
+        await using var context = await store.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/search?q=cable");
+        await Expect(page.GetByTestId("search-hit").First).ToBeVisibleAsync();
+        await page.GetByLabel("Minimum price").FillAsync("10");
+        await page.GetByLabel("Maximum price").FillAsync("40");
+        await page.GetByTestId("price-range").GetByRole(AriaRole.Button, new() { Name = "Go" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(HasOwnPriceRange());
+        await Expect(page.Locator(".applied-filters a.chip-remove")).ToContainTextAsync("$10 to $40");
+        await Expect(page.Locator("[data-facet='price'] a[aria-checked='true']")).ToContainTextAsync("$10 to $40");
+        await Expect(page.GetByLabel("Minimum price")).ToHaveValueAsync("10");
+        var prices = await page.GetByTestId("search-hit").Locator(".price").AllInnerTextsAsync();
+        Assert.NotEmpty(prices);
+        foreach (var price in prices)
+        {
+            var amount = decimal.Parse(price.Trim().TrimStart('$'), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(amount, 10m, 39.99m);
+        }
+        await BrowserStore.ScreenshotAsync(page, $"search-{Pass}-price-range");
+
+        await page.GoBackAsync();
+        await Expect(page).ToHaveURLAsync(IsCableSearch());
     }
 }

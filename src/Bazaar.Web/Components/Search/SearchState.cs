@@ -8,13 +8,17 @@ namespace Bazaar.Web.Components.Search;
 public sealed class SearchState
 {
     private readonly List<(string Key, string Value)> _pairs;
+    private readonly bool _priceRangeForm;
 
-    private SearchState(List<(string Key, string Value)> pairs) => _pairs = pairs;
+    private SearchState(List<(string Key, string Value)> pairs, bool priceRangeForm = false) => (_pairs, _priceRangeForm) = (pairs, priceRangeForm);
 
-    public static SearchState From(Uri uri) =>
-        new(QueryHelpers.ParseQuery(uri.Query)
+    public static SearchState From(Uri uri)
+    {
+        var query = QueryHelpers.ParseQuery(uri.Query);
+        return new(query
             .SelectMany(p => p.Value.Where(v => !string.IsNullOrEmpty(v)).Select(v => (p.Key, v!)))
-            .ToList());
+            .ToList(), query.ContainsKey(PriceMin) || query.ContainsKey(PriceMax));
+    }
 
     public IReadOnlyList<(string Key, string Value)> Pairs => _pairs;
 
@@ -56,6 +60,27 @@ public sealed class SearchState
     public string WithoutFilters() => Build(_pairs.Where(p => p.Key is "q" or "sort").ToList());
 
     public static string ForText(string text) => Build([("q", text)]);
+
+    // The price range form's two fields, turned into one `price` value ("10-40", "-40", "10-") by PriceRangeHref.
+    public const string PriceMin = "priceMin";
+    public const string PriceMax = "priceMax";
+
+    // The link a submitted price range form stands for (its range replaces any picked prices; left empty, it
+    // changes nothing), or null when the link has no such fields. A range that is not one (letters, max under min) is passed on for the search to
+    // report, like any hand-edited price.
+    public string? PriceRangeHref()
+    {
+        if (!_priceRangeForm) return null;
+        var min = (Single(PriceMin) ?? "").Trim();
+        var max = (Single(PriceMax) ?? "").Trim();
+        var pairs = _pairs.Where(p => p.Key is not ("page" or PriceMin or PriceMax)).ToList();
+        if (min.Length > 0 || max.Length > 0)
+        {
+            pairs.RemoveAll(p => p.Key == "price");
+            pairs.Add(("price", $"{min}-{max}"));
+        }
+        return Build(pairs);
+    }
 
     private static string Build(List<(string Key, string Value)> pairs) =>
         pairs.Count == 0 ? "/search" : "/search?" + string.Join('&', pairs.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
