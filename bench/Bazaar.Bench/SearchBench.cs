@@ -185,38 +185,40 @@ public static class SearchBench
     // Tens of thousands of distinct searches, ten times what the result cache holds.
     private static async Task<List<string>> LongTailSearchesAsync(HttpClient http, List<string> categories)
     {
-        var random = new Random(7);
-        var searches = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var products = new List<(int Id, string Title, string Brand)>();
         for (int page = 1, pages = 1; page <= pages; page++)
         {
             var body = await http.GetFromJsonAsync<JsonElement>($"/api/products?pageSize=100&page={page}");
             pages = body.GetProperty("pageCount").GetInt32();
             foreach (var item in body.GetProperty("items").EnumerateArray())
+                products.Add((item.GetProperty("id").GetInt32(), item.GetProperty("title").GetString()!, item.GetProperty("brand").GetString() ?? ""));
+        }
+        var random = new Random(7);
+        var searches = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, title, brand) in products.OrderBy(p => p.Id))
+        {
+            var words = title.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Skip(2)
+                .Where(w => w.All(c => char.IsLetter(c) || c == '-'))
+                .Select(w => w.ToLowerInvariant())
+                .ToList();
+            for (var n = 0; n < 2 && words.Count > 0; n++)
             {
-                var brand = item.GetProperty("brand").GetString() ?? "";
-                var words = item.GetProperty("title").GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                    .Skip(2)
-                    .Where(w => w.All(c => char.IsLetter(c) || c == '-'))
-                    .Select(w => w.ToLowerInvariant())
-                    .ToList();
-                for (var n = 0; n < 2 && words.Count > 0; n++)
+                var length = Math.Min(words.Count, 1 + random.Next(3));
+                var text = string.Join(' ', words.Skip(random.Next(words.Count - length + 1)).Take(length));
+                if (random.Next(3) == 0 && brand.Length > 0) text = brand.ToLowerInvariant() + " " + text;
+                var url = "/api/search?q=" + Uri.EscapeDataString(text);
+                if (random.Next(2) == 0)
                 {
-                    var length = Math.Min(words.Count, 1 + random.Next(3));
-                    var text = string.Join(' ', words.Skip(random.Next(words.Count - length + 1)).Take(length));
-                    if (random.Next(3) == 0 && brand.Length > 0) text = brand.ToLowerInvariant() + " " + text;
-                    var url = "/api/search?q=" + Uri.EscapeDataString(text);
-                    if (random.Next(2) == 0)
+                    url += random.Next(3) switch
                     {
-                        url += random.Next(3) switch
-                        {
-                            0 => "&price=25-50&price=50-100",
-                            1 => "&inStock=true",
-                            _ => "&category=" + Uri.EscapeDataString(categories[random.Next(categories.Count)]),
-                        };
-                    }
-                    if (seen.Add(url)) searches.Add(url);
+                        0 => "&price=25-50&price=50-100",
+                        1 => "&inStock=true",
+                        _ => "&category=" + Uri.EscapeDataString(categories[random.Next(categories.Count)]),
+                    };
                 }
+                if (seen.Add(url)) searches.Add(url);
             }
         }
         return searches;

@@ -14,7 +14,8 @@ public static class SearchEngine
     {
         var trimmed = Normalize(text);
         var builder = new SearchQueryBuilder(searcher.IndexReader, synonyms, ranking);
-        var built = trimmed.Length == 0 ? BuiltQuery.Nothing : builder.Build(trimmed);
+        var plan = builder.Prepare(trimmed);
+        var built = builder.Build(plan);
         // Nothing to match on (no text, or only punctuation): every product, newest first unless sorted otherwise.
         if (built.Query is null && sort == SearchSort.Relevance) sort = SearchSort.Newest;
 
@@ -23,7 +24,7 @@ public static class SearchEngine
         if (result.Total < ranking.RelaxBelow && built.Query is not null && built.Slots > 1)
         {
             // Few products have (nearly) all the words: show also those with some of them, best first, and say so.
-            var loose = builder.Build(trimmed, relaxed: true);
+            var loose = builder.Build(plan, relaxed: true);
             var second = Collect(searcher, loose.Query!, filters, sort, depth, stock, countFacets);
             if (second.Total > result.Total)
             {

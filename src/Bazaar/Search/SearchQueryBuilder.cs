@@ -20,7 +20,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         "a", "an", "and", "the", "of", "for", "with", "to", "by", "or", "on", "at", "from", "w", "into", "is",
     };
 
-    private sealed class Slot(AnalyzedToken token)
+    internal sealed class Slot(AnalyzedToken token)
     {
         public AnalyzedToken Token { get; } = token;
         public string Primary => Token.Term;
@@ -32,15 +32,30 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         public string? Stem { get; set; }
     }
 
-    public BuiltQuery Build(string text, bool relaxed = false)
+    // What the text asks for, worked out once (spellings cost index lookups) for both the strict query and the
+    // relaxed one a search may fall back to.
+    public sealed class Plan
+    {
+        internal Plan(string text, List<Slot> slots) => (Text, Slots) = (text, slots);
+        internal string Text { get; }
+        internal List<Slot> Slots { get; }
+    }
+
+    public Plan Prepare(string text)
     {
         var slots = Slots(text);
-        if (slots.Count == 0) return BuiltQuery.Nothing;
-
+        if (slots.Count == 0) return new Plan(text, slots);
         AddStems(text, slots);
         AddCompounds(slots);
         AddSynonyms(slots);
         AddSpellings(slots);
+        return new Plan(text, slots);
+    }
+
+    public BuiltQuery Build(Plan plan, bool relaxed = false)
+    {
+        var (text, slots) = (plan.Text, plan.Slots);
+        if (slots.Count == 0) return BuiltQuery.Nothing;
 
         var required = slots.Count(s => s.Required);
         var words = new BooleanQuery(disableCoord: false);
