@@ -42,7 +42,7 @@ public sealed class ProductSearch(
             h.Product.ImageUrl, h.Product.CategoryId, levels.TryGetValue(h.Product.Id, out var level) ? SearchStock.Of(level) : SearchStock.NotSold)).ToList();
         var took = clock.GetElapsedTime(started).TotalMilliseconds;
         metrics.QueryDuration.Record(took);
-        return new SearchResult(found.Text, found.Total, request.Page, request.PageSize, items, found.Facets, found.Applied, found.DidYouMean, found.Relaxed,
+        return new SearchResult(SearchEngine.Normalize(request.Text), found.Total, request.Page, request.PageSize, items, found.Facets, found.Applied, found.DidYouMean, found.Relaxed,
             Math.Round(took, 2));
     }
 
@@ -61,7 +61,7 @@ public sealed class ProductSearch(
             .Select(d => SegmentTerms.Stored(searcher, d.Doc))
             .Select(p => new CachedHit(p, TitleHighlighter.Html(p.Title, p.TitleTokens, engine.HighlightTerms)))
             .ToList();
-        return new CachedResult(engine.Text, engine.Total, hits, Facets(engine, request.Filters, tree), Applied(request, tree), engine.Correction, engine.Relaxed);
+        return new CachedResult(engine.Total, hits, Facets(engine, request.Filters, tree), Applied(request, tree), engine.Correction, engine.Relaxed);
     }
 
     public async Task<Suggestions> SuggestAsync(string? text, CancellationToken ct = default)

@@ -41,11 +41,18 @@ public static class SearchEngine
         };
     }
 
+    // The text as searched: trimmed, cut to the longest query, without control characters, each run of spaces one.
     public static string Normalize(string? text)
     {
         var value = (text ?? "").Trim();
         if (value.Length > SearchQueryBuilder.MaxQueryLength) value = value[..SearchQueryBuilder.MaxQueryLength];
-        return string.Concat(value.Where(c => !char.IsControl(c)));
+        var sb = new System.Text.StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (char.IsWhiteSpace(c)) { if (sb.Length > 0 && sb[^1] != ' ') sb.Append(' '); }
+            else if (!char.IsControl(c)) sb.Append(c);
+        }
+        return sb.ToString().TrimEnd();
     }
 
     private static EngineResult Collect(IndexSearcher searcher, Query query, SearchFilters filters, SearchSort sort, int depth, StockSnapshot stock, bool countFacets)

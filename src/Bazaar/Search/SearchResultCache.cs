@@ -87,7 +87,9 @@ internal readonly record struct ResultKey(ResultGeneration Generation, string Re
     public static string Describe(SearchRequest request)
     {
         var f = request.Filters;
-        var sb = new StringBuilder(SearchEngine.Normalize(request.Text));
+        // Letter case does not change a search's result (the analyzer lower-cases; "did you mean" is lower case), so
+        // "Toner" and "toner" share an entry; each response still shows its own text.
+        var sb = new StringBuilder(SearchEngine.Normalize(request.Text).ToLowerInvariant());
         sb.Append('\u001e').Append((int)request.Sort).Append('|').Append(request.Page).Append('|').Append(request.PageSize);
         sb.Append("|c:").AppendJoin(',', f.Categories.Order());
         sb.Append("|b:").AppendJoin('\u001f', f.Brands.Order(StringComparer.Ordinal));
@@ -101,5 +103,5 @@ internal readonly record struct ResultKey(ResultGeneration Generation, string Re
 
 internal sealed record CachedHit(StoredProduct Product, string TitleHtml);
 
-internal sealed record CachedResult(string Text, int Total, IReadOnlyList<CachedHit> Hits, SearchFacets Facets, AppliedFilters Applied,
+internal sealed record CachedResult(int Total, IReadOnlyList<CachedHit> Hits, SearchFacets Facets, AppliedFilters Applied,
     string? DidYouMean, bool Relaxed);

@@ -56,6 +56,22 @@ public class SearchResultCacheTests(StoreFactory store) : IClassFixture<StoreFac
     }
 
     [Fact]
+    public async Task Searches_that_differ_only_in_letter_case_or_spacing_share_an_entry_and_keep_their_own_text()
+    {
+        await store.WaitForIndexAsync(freshStock: true);
+        using var client = store.CreateClient();
+        var first = await client.SearchAsync("pageSize=7&q=" + Uri.EscapeDataString(" USB  Cable "));
+        var hits = Cache.Hits;
+        var second = await client.SearchAsync("pageSize=7&q=" + Uri.EscapeDataString("usb cable"));
+
+        Assert.True(Cache.Hits > hits, "the same search in other letters was ranked again instead of answered from the cache");
+        Assert.NotEmpty(first.Ids());
+        Assert.Equal(first.Ids(), second.Ids());
+        Assert.Equal("USB Cable", first.GetProperty("query").GetString());
+        Assert.Equal("usb cable", second.GetProperty("query").GetString());
+    }
+
+    [Fact]
     public async Task Searches_that_differ_only_in_a_filter_page_or_sort_are_not_confused()
     {
         await store.WaitForIndexAsync();
