@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace Bazaar.Bench;
 
 // Search latency and freshness against the bundled catalogue on one store process (SQLite), once for each
-// setting of the store's result cache (`--result-cache off|on|both`, default both):
+// setting of the store's result cache (`--result-cache off|on|both`, default both; `--cache-entries N`, default the
+// store's own):
 // - off: every search is ranked and counted in the index (the engine's own cost);
 // - on: as the store ships, repeated searches answered from the node's result cache (stock still read from
 //   the database for every request); the mix has a bounded number of distinct searches, so after warm-up most
@@ -39,6 +40,8 @@ public static class SearchBench
             "both" => [false, true],
             var other => throw new ArgumentException($"--result-cache must be off, on or both (got '{other}')."),
         };
+        // The store's default unless asked otherwise: more entries, more hits in the long tail, more memory.
+        var cacheEntries = args.Number("cache-entries", new Bazaar.Search.SearchOptions().ResultCacheEntries, 1, 1_000_000);
         var json = args.Optional("json");
         args.RejectUnknown();
 
@@ -49,7 +52,7 @@ public static class SearchBench
         foreach (var cached in cacheModes)
         {
             var env = StoreNode.EmbeddedEnvironment(dataDir);
-            env["Search__ResultCacheEntries"] = cached ? "2000" : "0";
+            env["Search__ResultCacheEntries"] = cached ? cacheEntries.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0";
             passes.Add(await PassAsync(env, cached, clients, seconds, probes));
         }
         var result = new SearchBenchResult
@@ -182,7 +185,7 @@ public static class SearchBench
 
     // A store's searches: every product's title gives two, each one to three neighbouring words of it (after the
     // brand and model), sometimes with the brand in front, half of them with a filter as in Mix; deterministic.
-    // Tens of thousands of distinct searches, ten times what the result cache holds.
+    // Tens of thousands of distinct searches, more than ten times what the result cache holds by default.
     private static async Task<List<string>> LongTailSearchesAsync(HttpClient http, List<string> categories)
     {
         var products = new List<(int Id, string Title, string Brand)>();
@@ -221,6 +224,8 @@ public static class SearchBench
                 if (seen.Add(url)) searches.Add(url);
             }
         }
+        // In no particular order, so that the common searches are not all from the first products imported.
+        new Random(13).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(searches));
         return searches;
     }
 

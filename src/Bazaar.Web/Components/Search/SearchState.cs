@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bazaar.Search;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Bazaar.Web.Components.Search;
@@ -65,19 +66,23 @@ public sealed class SearchState
     public const string PriceMin = "priceMin";
     public const string PriceMax = "priceMax";
 
-    // The link a submitted price range form stands for (its range replaces any picked prices; left empty, it
-    // changes nothing), or null when the link has no such fields. A range that is not one (letters, max under min) is passed on for the search to
-    // report, like any hand-edited price.
+    // The link a submitted price range form stands for, or null when the link has no such fields. Its range
+    // replaces any picked prices, written as the facet writes it ("10.50" as "10.5"), so the chip and the facet
+    // can remove it; left empty, it changes nothing. A range that is not one (max under min) is passed on as
+    // typed, for the search to report like any hand-edited price. Keys are matched in any letter case, as the
+    // search reads them.
     public string? PriceRangeHref()
     {
         if (!_priceRangeForm) return null;
-        var min = (Single(PriceMin) ?? "").Trim();
-        var max = (Single(PriceMax) ?? "").Trim();
-        var pairs = _pairs.Where(p => p.Key is not ("page" or PriceMin or PriceMax)).ToList();
+        static bool Is(string key, string name) => string.Equals(key, name, StringComparison.OrdinalIgnoreCase);
+        string Field(string name) => _pairs.FirstOrDefault(p => Is(p.Key, name)).Value?.Trim() ?? "";
+        var (min, max) = (Field(PriceMin), Field(PriceMax));
+        var pairs = _pairs.Where(p => !Is(p.Key, "page") && !Is(p.Key, PriceMin) && !Is(p.Key, PriceMax)).ToList();
         if (min.Length > 0 || max.Length > 0)
         {
-            pairs.RemoveAll(p => p.Key == "price");
-            pairs.Add(("price", $"{min}-{max}"));
+            var typed = $"{min}-{max}";
+            pairs.RemoveAll(p => Is(p.Key, "price"));
+            pairs.Add(("price", PriceRange.TryParse(typed, out var range) ? range.Key : typed));
         }
         return Build(pairs);
     }
