@@ -12,12 +12,12 @@ namespace Bazaar.Bench;
 // - on: as the store ships, repeated searches answered from the node's result cache (stock still read from
 //   the database for every request); the mix has a bounded number of distinct searches, so after warm-up most
 //   are hits, and the measured hit ratio is reported with the figures.
-// Each pass measures:
+// Each pass measures, in this order:
 // - over HTTP, `--clients` concurrent clients for `--seconds`: throughput and latency percentiles;
-// - the same for a long tail: tens of thousands of distinct searches drawn with Zipf's law, most of them rare,
-//   the shape of a real search log (with the cache on, the hit ratio this gives);
-// - then server-side time of each search with facets, one at a time (the API's tookMs: ranking, every facet,
+// - server-side time of each search with facets, one at a time (the API's tookMs: ranking, every facet,
 //   the page's stock query);
+// - HTTP again for a long tail: tens of thousands of distinct searches drawn with Zipf's law, most of them
+//   rare, the shape of a real search log (with the cache on, the hit ratio this gives);
 // - freshness: update a product's title with a new word, poll search until it is found.
 public static class SearchBench
 {

@@ -34,27 +34,24 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
 
     // What the text asks for, worked out once (spellings cost index lookups) for both the strict query and the
     // relaxed one a search may fall back to.
-    public sealed class Plan
-    {
-        internal Plan(string text, List<Slot> slots) => (Text, Slots) = (text, slots);
-        internal string Text { get; }
-        internal List<Slot> Slots { get; }
-    }
+    internal sealed record Plan(string Text, List<Slot> Slots);
 
     public Plan Prepare(string text)
     {
         var slots = Slots(text);
-        if (slots.Count == 0) return new Plan(text, slots);
-        AddStems(text, slots);
-        AddCompounds(slots);
-        AddSynonyms(slots);
-        AddSpellings(slots);
+        if (slots.Count > 0)
+        {
+            AddStems(text, slots);
+            AddCompounds(slots);
+            AddSynonyms(slots);
+            AddSpellings(slots);
+        }
         return new Plan(text, slots);
     }
 
     public BuiltQuery Build(Plan plan, bool relaxed = false)
     {
-        var (text, slots) = (plan.Text, plan.Slots);
+        var (text, slots) = plan;
         if (slots.Count == 0) return BuiltQuery.Nothing;
 
         var required = slots.Count(s => s.Required);

@@ -9,7 +9,7 @@ namespace Bazaar.Search;
 public static class TitleHighlighter
 {
     public static string Html(string title, IReadOnlySet<string> terms, string? prefix = null) =>
-        terms.Count == 0 && string.IsNullOrEmpty(prefix) ? WebUtility.HtmlEncode(title) : Html(title, ProductAnalyzer.Query.Analyze(title), terms, prefix);
+        Html(title, ProductAnalyzer.Query.Analyze(title), terms, prefix);
 
     // With the title's tokens already analysed.
     public static string Html(string title, IReadOnlyList<AnalyzedToken> tokens, IReadOnlySet<string> terms, string? prefix = null)
