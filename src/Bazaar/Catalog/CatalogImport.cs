@@ -384,10 +384,10 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
             var id = IdOf(element);
             if (string.IsNullOrWhiteSpace(id)) return (null, "missing id");
             if (id.Length > 64) return (null, "id longer than 64 characters");
-            var title = Text(element, "title");
-            if (string.IsNullOrWhiteSpace(title)) return (null, "missing title");
-            var brand = Text(element, "supplier");
-            if (string.IsNullOrWhiteSpace(brand)) return (null, "missing supplier");
+            var title = ProductText.LineFromHtml(Text(element, "title"));
+            if (title.Length == 0) return (null, "missing title");
+            var brand = ProductText.LineFromHtml(Text(element, "supplier"));
+            if (brand.Length == 0) return (null, "missing supplier");
             if (!element.TryGetProperty("price", out var priceElement) || priceElement.ValueKind == JsonValueKind.Null)
                 return (null, "missing price");
             if (priceElement.ValueKind != JsonValueKind.Number || !priceElement.TryGetDecimal(out var cents))
@@ -396,16 +396,15 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
             var sku = Text(element, "sku") is { Length: > 0 } given ? given.Trim() : "IC-" + id;
             if (sku.Length > 64) return (null, "SKU longer than 64 characters");
 
-            title = title.Trim();
             var product = new Product
             {
                 Sku = sku,
                 Slug = $"{(Slug.From(title) is { Length: > 0 } s ? s : "product")}-{Slug.From(id, 64)}",
                 ExternalId = id,
-                Brand = Clip(brand.Trim(), 120),
-                Model = Clip(Text(element, "name")?.Trim() ?? "", 200),
+                Brand = Clip(brand, 120),
+                Model = Clip(ProductText.LineFromHtml(Text(element, "name")), 200),
                 Title = Clip(title, 400),
-                Description = Clip(Text(element, "short_description")?.Trim() ?? "", 4000),
+                Description = Clip(ProductText.FromHtml(Text(element, "short_description")), 4000),
                 Price = Math.Round(cents / 100m, 2),
                 Currency = "USD",
                 ReleasedOn = ReleaseDate(element),
@@ -430,6 +429,8 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
                 var value = property.Value;
                 if (value.ValueKind == JsonValueKind.Null) continue;
                 var attribute = Attribute(name[5], name[7..], value);
+                // A value that is only markup (Icecat's "images type map" is a block of pictures) has nothing to show.
+                if (attribute.Kind == AttributeKind.Text && attribute.Text is "") continue;
                 if (!keys.Add(attribute.Key))
                 {
                     attribute.Key = Clip($"{attribute.Key}_{attribute.Kind.ToString().ToLowerInvariant()}", 100);
@@ -455,9 +456,10 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
             }
             else
             {
-                // Icecat writes line breaks in lists ("Lexmark X642e\nLexmark X644e") as a literal \n.
+                // Icecat writes line breaks in lists ("Lexmark X642e\nLexmark X644e") as a literal \n, and some
+                // values as HTML ("270M: -70dBm<br>130M: -74dBm").
                 attribute.Kind = AttributeKind.Text;
-                attribute.Text = Clip((Scalar(value) ?? value.GetRawText()).Replace("\\n", "\n", StringComparison.Ordinal), 2000);
+                attribute.Text = Clip(ProductText.FromHtml((Scalar(value) ?? value.GetRawText()).Replace("\\n", "\n", StringComparison.Ordinal)), 2000);
             }
             return attribute;
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bazaar.Catalog;
 
 namespace Bazaar.Search;
 
@@ -24,7 +25,8 @@ public sealed class RelevanceIndex : IDisposable
         var index = new SearchIndex(directory, options);
         using (var build = index.BeginBuild())
         {
-            build.Add(ids.Select((id, k) => SearchDocument.FromTitle(id, titles[k])));
+            // Read as the catalogue import reads a supplier's text ("Briggs &amp; Stratton" is "Briggs & Stratton").
+            build.Add(ids.Select((id, k) => SearchDocument.FromTitle(id, ProductText.LineFromHtml(titles[k]))));
             build.Publish(0);
         }
         index.OpenPublished();

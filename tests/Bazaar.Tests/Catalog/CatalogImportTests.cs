@@ -185,6 +185,31 @@ public sealed class CatalogImportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Markup_in_a_record_is_imported_as_plain_text_and_a_value_of_only_markup_is_left_out()
+    {
+        var db = NewDatabase();
+        var ct = TestContext.Current.CancellationToken;
+        var records = JsonNode.Parse(await File.ReadAllTextAsync(Sample, ct))!.AsArray();
+        var toner = records.Single(r => (string?)r!["id"] == "69340")!.AsObject();
+        toner["title"] = "Lexmark 08A0476 toner cartridge <b>Original</b> Black 90&deg;";
+        toner["short_description"] = "<ul><li>Return Program Print Cartridge</li><li>Yield: 3,000 &amp; more</li></ul>";
+        toner["attr_t_images_type_map"] = "<div><img src=\"https://example.com/diagram.gif\" title=\"Block Diagram\" /></div>";
+        toner["attr_t_receive_power"] = "270M: -70dBm<br>130M: -74dBm";
+        var marked = Path.Combine(_directory, "marked.json");
+        await File.WriteAllTextAsync(marked, records.ToJsonString(), ct);
+
+        var result = await Importer(db).ImportAsync(marked, null, ct);
+
+        Assert.Equal(SampleValid, result.Created);
+        var product = await ProductAsync(db, "69340");
+        Assert.Equal("Lexmark 08A0476 toner cartridge Original Black 90°", product.Title);
+        Assert.Equal("Return Program Print Cartridge\nYield: 3,000 & more", product.Description);
+        Assert.DoesNotContain(product.Attributes, a => a.Key == "images_type_map");
+        Assert.Equal("270M: -70dBm\n130M: -74dBm", Assert.Single(product.Attributes, a => a.Key == "receive_power").Text);
+        Assert.Equal("Toner Cartridges", product.Category!.Name);
+    }
+
+    [Fact]
     public async Task A_zip_and_a_gzip_of_the_sample_import_like_the_plain_file()
     {
         var ct = TestContext.Current.CancellationToken;
