@@ -32,19 +32,21 @@ public partial class SearchBrowserTests(BrowserStore store) : IClassFixture<Brow
         await page.GotoAsync("/search");
         var box = page.Locator("#search-page-q");
         var suggestions = page.GetByTestId("suggestions");
-        // The box suggests once the page is interactive; typing before that is just typing.
-        for (var attempt = 0; attempt < 10 && !await suggestions.IsVisibleAsync(); attempt++)
+        var product = suggestions.Locator("li.suggest-option a[href^='/p/']").First;
+        // The box suggests once the page is interactive; typing before that is just typing. Under load the list
+        // may first show for a shorter prefix ("le"), so wait for the products of the whole one.
+        for (var attempt = 0; attempt < 10 && !await product.IsVisibleAsync(); attempt++)
         {
             await box.FillAsync("");
             await box.PressSequentiallyAsync("lexm", new() { Delay = 40 });
-            try { await suggestions.WaitForAsync(new() { Timeout = 1500 }); }
+            try { await product.WaitForAsync(new() { Timeout = 3000 }); }
             catch (TimeoutException) { }
         }
         await Expect(suggestions).ToBeVisibleAsync();
+        await Expect(product).ToContainTextAsync("Lexmark");
         await Expect(suggestions.GetByRole(AriaRole.Option).Filter(new() { HasText = "Lexmark" }).First).ToBeVisibleAsync();
         await Screenshot("suggestions");
 
-        var product = suggestions.Locator("li.suggest-option a[href^='/p/']").First;
         var title = (await product.InnerTextAsync()).Split('\n')[0].Trim();
         await product.ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync(title);
