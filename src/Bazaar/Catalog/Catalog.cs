@@ -43,11 +43,32 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
         return Flatten(tree).FirstOrDefault(c => c.Slug == idOrSlug || c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == idOrSlug);
     }
 
-    public async Task<IReadOnlyList<CategoryCrumb>> GetCategoryPathAsync(int categoryId, CancellationToken ct = default) =>
-        PathOf(categoryId, await CategoriesByIdAsync(ct));
+    // From the tree cached for navigation; a category it does not know yet (created on another node, or by an
+    // import since it was read) reads the tree again.
+    public async Task<IReadOnlyList<CategoryCrumb>> GetCategoryPathAsync(int categoryId, CancellationToken ct = default)
+    {
+        var all = await CategoriesByIdAsync(ct);
+        if (!all.ContainsKey(categoryId))
+        {
+            Invalidate();
+            all = await CategoriesByIdAsync(ct);
+        }
+        return PathOf(categoryId, all);
+    }
+
+    // The catalogue's categories changed behind the facade (an import): the next read of the tree goes to the database.
+    public void ForgetCategoryTree() => Invalidate();
 
     private async Task<Dictionary<int, CategoryNode>> CategoriesByIdAsync(CancellationToken ct) =>
         Flatten(await GetCategoryTreeAsync(ct)).ToDictionary(c => c.Id);
+
+    // The categories as the database has them now. The search index keeps each product's category path until the
+    // product changes again, so it must not come from the tree cached for navigation: that may be up to a minute
+    // old, and on a first start it was cached empty if a page was shown before the import.
+    private async Task<Dictionary<int, CategoryNode>> CurrentCategoriesByIdAsync(CancellationToken ct) =>
+        await db.Categories.AsNoTracking()
+            .Select(c => new CategoryNode(c.Id, c.Name, c.Slug, c.ParentId, 0, Array.Empty<CategoryNode>()))
+            .ToDictionaryAsync(c => c.Id, ct);
 
     private static List<CategoryCrumb> PathOf(int categoryId, Dictionary<int, CategoryNode> all)
     {
@@ -113,15 +134,15 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
     public Task<ProductDetails?> GetProductBySlugAsync(string slug, CancellationToken ct = default) =>
         LoadDetailsAsync(db.Products.Where(p => p.Slug == slug), ct);
 
-    // Many products in full, in two queries whatever their number (the products, then their attributes; the
-    // category tree comes from the cache): for the search index, which reads the whole catalogue on a rebuild.
+    // Many products in full, in three queries whatever their number (the products, their attributes, and the
+    // categories as they are now): for the search index, which reads the whole catalogue on a rebuild.
     // Ids without a product are left out; the order is the products' ids.
     public async Task<IReadOnlyList<ProductDetails>> GetProductsAsync(IReadOnlyCollection<int> ids, CancellationToken ct = default)
     {
         var products = await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id)).OrderBy(p => p.Id)
             .Include(p => p.Attributes).AsSplitQuery().ToListAsync(ct);
         if (products.Count == 0) return [];
-        var categories = await CategoriesByIdAsync(ct);
+        var categories = await CurrentCategoriesByIdAsync(ct);
         return products.Select(p => Details(p, PathOf(p.CategoryId, categories))).ToList();
     }
 

@@ -88,6 +88,7 @@ public sealed class CatalogSeeder(
                     }
                 });
                 var result = await import.ImportAsync(path, progress, stoppingToken);
+                catalog.ForgetCategoryTree();
                 log.LogInformation("Catalogue imported: {Result}", result);
                 if (inventoryOptions.Value.SeedDemoStock)
                 {

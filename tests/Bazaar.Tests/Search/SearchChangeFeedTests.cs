@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Bazaar.Data;
 using Bazaar.Search;
 using Bazaar.Tests.Fixtures;
@@ -58,6 +59,41 @@ public class SearchChangeFeedTests : IAsyncLifetime
         await store.WaitForIndexAsync(TimeSpan.FromSeconds(5));
         Assert.DoesNotContain(id, (await admin.SearchAsync("q=" + after)).Ids());
     }
+
+    [Fact]
+    public async Task A_product_in_a_category_another_node_just_created_is_indexed_under_it()
+    {
+        var store = _first!;
+        using var admin = await store.CreateAdminClientAsync();
+        // This node has the category tree cached for navigation, as any page view leaves it.
+        var department = JsonDocument.Parse(await admin.GetStringAsync(new Uri("/api/categories", UriKind.Relative))).RootElement[0].GetProperty("id").GetInt32();
+        // Another node creates a category and a product in it: this node's catalogue does not hear of it.
+        await using var other = new StoreFactory().SharingDatabaseWith(store);
+        await other.InitializeAsync();
+        using var otherAdmin = await other.CreateAdminClientAsync();
+        var shelf = await otherAdmin.PostAsJsonAsync("/api/admin/categories", new { name = "Feed Shelf " + Word(), parentId = department });
+        Assert.True(shelf.IsSuccessStatusCode, await shelf.Content.ReadAsStringAsync());
+        var category = JsonDocument.Parse(await shelf.Content.ReadAsStringAsync()).RootElement;
+        var (categoryId, slug) = (category.GetProperty("id").GetInt32(), category.GetProperty("slug").GetString()!);
+        var word = Word();
+        var created = await otherAdmin.PostAsJsonAsync("/api/admin/products", new { sku = "S-" + Word()[..10], title = $"Feed shelf {word} bracket", brand = "Testbrand", price = 9.99m, categoryId });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt32();
+        await store.WaitForIndexAsync(TimeSpan.FromSeconds(5));
+
+        // Within a minute this node's navigation tree reads the new category (forced here); the index must by then
+        // hold the product under it, as it keeps what it was given until the product changes again.
+        await using (var scope = store.Services.CreateAsyncScope())
+            scope.ServiceProvider.GetRequiredService<Bazaar.Catalog.Catalog>().ForgetCategoryTree();
+        var found = await admin.SearchAsync($"q={word}");
+        Assert.Equal([id], found.Ids());
+        var facet = Assert.Single(Flatten(found.GetProperty("facets").GetProperty("categories")), c => c.GetProperty("id").GetInt32() == categoryId);
+        Assert.Equal(1, facet.GetProperty("count").GetInt32());
+        Assert.Equal([id], (await admin.SearchAsync($"category={slug}")).Ids());
+    }
+
+    private static IEnumerable<JsonElement> Flatten(JsonElement nodes) =>
+        nodes.EnumerateArray().SelectMany(n => Flatten(n.GetProperty("children")).Prepend(n));
 
     [Fact]
     public async Task Every_product_write_appends_to_the_feed_in_its_transaction()
