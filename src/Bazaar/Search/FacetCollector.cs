@@ -60,6 +60,13 @@ internal sealed class FacetCollector : ICollector
     public int[] PriceCounts { get; }
     public int[] RatingCounts { get; } = new int[RatingThresholds.Length];
     public int InStockCount { get; private set; }
+
+    // Every product the text matched, whatever the filters (a result depends on no other), or null past
+    // MatchedKept: a result cache entry is kept across a product change that touches none of them.
+    public const int MatchedKept = 4096;
+    private List<int>? _matched = [];
+
+    public IReadOnlyList<int>? Matched => _matched;
     public IReadOnlyList<PriceRange> PriceValues => _priceValues;
 
     // In order: out of order lets Lucene score a top-level disjunction with BooleanScorer, whose bucket table
@@ -77,6 +84,11 @@ internal sealed class FacetCollector : ICollector
     public void Collect(int doc)
     {
         var s = _segment!;
+        if (_matched is not null)
+        {
+            if (_matched.Count < MatchedKept) _matched.Add((int)s.Cache.Ids[doc]);
+            else _matched = null;
+        }
         var failed = -1;
         if (_activeGroups != 0)
         {

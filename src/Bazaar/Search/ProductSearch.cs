@@ -29,11 +29,13 @@ public sealed class ProductSearch(
         CachedResult found;
         using (var lease = index.Acquire())
         {
-            var key = new ResultKey(new ResultGeneration(lease.Searcher.IndexReader, stock.Version, synonyms.Current, TreeShapes.GetValue(tree, Shape)), ResultKey.Describe(request));
-            if (!results.TryGet(key, out found))
+            var searcher = lease.Searcher;
+            var key = new ResultKey(new ResultGeneration(lease.Version, stock.Version, synonyms.Current, TreeShapes.GetValue(tree, Shape)), ResultKey.Describe(request));
+            var changes = new ResultChanges(lease, stock, products => SearchEngine.AnyMatches(searcher, synonyms.Current, RankingOptions.Default, request.Text, products));
+            if (!results.TryGet(key, changes, out found))
             {
-                found = Rank(lease.Searcher, request, tree);
-                results.Add(key, found);
+                (found, var matched) = Rank(searcher, request, tree);
+                results.Add(key, found, matched);
             }
         }
         var levels = found.Hits.Count == 0 ? new Dictionary<int, Inventory.StockLevel>() : await inventory.GetStockForProductsAsync(found.Hits.Select(h => h.Product.Id).ToList(), ct);
@@ -53,7 +55,7 @@ public sealed class ProductSearch(
     private static string Shape(IReadOnlyList<CategoryNode> tree) => string.Join('\u001e',
         Catalog.Catalog.Flatten(tree).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Id}\u001f{c.ParentId}\u001f{c.Name}\u001f{c.Slug}")));
 
-    private CachedResult Rank(Lucene.Net.Search.IndexSearcher searcher, SearchRequest request, IReadOnlyList<CategoryNode> tree)
+    private (CachedResult Result, int[]? Matched) Rank(Lucene.Net.Search.IndexSearcher searcher, SearchRequest request, IReadOnlyList<CategoryNode> tree)
     {
         var depth = Math.Min(request.Page * request.PageSize, SearchRequest.MaxDepth);
         var engine = SearchEngine.Run(searcher, synonyms.Current, RankingOptions.Default, request.Text, request.Filters, request.Sort, depth, stock, countFacets: true);
@@ -61,7 +63,7 @@ public sealed class ProductSearch(
             .Select(d => SegmentTerms.Stored(searcher, d.Doc))
             .Select(p => new CachedHit(p, TitleHighlighter.Html(p.Title, p.TitleTokens, engine.HighlightTerms)))
             .ToList();
-        return new CachedResult(engine.Total, hits, Facets(engine, request.Filters, tree), Applied(request, tree), engine.Correction, engine.Relaxed);
+        return (new CachedResult(engine.Total, hits, Facets(engine, request.Filters, tree), Applied(request, tree), engine.Correction, engine.Relaxed), engine.Matched);
     }
 
     public async Task<Suggestions> SuggestAsync(string? text, CancellationToken ct = default)

@@ -41,6 +41,25 @@ public static class SearchEngine
         };
     }
 
+    // Whether any of these products matches the text now, as strictly as a search would or more loosely (a
+    // product that matches only loosely can still change whether a search falls back to the loose match).
+    public static bool AnyMatches(IndexSearcher searcher, SynonymSet synonyms, RankingOptions ranking, string? text, IReadOnlyCollection<int> productIds)
+    {
+        if (productIds.Count == 0) return false;
+        // More than a boolean query takes (a bulk change): say yes, and the caller ranks again.
+        if (productIds.Count > BooleanQuery.MaxClauseCount) return true;
+        var builder = new SearchQueryBuilder(searcher.IndexReader, synonyms, ranking);
+        var plan = builder.Prepare(Normalize(text));
+        var built = builder.Build(plan, relaxed: plan.Slots.Count > 1);
+        var ids = new BooleanQuery(disableCoord: true);
+        foreach (var id in productIds)
+            ids.Add(new TermQuery(new Lucene.Net.Index.Term(SearchFields.Id, id.ToString(System.Globalization.CultureInfo.InvariantCulture))), Occur.SHOULD);
+        var query = new FilteredQuery(built.Query is null ? new MatchAllDocsQuery() : TermLookup.Resolve(built.Query, searcher.IndexReader), new QueryWrapperFilter(ids));
+        var count = new TotalHitCountCollector();
+        searcher.Search(query, count);
+        return count.TotalHits > 0;
+    }
+
     // The text as searched: trimmed, cut to the longest query, without control characters, each run of spaces one.
     public static string Normalize(string? text)
     {
@@ -71,6 +90,7 @@ public static class SearchEngine
                 PriceCounts = collector.PriceCounts,
                 RatingCounts = collector.RatingCounts,
                 InStockCount = collector.InStockCount,
+                Matched = collector.Matched is { } matched ? [.. matched] : null,
                 Attributes = countFacets ? collector.AttributeCounts(AttributeFacets, ValuesPerAttribute) : [],
             };
         }
@@ -94,6 +114,8 @@ public sealed record EngineResult
     public int[] PriceCounts { get; init; } = [];
     public int[] RatingCounts { get; init; } = [];
     public int InStockCount { get; init; }
+    // Every product the text matched, or null when there were too many to keep (see FacetCollector.Matched).
+    public int[]? Matched { get; init; }
     internal List<AttributeFacetCounts> Attributes { get; init; } = [];
     public IReadOnlySet<string> HighlightTerms { get; init; } = new HashSet<string>();
     public string? Correction { get; init; }

@@ -86,7 +86,7 @@ public sealed class SearchIndex : IDisposable
             var generation = Volatile.Read(ref _current) ?? throw new SearchIndexUnavailableException();
             try
             {
-                return new SearcherLease(generation.Searchers, generation.Searchers.Acquire());
+                return new SearcherLease(generation.Searchers, generation.Searchers.Acquire(), generation.Changes);
             }
             catch (ObjectDisposedException) when (attempt < 3)
             {
@@ -97,15 +97,24 @@ public sealed class SearchIndex : IDisposable
 
     public void Upsert(IEnumerable<SearchDocument> documents)
     {
-        var writer = Writer();
+        var generation = Volatile.Read(ref _current) ?? throw new SearchIndexUnavailableException();
+        var writer = generation.Writer;
         foreach (var document in documents)
+        {
+            generation.Changes.Written([document.ProductId]);
             writer.UpdateDocument(new Term(SearchFields.Id, document.ProductId.ToString(CultureInfo.InvariantCulture)), SearchDocuments.ToLucene(document));
+        }
     }
 
     public void Delete(IEnumerable<int> productIds)
     {
-        var writer = Writer();
-        foreach (var id in productIds) writer.DeleteDocuments(new Term(SearchFields.Id, id.ToString(CultureInfo.InvariantCulture)));
+        var generation = Volatile.Read(ref _current) ?? throw new SearchIndexUnavailableException();
+        var writer = generation.Writer;
+        foreach (var id in productIds)
+        {
+            generation.Changes.Written([id]);
+            writer.DeleteDocuments(new Term(SearchFields.Id, id.ToString(CultureInfo.InvariantCulture)));
+        }
     }
 
     // The segments searches run over now.
@@ -199,8 +208,9 @@ public sealed class SearchIndex : IDisposable
 
     private sealed class Generation : IDisposable
     {
-        private Generation(string name, FSDirectory directory, IndexWriter writer, SearcherManager searchers, long committedThrough)
+        private Generation(string name, FSDirectory directory, IndexWriter writer, SearcherManager searchers, long committedThrough, ReaderChanges changes)
         {
+            Changes = changes;
             Name = name;
             Directory = directory;
             Writer = writer;
@@ -212,6 +222,7 @@ public sealed class SearchIndex : IDisposable
         public FSDirectory Directory { get; }
         public IndexWriter Writer { get; }
         public SearcherManager Searchers { get; }
+        public ReaderChanges Changes { get; }
         public long CommittedThrough { get; set; }
 
         public static Generation Open(string path, string name, IndexWriterConfig config, RankingOptions ranking)
@@ -220,8 +231,9 @@ public sealed class SearchIndex : IDisposable
             var writer = new IndexWriter(directory, config);
             var data = writer.CommitData;
             var committed = data is not null && data.TryGetValue(AppliedThroughKey, out var text) ? long.Parse(text, CultureInfo.InvariantCulture) : 0;
-            var searchers = new SearcherManager(writer, true, new ProductSearcherFactory(ranking));
-            return new Generation(name, directory, writer, searchers, committed);
+            var changes = new ReaderChanges();
+            var searchers = new SearcherManager(writer, true, new ProductSearcherFactory(ranking, changes));
+            return new Generation(name, directory, writer, searchers, committed, changes);
         }
 
         public void Dispose()
@@ -233,15 +245,24 @@ public sealed class SearchIndex : IDisposable
     }
 }
 
-// Every searcher of the index ranks with the same similarity the writer used.
-internal sealed class ProductSearcherFactory(RankingOptions ranking) : SearcherFactory
+// Every searcher of the index ranks with the same similarity the writer used; each new reader is versioned.
+internal sealed class ProductSearcherFactory(RankingOptions ranking, ReaderChanges? changes = null) : SearcherFactory
 {
-    public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new ProductSimilarity(ranking) };
+    public override IndexSearcher NewSearcher(IndexReader reader)
+    {
+        changes?.Opened(reader);
+        return new(reader) { Similarity = new ProductSimilarity(ranking) };
+    }
 }
 
-public readonly struct SearcherLease(SearcherManager manager, IndexSearcher searcher) : IDisposable
+public readonly struct SearcherLease(SearcherManager manager, IndexSearcher searcher, ReaderChanges changes) : IDisposable
 {
     public IndexSearcher Searcher { get; } = searcher;
+
+    // This searcher's reader version (see ReaderChanges), and the products written since an earlier one.
+    internal long Version => changes.VersionOf(Searcher.IndexReader);
+
+    internal HashSet<int>? ChangedSince(long version) => changes.ChangedBetween(version, Version);
 
     public void Dispose() => manager.Release(Searcher);
 }

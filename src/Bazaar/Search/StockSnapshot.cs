@@ -16,15 +16,41 @@ public sealed class StockSnapshot
     // Changes whenever the set of products in stock does (not on a refresh that found the same set).
     public int Version { get; private set; }
 
+
     public bool IsInStock(int productId) => _inStock.Contains(productId);
 
     public void Replace(HashSet<int> inStock, DateTimeOffset at)
     {
-        if (!inStock.SetEquals(_inStock))
+        lock (_flips)
         {
-            _inStock = inStock;
-            Version++;
+            if (!inStock.SetEquals(_inStock))
+            {
+                var flipped = new HashSet<int>(inStock);
+                flipped.SymmetricExceptWith(_inStock);
+                _inStock = inStock;
+                Version++;
+                _flips.Enqueue((Version, [.. flipped]));
+                if (_flips.Count > Remembered) _flips.Dequeue();
+            }
+            RefreshedAt = at;
         }
-        RefreshedAt = at;
     }
+
+    // The products that went in or out of stock between two versions, or null when that is no longer remembered.
+    public HashSet<int>? FlippedBetween(int from, int to)
+    {
+        var flipped = new HashSet<int>();
+        if (from == to) return flipped;
+        if (from > to) return null;
+        lock (_flips)
+        {
+            if (_flips.Count == 0 || _flips.Peek().Version > from + 1) return null;
+            foreach (var (version, products) in _flips)
+                if (version > from && version <= to) flipped.UnionWith(products);
+        }
+        return flipped;
+    }
+
+    private const int Remembered = 256;
+    private readonly Queue<(int Version, int[] Products)> _flips = new();
 }

@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Bazaar.Tests.Search;
 
-// The node's result cache answers repeated searches, but never with anything older than the index, and the
-// stock each hit shows is read from the database on every request, cached or not.
+// The node's result cache answers repeated searches, keeps an entry across a change only when the change does
+// not touch it, and the stock each hit shows is read from the database on every request, cached or not.
 public class SearchResultCacheTests(StoreFactory store) : IClassFixture<StoreFactory>
 {
     private SearchResultCache Cache => store.Services.GetRequiredService<SearchResultCache>();
@@ -53,6 +53,99 @@ public class SearchResultCacheTests(StoreFactory store) : IClassFixture<StoreFac
         await store.WaitForIndexAsync();
         var found = await client.SearchAsync(query);
         Assert.Equal([id], found.Ids());
+    }
+
+    [Fact]
+    public async Task A_product_change_keeps_the_searches_that_do_not_match_the_product_and_ranks_the_others_again()
+    {
+        await store.WaitForIndexAsync(freshStock: true);
+        using var admin = await store.CreateAdminClientAsync();
+        using var client = store.CreateClient();
+        var (mine, other) = (Word(), Word());
+        var id = await admin.CreateProductAsync($"Cache test {mine} bracket", price: 12.50m);
+        var otherId = await admin.CreateProductAsync($"Cache test {other} bracket");
+        await store.WaitForIndexAsync();
+        var query = "q=" + mine;
+        Assert.Equal([id], (await client.SearchAsync(query)).Ids());
+
+        // Another product changes: the entry is checked against the change and answers.
+        await UpdateAsync(admin, otherId, $"Cache test {other} bracket, renamed", 5.00m);
+        await store.WaitForIndexAsync();
+        var (hits, kept) = (Cache.Hits, Cache.KeptAcrossChanges);
+        var again = await client.SearchAsync(query);
+        Assert.Equal((hits + 1, kept + 1), (Cache.Hits, Cache.KeptAcrossChanges));
+        Assert.Equal([id], again.Ids());
+
+        // The product it shows changes: ranked again, with the new price.
+        await UpdateAsync(admin, id, $"Cache test {mine} bracket", 7.25m);
+        await store.WaitForIndexAsync();
+        (hits, kept) = (Cache.Hits, Cache.KeptAcrossChanges);
+        var changed = await client.SearchAsync(query);
+        Assert.Equal((hits, kept), (Cache.Hits, Cache.KeptAcrossChanges));
+        Assert.Equal(7.25m, changed.GetProperty("items")[0].GetProperty("price").GetDecimal());
+
+        // Another product now matches it: ranked again, and found.
+        await UpdateAsync(admin, otherId, $"Cache test {mine} bracket, second", 5.00m);
+        await store.WaitForIndexAsync();
+        hits = Cache.Hits;
+        var both = await client.SearchAsync(query);
+        Assert.Equal(hits, Cache.Hits);
+        Assert.Equal([id, otherId], both.Ids().Order());
+
+        // It stops matching: ranked again, and gone.
+        await UpdateAsync(admin, otherId, $"Cache test {other} bracket, third", 5.00m);
+        await store.WaitForIndexAsync();
+        hits = Cache.Hits;
+        var one = await client.SearchAsync(query);
+        Assert.Equal(hits, Cache.Hits);
+        Assert.Equal([id], one.Ids());
+    }
+
+    [Fact]
+    public async Task A_stock_flip_keeps_the_searches_that_do_not_match_the_product_and_recounts_the_others()
+    {
+        await store.WaitForIndexAsync();
+        var mine = await store.CreateStockedProductAsync(units: 3);
+        var other = await store.CreateStockedProductAsync(units: 3);
+        using var admin = await store.CreateAdminClientAsync();
+        using var client = store.CreateClient();
+        // A word of its own, so that the search matches this product only.
+        var word = Word();
+        await using (var scope = store.Services.CreateAsyncScope())
+        {
+            var id = await scope.ServiceProvider.GetRequiredService<Bazaar.Catalog.Catalog>().FindProductIdBySkuAsync(mine);
+            await UpdateAsync(admin, id!.Value, $"Cache stock {word} lamp", 9.99m);
+        }
+        await store.WaitForIndexAsync(freshStock: true);
+        var query = "q=" + word;
+        Assert.Equal(1, InStockCount(await client.SearchAsync(query)));
+
+        // Another product sells out: the entry still answers.
+        (await admin.PostAsJsonAsync($"/api/admin/stock/{other}/adjust", new { onHand = 0, reason = "stock count" })).EnsureSuccessStatusCode();
+        await store.WaitForIndexAsync(freshStock: true);
+        var (hits, kept) = (Cache.Hits, Cache.KeptAcrossChanges);
+        Assert.Equal(1, InStockCount(await client.SearchAsync(query)));
+        Assert.Equal((hits + 1, kept + 1), (Cache.Hits, Cache.KeptAcrossChanges));
+
+        // This one sells out: counted again.
+        (await admin.PostAsJsonAsync($"/api/admin/stock/{mine}/adjust", new { onHand = 0, reason = "stock count" })).EnsureSuccessStatusCode();
+        await store.WaitForIndexAsync(freshStock: true);
+        hits = Cache.Hits;
+        Assert.Equal(0, InStockCount(await client.SearchAsync(query)));
+        Assert.Equal(hits, Cache.Hits);
+    }
+
+    private static int InStockCount(System.Text.Json.JsonElement result) =>
+        result.GetProperty("facets").GetProperty("inStock").GetProperty("count").GetInt32();
+
+    private static async Task UpdateAsync(HttpClient admin, int id, string title, decimal price)
+    {
+        var product = await admin.GetFromJsonAsync<Bazaar.Catalog.ProductDetails>($"/api/products/{id}");
+        var update = await admin.PutAsJsonAsync($"/api/admin/products/{id}", new
+        {
+            sku = product!.Sku, title, brand = product.Brand, price, categoryId = product.CategoryPath[^1].Id,
+        });
+        Assert.True(update.IsSuccessStatusCode, await update.Content.ReadAsStringAsync());
     }
 
     [Fact]
