@@ -18,6 +18,8 @@ namespace Bazaar.Bench;
 //   the page's stock query);
 // - HTTP again for a long tail: tens of thousands of distinct searches drawn with Zipf's law, most of them
 //   rare, the shape of a real search log (with the cache on, the hit ratio this gives);
+// - the long tail again while an admin changes `--writes-per-second` products (default 2: a price each time,
+//   through the API, so every write goes through the change feed and each node's index);
 // - freshness: update a product's title with a new word, poll search until it is found.
 public static class SearchBench
 {
@@ -33,6 +35,7 @@ public static class SearchBench
         var clients = args.Number("clients", 32, 1, 512);
         var seconds = args.Number("seconds", 20, 1, 600);
         var probes = args.Number("probes", 30, 1, 1000);
+        var writesPerSecond = args.Number("writes-per-second", 2, 0, 100);
         var cacheModes = (args.Optional("result-cache") ?? "both") switch
         {
             "off" => new[] { false },
@@ -53,7 +56,7 @@ public static class SearchBench
         {
             var env = StoreNode.EmbeddedEnvironment(dataDir);
             env["Search__ResultCacheEntries"] = cached ? cacheEntries.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0";
-            passes.Add(await PassAsync(env, cached, clients, seconds, probes));
+            passes.Add(await PassAsync(env, cached, clients, seconds, probes, writesPerSecond));
         }
         var result = new SearchBenchResult
         {
@@ -68,7 +71,7 @@ public static class SearchBench
         return 0;
     }
 
-    private static async Task<SearchBenchPass> PassAsync(Dictionary<string, string> env, bool cached, int clients, int seconds, int probes)
+    private static async Task<SearchBenchPass> PassAsync(Dictionary<string, string> env, bool cached, int clients, int seconds, int probes, int writesPerSecond)
     {
         var name = cached ? "result cache on" : "result cache off";
         await using var node = await StoreNode.StartAsync(env, TimeSpan.FromMinutes(5));
@@ -103,6 +106,18 @@ public static class SearchBench
             DistinctSearches = searches.Count,
             Http = await MeasureAsync(node.BaseAddress, http, Zipf(searches, 150_000, seed: 12), clients, TimeSpan.FromSeconds(seconds)),
         };
+        if (writesPerSecond > 0)
+        {
+            using var stop = new CancellationTokenSource();
+            var writer = WriteProductsAsync(node, writesPerSecond, stop.Token);
+            longTail = longTail with
+            {
+                WritesPerSecond = writesPerSecond,
+                HttpUnderWrites = await MeasureAsync(node.BaseAddress, http, Zipf(searches, 150_000, seed: 13), clients, TimeSpan.FromSeconds(seconds)),
+            };
+            await stop.CancelAsync();
+            longTail = longTail with { Writes = await writer };
+        }
         var freshness = await FreshnessAsync(node, http, probes);
 
         var pass = new SearchBenchPass
@@ -120,6 +135,8 @@ public static class SearchBench
         Console.WriteLine($"search-bench [{name}]: server p50 {pass.ServerMs.P50} ms, p95 {pass.ServerMs.P95} ms, p99 {pass.ServerMs.P99} ms (facets + stock query)");
         Console.WriteLine($"search-bench [{name}]: {Describe(load, clients)} ({pass.DistinctSearches} distinct searches in the mix)");
         Console.WriteLine($"search-bench [{name}, long tail]: {Describe(longTail.Http, clients)} ({longTail.DistinctSearches} distinct searches, Zipf s = 1)");
+        if (longTail.HttpUnderWrites is { } underWrites)
+            Console.WriteLine($"search-bench [{name}, long tail, {longTail.Writes} product writes at {writesPerSecond}/s]: {Describe(underWrites, clients)}");
         Console.WriteLine($"search-bench [{name}]: freshness p50 {pass.FreshnessMs.P50} ms, p99 {pass.FreshnessMs.P99} ms, max {pass.FreshnessMs.Max} ms");
         return pass;
     }
@@ -309,6 +326,42 @@ public static class SearchBench
     }
 
     // Each probe renames a product with a fresh word and polls every 20 ms until search finds it.
+    // An admin changing products' prices at a steady rate until stopped, as a shop does; returns how many it wrote.
+    private static async Task<int> WriteProductsAsync(StoreNode node, int perSecond, CancellationToken stop)
+    {
+        using var admin = await node.SignInAdminAsync();
+        var random = new Random(17);
+        var total = (await admin.GetFromJsonAsync<JsonElement>("/api/products?pageSize=1")).GetProperty("total").GetInt32();
+        var interval = TimeSpan.FromSeconds(1.0 / perSecond);
+        var started = Stopwatch.GetTimestamp();
+        var written = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var page = random.Next(1, total + 1);
+            var listed = (await admin.GetFromJsonAsync<JsonElement>($"/api/products?pageSize=1&page={page}")).GetProperty("items")[0];
+            var id = listed.GetProperty("id").GetInt32();
+            var details = await admin.GetFromJsonAsync<JsonElement>($"/api/products/{id}");
+            var price = details.GetProperty("price").GetDecimal();
+            var update = await admin.PutAsJsonAsync($"/api/admin/products/{id}", new
+            {
+                sku = details.GetProperty("sku").GetString(),
+                title = details.GetProperty("title").GetString(),
+                brand = details.GetProperty("brand").GetString(),
+                price = price >= 1m ? price - 0.01m : price + 0.01m,
+                categoryId = details.GetProperty("categoryPath").EnumerateArray().Last().GetProperty("id").GetInt32(),
+            });
+            update.EnsureSuccessStatusCode();
+            written++;
+            var due = interval * written - Stopwatch.GetElapsedTime(started);
+            if (due > TimeSpan.Zero)
+            {
+                try { await Task.Delay(due, stop); }
+                catch (OperationCanceledException) { }
+            }
+        }
+        return written;
+    }
+
     private static async Task<List<double>> FreshnessAsync(StoreNode node, HttpClient anonymous, int probes)
     {
         using var admin = await node.SignInAdminAsync();
@@ -375,6 +428,9 @@ public sealed record LongTailResult
 {
     public int DistinctSearches { get; init; }
     public required HttpLoad Http { get; init; }
+    public int WritesPerSecond { get; init; }
+    public int Writes { get; init; }
+    public HttpLoad? HttpUnderWrites { get; init; }
 }
 
 public sealed record HttpLoad

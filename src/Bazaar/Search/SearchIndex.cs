@@ -179,6 +179,10 @@ public sealed class SearchIndex : IDisposable
     {
         Similarity = new ProductSimilarity(_ranking),
         OpenMode = mode,
+        // Merges segments of like size only: each applied change flushes a tiny segment, and the default tiered
+        // policy kept merging them into the big one (17% of the node's CPU under 2 product writes/s with search
+        // load, 0.1% with this). A quiet index is still merged into one (see SearchIndexer).
+        MergePolicy = new LogByteSizeMergePolicy { MergeFactor = 4 },
     };
 
     private void DeleteOtherGenerations(string keep)
