@@ -162,6 +162,7 @@ internal sealed class FacetCollector : ICollector
         for (int k = attributes.Start[doc], end = attributes.Start[doc + 1]; k < end; k++) s.AttributeCounts[attributes.Ords[k]]++;
         var keys = s.Cache.Keys;
         for (int k = keys.Start[doc], end = keys.Start[doc + 1]; k < end; k++) s.KeyCounts[keys.Ords[k]]++;
+        s.Counted++;
     }
 
     private void CountOne(Segment s, int group, int doc)
@@ -274,17 +275,22 @@ internal sealed class FacetCollector : ICollector
     private const int MaxValuesOfAUsefulKey = 60;
 
     // How many hits have each attribute key that could reach `minimum`; other keys are left out. A broad search
-    // has thousands of keys among its hits and needs only the few common ones: a key with `minimum` hits over n
-    // segments has at least minimum / n of them in one segment, so only those are summed.
+    // has thousands of keys among its hits and needs only the few common ones. A key with `minimum` hits over n
+    // segments has at least minimum / n of them in one segment, and in every segment at least `minimum` less
+    // what the other segments counted; only keys passing both somewhere are summed. The second matters while
+    // products change: each change adds a tiny segment, and with minimum / n alone nearly every key of the big
+    // one became a candidate, looked up in every segment.
     private Dictionary<string, int> Coverage(int minimum)
     {
         var perSegment = (minimum + _segments.Count - 1) / Math.Max(1, _segments.Count);
+        var counted = _segments.Sum(s => s.Counted);
         var candidates = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in _segments)
         {
+            var threshold = Math.Max(1, Math.Max(perSegment, minimum - (counted - s.Counted)));
             var names = s.Terms.Keys(s.Keys);
             for (var ord = 0; ord < names.Length; ord++)
-                if (s.KeyCounts[ord] >= perSegment) candidates.Add(names[ord]);
+                if (s.KeyCounts[ord] >= threshold) candidates.Add(names[ord]);
         }
         var coverage = new Dictionary<string, int>(candidates.Count, StringComparer.Ordinal);
         foreach (var key in candidates)
@@ -403,6 +409,8 @@ internal sealed class FacetCollector : ICollector
         public int[] BrandCounts { get; }
         public int[] AttributeCounts { get; }
         public int[] KeyCounts { get; }
+        // Documents whose attribute keys were counted: no key has more than this here.
+        public int Counted { get; set; }
 
         // Pooled arrays may be longer than asked for: loops run to the doc values' ValueCount, not Length.
         private static int[] Rent(int length)

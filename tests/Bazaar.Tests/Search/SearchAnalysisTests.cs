@@ -202,6 +202,42 @@ public class SearchAnalysisTests
         Assert.False(index.Search.PublishedHasCurrentLayout);
     }
 
+    [Fact]
+    public void An_attribute_whose_hits_are_split_over_segments_is_offered_once_together_they_reach_the_share()
+    {
+        var directory = Directory.CreateTempSubdirectory("bazaar-facet-segments.").FullName;
+        try
+        {
+            using var index = new SearchIndex(directory, RankingOptions.Default);
+            static SearchDocument Product(int id, string? colour) => SearchDocument.FromTitle(id, $"Widget {id}") with
+            {
+                Attributes = colour is null ? [] : [new SearchAttribute("colour", "Colour", colour, true)],
+            };
+            // 30 products, 4 with a colour: fewer than the fifth of the hits an attribute needs to be offered.
+            using (var build = index.BeginBuild())
+            {
+                build.Add(Enumerable.Range(1, 30).Select(i => Product(i, i > 4 ? null : i % 2 == 0 ? "Red" : "Blue")));
+                build.Publish(0);
+            }
+            index.OpenPublished();
+            // Three more arrive as changes, in a segment of their own, two with a colour: 6 of 33, enough.
+            index.Upsert([Product(31, "Red"), Product(32, "Blue"), Product(33, null)]);
+            index.Refresh();
+
+            using var lease = index.Acquire();
+            Assert.Equal(2, lease.Searcher.IndexReader.Leaves.Count);
+            var result = SearchEngine.Run(lease.Searcher, SynonymSet.Parse([]), RankingOptions.Default, "widget", new SearchFilters(), SearchSort.Relevance, 10, StockSnapshot.None, countFacets: true);
+            Assert.Equal(33, result.Total);
+            var colour = Assert.Single(result.Attributes, a => a.Key == "colour");
+            Assert.Equal([("Blue", 3), ("Red", 3)], colour.Values.OrderBy(v => v.Value));
+        }
+        finally
+        {
+            try { Directory.Delete(directory, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
     private static TestIndex Index(params (string Title, int Id)[] products) => new(products);
 
     private sealed class TestIndex : IDisposable
