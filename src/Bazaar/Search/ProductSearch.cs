@@ -29,9 +29,9 @@ public sealed class ProductSearch(
         CachedResult found;
         using (var lease = index.Acquire())
         {
-            var searcher = lease.Searcher;
-            var key = new ResultKey(new ResultGeneration(lease.Version, stock.Version, synonyms.Current, TreeShapes.GetValue(tree, Shape)), ResultKey.Describe(request));
-            var changes = new ResultChanges(lease, stock, products => SearchEngine.AnyMatches(searcher, synonyms.Current, RankingOptions.Default, request.Text, products));
+            var (searcher, synonymSet) = (lease.Searcher, synonyms.Current);
+            var key = new ResultKey(new ResultGeneration(lease.Version, stock.Version, synonymSet, TreeShapes.GetValue(tree, Shape)), ResultKey.Describe(request));
+            var changes = new ResultChanges(lease, stock, products => SearchEngine.AnyMatches(searcher, synonymSet, RankingOptions.Default, request.Text, products));
             if (!results.TryGet(key, changes, out found))
             {
                 (found, var matched) = Rank(searcher, request, tree);

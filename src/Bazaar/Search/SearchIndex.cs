@@ -95,26 +95,19 @@ public sealed class SearchIndex : IDisposable
         }
     }
 
-    public void Upsert(IEnumerable<SearchDocument> documents)
+    public void Upsert(IReadOnlyCollection<SearchDocument> documents)
     {
-        var generation = Volatile.Read(ref _current) ?? throw new SearchIndexUnavailableException();
-        var writer = generation.Writer;
+        var generation = Current();
+        generation.Changes.Written(documents.Select(d => d.ProductId));
         foreach (var document in documents)
-        {
-            generation.Changes.Written([document.ProductId]);
-            writer.UpdateDocument(new Term(SearchFields.Id, document.ProductId.ToString(CultureInfo.InvariantCulture)), SearchDocuments.ToLucene(document));
-        }
+            generation.Writer.UpdateDocument(new Term(SearchFields.Id, document.ProductId.ToString(CultureInfo.InvariantCulture)), SearchDocuments.ToLucene(document));
     }
 
-    public void Delete(IEnumerable<int> productIds)
+    public void Delete(IReadOnlyCollection<int> productIds)
     {
-        var generation = Volatile.Read(ref _current) ?? throw new SearchIndexUnavailableException();
-        var writer = generation.Writer;
-        foreach (var id in productIds)
-        {
-            generation.Changes.Written([id]);
-            writer.DeleteDocuments(new Term(SearchFields.Id, id.ToString(CultureInfo.InvariantCulture)));
-        }
+        var generation = Current();
+        generation.Changes.Written(productIds);
+        foreach (var id in productIds) generation.Writer.DeleteDocuments(new Term(SearchFields.Id, id.ToString(CultureInfo.InvariantCulture)));
     }
 
     // The segments searches run over now.
@@ -173,7 +166,9 @@ public sealed class SearchIndex : IDisposable
         File.Move(temp, pointer, overwrite: true);
     }
 
-    private IndexWriter Writer() => (Volatile.Read(ref _current) ?? throw new SearchIndexUnavailableException()).Writer;
+    private Generation Current() => Volatile.Read(ref _current) ?? throw new SearchIndexUnavailableException();
+
+    private IndexWriter Writer() => Current().Writer;
 
     private IndexWriterConfig Config(OpenMode mode) => new(Version, ProductAnalyzer.Index)
     {
@@ -250,11 +245,11 @@ public sealed class SearchIndex : IDisposable
 }
 
 // Every searcher of the index ranks with the same similarity the writer used; each new reader is versioned.
-internal sealed class ProductSearcherFactory(RankingOptions ranking, ReaderChanges? changes = null) : SearcherFactory
+internal sealed class ProductSearcherFactory(RankingOptions ranking, ReaderChanges changes) : SearcherFactory
 {
     public override IndexSearcher NewSearcher(IndexReader reader)
     {
-        changes?.Opened(reader);
+        changes.Opened(reader);
         return new(reader) { Similarity = new ProductSimilarity(ranking) };
     }
 }

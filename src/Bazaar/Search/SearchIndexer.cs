@@ -229,7 +229,7 @@ public sealed partial class SearchIndexer(
             var documents = await scoped.GetRequiredService<ProductSource>().LoadAsync(chunk, ct);
             index.Upsert(documents);
             var found = documents.Select(d => d.ProductId).ToHashSet();
-            index.Delete(chunk.Where(id => !found.Contains(id)));
+            index.Delete(chunk.Where(id => !found.Contains(id)).ToList());
         }
         index.Refresh();
     }

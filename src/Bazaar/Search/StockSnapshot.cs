@@ -7,6 +7,10 @@ public sealed class StockSnapshot
 {
     public static StockSnapshot None { get; } = new();
 
+    // The products that flipped at each of the last versions, for SearchResultCache.
+    private const int Remembered = 256;
+    private readonly Queue<(int Version, int[] Products)> _flips = new();
+
     private volatile HashSet<int> _inStock = [];
 
     public DateTimeOffset? RefreshedAt { get; private set; }
@@ -15,7 +19,6 @@ public sealed class StockSnapshot
 
     // Changes whenever the set of products in stock does (not on a refresh that found the same set).
     public int Version { get; private set; }
-
 
     public bool IsInStock(int productId) => _inStock.Contains(productId);
 
@@ -50,7 +53,4 @@ public sealed class StockSnapshot
         }
         return flipped;
     }
-
-    private const int Remembered = 256;
-    private readonly Queue<(int Version, int[] Products)> _flips = new();
 }
