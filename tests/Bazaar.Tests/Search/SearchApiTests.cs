@@ -171,6 +171,21 @@ public partial class SearchApiTests(StoreFactory store) : IClassFixture<StoreFac
         Assert.DoesNotContain("Remove filter", reversed, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_price_range_form_carries_the_picked_prices_so_sending_it_empty_keeps_them()
+    {
+        await store.WaitForIndexAsync();
+        using var client = store.CreateClient();
+        var page = await client.GetStringAsync(new Uri("/search?q=cable&price=25-50&price=50-100&page=2", UriKind.Relative));
+        var start = page.IndexOf("data-testid=\"price-range\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the price range form is on the page");
+        var form = page[start..page.IndexOf("</form>", start, StringComparison.Ordinal)];
+        Assert.Contains("name=\"price\" value=\"25-50\"", form, StringComparison.Ordinal);
+        Assert.Contains("name=\"price\" value=\"50-100\"", form, StringComparison.Ordinal);
+        Assert.Contains("name=\"q\" value=\"cable\"", form, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"page\"", form, StringComparison.Ordinal);
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(@"<span class=""price"">\$([0-9.]+)</span>")]
     private static partial System.Text.RegularExpressions.Regex PriceText();
 
