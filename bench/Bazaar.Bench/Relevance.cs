@@ -23,6 +23,7 @@ public static class Relevance
         var worst = args.Number("show-worst", 0, 0, 100_000);
         var explain = args.Optional("explain");
         var perQueryPath = args.Optional("per-query");
+        var sweep = args.Optional("sweep");
         args.RejectUnknown();
 
         var products = ReadCsv(productsPath).Skip(1).Select(r => (Id: int.Parse(r[0], CultureInfo.InvariantCulture), Title: r[1])).ToList();
@@ -46,6 +47,11 @@ public static class Relevance
                 return 0;
             }
             foreach (var warm in judgments.Keys.Take(200)) index.Search(warm, K);
+            if (sweep is not null)
+            {
+                Sweep(index, File.ReadAllLines(sweep), judgments);
+                return 0;
+            }
 
             var perQuery = new List<QueryScore>();
             var latencies = new List<double>();
@@ -88,6 +94,25 @@ public static class Relevance
         {
             try { Directory.Delete(directory, recursive: true); }
             catch (IOException) { }
+        }
+    }
+
+    // Weights to compare on one index: each line of the file is a --ranking value over the store's own (an empty
+    // line is the store's). Prints NDCG@10 over all queries and over the two halves of them (split by a hash of
+    // the text), so a change that helps only one half shows as such.
+    private static void Sweep(RelevanceIndex index, string[] lines, Dictionary<string, Dictionary<int, double>> judgments)
+    {
+        static bool FirstHalf(string query) => query.Aggregate(2166136261u, (h, c) => (h ^ c) * 16777619u) % 2 == 0;
+        foreach (var line in lines.Select(l => l.Trim()).Where(l => !l.StartsWith('#')))
+        {
+            var ranking = RelevanceIndex.Parse(line);
+            var scores = judgments
+                .Select(j => (j.Key, Score(j.Key, index.Search(j.Key, K, ranking), j.Value).Ndcg))
+                .Where(s => s.Ndcg is not null)
+                .ToList();
+            double Mean(bool first) => scores.Where(s => FirstHalf(s.Key) == first).Average(s => s.Ndcg!.Value);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"sweep\t{scores.Average(s => s.Ndcg!.Value):0.0000}\t{Mean(true):0.0000}\t{Mean(false):0.0000}\t{(line.Length == 0 ? "store defaults" : line)}"));
         }
     }
 

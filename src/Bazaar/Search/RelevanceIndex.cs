@@ -33,14 +33,19 @@ public sealed class RelevanceIndex : IDisposable
         return new RelevanceIndex(index, SynonymSet.Parse(new SearchOptions().Synonyms), options);
     }
 
-    public int[] Search(string query, int take)
+    public int[] Search(string query, int take) => Search(query, take, null);
+
+    // With other weights than the index was built with (a sweep over one index): everything in RankingOptions is
+    // read at search time, the similarity's too.
+    public int[] Search(string query, int take, RankingOptions? ranking)
     {
         using var lease = _index.Acquire();
-        var result = SearchEngine.Run(lease.Searcher, _synonyms, _ranking, query, new SearchFilters(), SearchSort.Relevance, take, StockSnapshot.None, countFacets: false);
+        var searcher = ranking is null ? lease.Searcher : new Lucene.Net.Search.IndexSearcher(lease.Searcher.IndexReader) { Similarity = new ProductSimilarity(ranking) };
+        var result = SearchEngine.Run(searcher, _synonyms, ranking ?? _ranking, query, new SearchFilters(), SearchSort.Relevance, take, StockSnapshot.None, countFacets: false);
         return [.. result.ProductIds];
     }
 
-    private static RankingOptions Parse(string? overrides)
+    public static RankingOptions Parse(string? overrides)
     {
         var options = RankingOptions.Default;
         if (string.IsNullOrWhiteSpace(overrides)) return options;

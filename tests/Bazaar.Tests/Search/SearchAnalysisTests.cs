@@ -53,6 +53,16 @@ public class SearchAnalysisTests
         Assert.Contains("0.5", half);
         Assert.DoesNotContain("12", half);
         Assert.Contains("1", Terms("one piece toilet"));
+        Assert.Contains("one", Terms("one piece toilet"));
+    }
+
+    [Fact]
+    public void Double_is_a_word_not_the_number_two()
+    {
+        Assert.Contains("double", Terms("double doors"));
+        Assert.DoesNotContain("2", Terms("double doors"));
+        using var index = Index(("Steel 2-Panel Prehung Door", 1), ("Vinyl Double Hung Window", 2));
+        Assert.Equal([2], index.Run("double").ProductIds);
     }
 
     [Theory]
