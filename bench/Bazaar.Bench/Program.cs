@@ -21,7 +21,7 @@ static int Usage()
           home-bench [--orders 100000] [--shoppers 40] [--requests 1000] [--json result.json]
           relevance  --products products.csv --judgments judgments.csv [--json result.json]
                      [--show-worst N] [--ranking "K1=1.2;B=0.75"] [--per-query scores.tsv] [--explain "q1|q2"]
-                     [--sweep rankings.txt]
+                     [--sweep rankings.txt] [--dump top100.tsv]
           search-bench [--clients 32] [--seconds 20] [--probes 30] [--result-cache off|on|both] [--cache-entries 2000]
                        [--writes-per-second 2]
                        [--json result.json]

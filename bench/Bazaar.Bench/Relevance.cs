@@ -24,6 +24,7 @@ public static class Relevance
         var explain = args.Optional("explain");
         var perQueryPath = args.Optional("per-query");
         var sweep = args.Optional("sweep");
+        var dumpPath = args.Optional("dump");
         args.RejectUnknown();
 
         var products = ReadCsv(productsPath).Skip(1).Select(r => (Id: int.Parse(r[0], CultureInfo.InvariantCulture), Title: r[1])).ToList();
@@ -47,6 +48,18 @@ public static class Relevance
                 return 0;
             }
             foreach (var warm in judgments.Keys.Take(200)) index.Search(warm, K);
+            if (dumpPath is not null)
+            {
+                // Each query's top 100 with scores (query, rank, product id, score), to try re-rankings offline.
+                var lines = new List<string>();
+                foreach (var query in judgments.Keys)
+                {
+                    var hits = index.SearchScored(query, 100);
+                    for (var r = 0; r < hits.Length; r++) lines.Add($"{query}\t{r}\t{hits[r].Id}\t{hits[r].Score.ToString("R", CultureInfo.InvariantCulture)}");
+                }
+                await File.WriteAllLinesAsync(dumpPath, lines);
+                return 0;
+            }
             if (sweep is not null)
             {
                 Sweep(index, File.ReadAllLines(sweep), judgments);

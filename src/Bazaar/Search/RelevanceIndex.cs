@@ -45,6 +45,14 @@ public sealed class RelevanceIndex : IDisposable
         return [.. result.ProductIds];
     }
 
+    // Ids and scores, for offline analysis.
+    public (int Id, float Score)[] SearchScored(string query, int take)
+    {
+        using var lease = _index.Acquire();
+        var result = SearchEngine.Run(lease.Searcher, _synonyms, _ranking, query, new SearchFilters(), SearchSort.Relevance, take, StockSnapshot.None, countFacets: false);
+        return [.. result.Top.Select(t => (t.ProductId, t.Score))];
+    }
+
     public static RankingOptions Parse(string? overrides)
     {
         var options = RankingOptions.Default;

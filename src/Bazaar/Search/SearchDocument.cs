@@ -60,6 +60,8 @@ public static class SearchFields
     public const string PriceCents = "price_dv";
     public const string Released = "released_dv";
     public const string Rating = "rating_dv";
+    // The title's length in words, numbers and units (stacked forms not counted): the relevance tie-break.
+    public const string TitleLength = "title_len_dv";
     public const string Stored = "doc";
 
     // Separates an attribute's key from its value in doc values ("cable_colour\u001fRed").
@@ -90,6 +92,7 @@ internal static class SearchDocuments
             new StringField(SearchFields.Id, id, Field.Store.YES),
             new NumericDocValuesField(SearchFields.IdValue, p.ProductId),
             new TextField(SearchFields.Title, p.Title, Field.Store.NO),
+            new NumericDocValuesField(SearchFields.TitleLength, TitleWords(p.Title)),
             new TextField(SearchFields.Head, TitleHead.Of(p.Title), Field.Store.NO),
             new TextField(SearchFields.TitleStem, p.Title, Field.Store.NO),
             new TextField(SearchFields.TitleGrams, p.Title, Field.Store.NO),
@@ -122,6 +125,13 @@ internal static class SearchDocuments
             doc.Add(new SortedSetDocValuesField(SearchFields.AttributeNames, new BytesRef(attribute.Key + SearchFields.KeySeparator + attribute.Name)));
         }
         return doc;
+    }
+
+    private static int TitleWords(string title)
+    {
+        var tokens = new List<ProductTokenizer.RawToken>();
+        ProductTokenizer.Tokenize(title, tokens);
+        return tokens.Count(t => t.PositionIncrement > 0);
     }
 
     // What a result shows, kept with the document so a page of results needs no catalogue query.

@@ -248,6 +248,19 @@ public class SearchAnalysisTests
         }
     }
 
+    [Fact]
+    public void Of_equally_scored_matches_the_shorter_title_comes_first_then_the_newer()
+    {
+        // Eleven and twelve words: BM25 keeps a field's length in one byte, so all score the same for "widget".
+        using var index = Index(
+            ("Acme widget red blue green black white pink gold teal navy", 1),
+            ("Acme widget red blue green black white pink gold teal navy gray", 2),
+            ("Acme widget red blue green black white pink gold plum navy", 3));
+        var result = index.Run("widget");
+        Assert.Equal(result.Top[0].Score, result.Top[2].Score);
+        Assert.Equal([3, 1, 2], result.ProductIds);
+    }
+
     private static TestIndex Index(params (string Title, int Id)[] products) => new(products);
 
     private sealed class TestIndex : IDisposable
