@@ -143,7 +143,48 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             }
             slots.Add(slot);
         }
-        return slots;
+        return JoinCodes(slots);
+    }
+
+    // A model number or size written as one ("2x12", "e5320", "2 x 4", "6-panel") is one thing the shopper asked
+    // for: its parts are one slot, matched by the whole or by the parts next to each other, not three slots that a
+    // product matches one by one ("2 in. x 12 in." grates for "shelving wood 2x12"; relevance-dev NDCG@10 0.4442 ->
+    // 0.4481). The analyzer stacks the whole on the first part; the parts are the slots that run together to it.
+    // "6 ft" stays a number and a unit, as "6ft" does: a product in inches then matches less of it.
+    private List<Slot> JoinCodes(List<Slot> slots)
+    {
+        var joined = new List<Slot>(slots.Count);
+        for (var k = 0; k < slots.Count; k++)
+        {
+            var first = slots[k];
+            var whole = first.Alternatives.Skip(1).Select(a => a.Terms[0]).FirstOrDefault(t => t.Length > first.Primary.Length);
+            var parts = new List<string> { first.Primary };
+            var run = first.Primary;
+            var end = k;
+            for (var m = k + 1; whole is not null && m < slots.Count && run.Length < whole.Length; m++)
+            {
+                var part = slots[m].Primary;
+                if (slots[m].Token.Type == ProductTokenizer.UnitType)
+                {
+                    // A unit inside a code is part of it ("3m36"); one after a size is not ("2 in. x 4 in.").
+                    if (whole.StartsWith(run + part, StringComparison.Ordinal) && run.Length + part.Length < whole.Length) { run += part; parts.Add(part); }
+                    continue;
+                }
+                run += part;
+                parts.Add(part);
+                if (run == whole) end = m;
+            }
+            if (end == k)
+            {
+                joined.Add(first);
+                continue;
+            }
+            var slot = new Slot(new AnalyzedToken(whole!, first.Token.Position, first.Token.Start, slots[end].Token.End, ProductTokenizer.JoinedType));
+            slot.Alternatives.Add(([.. parts], ranking.StackedWeight, false));
+            joined.Add(slot);
+            k = end;
+        }
+        return joined;
     }
 
     // "lighting" also matches "light" and "galvanized" "galvanize", through the title's stemmed twin (a word's

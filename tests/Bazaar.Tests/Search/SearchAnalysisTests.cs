@@ -261,6 +261,29 @@ public class SearchAnalysisTests
         Assert.Equal([3, 1, 2], result.ProductIds);
     }
 
+    [Theory]
+    [InlineData("shelving wood 2x12", new[] { "shelving", "wood", "2x12" })]
+    [InlineData("2 x 4 stud", new[] { "2x4", "stud" })]
+    [InlineData("lexmark e5320 toner", new[] { "lexmark", "e5320", "toner" })]
+    [InlineData("6-panel door", new[] { "6panel", "door" })]
+    [InlineData("6 ft ladder", new[] { "6", "ft", "ladder" })]
+    public void A_code_or_size_written_as_one_is_one_thing_asked_for(string text, string[] slots)
+    {
+        using var index = Index(("Anything", 1));
+        using var lease = index.Search.Acquire();
+        var plan = new SearchQueryBuilder(lease.Searcher.IndexReader, SynonymSet.Parse([]), RankingOptions.Default).Prepare(text);
+        Assert.Equal(slots, plan.Slots.Select(s => s.Primary));
+    }
+
+    [Fact]
+    public void The_parts_of_a_size_do_not_count_as_words_matched()
+    {
+        // Read as "2", "x" and "12", the size made the grate match four of five words and outrank the shelving.
+        using var index = Index(("Wood Floor Register 2 in. x 12 in.", 1), ("Wood Shelving Unit", 2), ("Pine Board 2 in. x 12 in. x 8 ft.", 3));
+        var ids = index.Run("shelving wood 2x12").ProductIds.ToList();
+        Assert.True(ids.IndexOf(2) >= 0 && ids.IndexOf(2) < ids.IndexOf(1), string.Join(",", ids));
+    }
+
     private static TestIndex Index(params (string Title, int Id)[] products) => new(products);
 
     private sealed class TestIndex : IDisposable
