@@ -24,7 +24,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
     {
         public AnalyzedToken Token { get; } = token;
         public string Primary => Token.Term;
-        // StandIn: a synonym or near spelling, not the word itself written another way (see StandInTermQuery).
+        // StandIn: a synonym, near spelling or compound, not the word itself written another way (see StandInTermQuery).
         public List<(string[] Terms, float Weight, bool StandIn)> Alternatives { get; } = [([token.Term], 1f, false)];
         public bool Required { get; set; } = true;
         public float Weight { get; set; } = 1f;
@@ -199,7 +199,9 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             if (slot.Token.IsWord && stems.TryGetValue(slot.Token.Position, out var stem)) slot.Stem = stem;
     }
 
-    // "shower head" also matches "showerhead", when the catalogue writes it so.
+    // "shower head" also matches "showerhead", when the catalogue writes it so. The compound stands in for each
+    // word, scored as common as the word: a rare one ("snapfence", a brand) would otherwise count its rarity twice
+    // and outrank products with both words (relevance-dev NDCG@10 0.4481 -> 0.4487).
     private void AddCompounds(List<Slot> slots)
     {
         for (var k = 0; k + 1 < slots.Count; k++)
@@ -207,8 +209,8 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             if (!slots[k].Token.IsWord || !slots[k + 1].Token.IsWord) continue;
             var joined = slots[k].Primary + slots[k + 1].Primary;
             if (reader.DocFreq(new Term(SearchFields.Vocabulary, joined)) == 0) continue;
-            slots[k].Alternatives.Add(([joined], ranking.CompoundWeight, false));
-            slots[k + 1].Alternatives.Add(([joined], ranking.CompoundWeight, false));
+            slots[k].Alternatives.Add(([joined], ranking.CompoundWeight, true));
+            slots[k + 1].Alternatives.Add(([joined], ranking.CompoundWeight, true));
         }
     }
 

@@ -284,6 +284,16 @@ public class SearchAnalysisTests
         Assert.True(ids.IndexOf(2) >= 0 && ids.IndexOf(2) < ids.IndexOf(1), string.Join(",", ids));
     }
 
+    [Fact]
+    public void A_rare_compound_does_not_outrank_both_words()
+    {
+        // "snapfence" is in one title, "snap" and "fence" in several: the compound counted its rarity for each word.
+        using var index = Index(("SnapFence Welded Wire Panel", 1), ("Snap-In Aluminum Fence Panel", 2), ("Fence Post", 3), ("Fence Gate", 4), ("Snap Hook", 5));
+        var ids = index.Run("snap fence").ProductIds.ToList();
+        Assert.Equal(2, ids[0]);
+        Assert.Contains(1, ids);
+    }
+
     private static TestIndex Index(params (string Title, int Id)[] products) => new(products);
 
     private sealed class TestIndex : IDisposable
