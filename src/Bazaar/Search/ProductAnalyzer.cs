@@ -8,8 +8,8 @@ using Lucene.Net.Util;
 namespace Bazaar.Search;
 
 // The one analysis chain of the store's search, for indexing and for queries alike (and for the relevance
-// harness): ProductTokenizer, then English plurals to singular ("cables" -> "cable", "batteries" -> "battery";
-// model numbers and units are left alone), then duplicates at one position dropped. Only plurals: heavier
+// harness): ProductTokenizer, then English plurals to singular ("cables" -> "cable", "batteries" -> "battery",
+// "switches" -> "switch"; model numbers and units are left alone; see PluralFilter), then duplicates at one position dropped. Only plurals: heavier
 // stemmers conflate product names (KStem: "chipper" -> "chip") and scored lower on the relevance set
 // (`Bazaar.Bench relevance`: NDCG@10 0.406 with KStem, 0.409 Porter, 0.413 plurals only, same ranking). The title
 // also has a stemmed twin (Porter, after the plurals), which queries match at a lower weight: "lighting" finds
@@ -30,7 +30,7 @@ public sealed class ProductAnalyzer(bool forQuery) : Analyzer(PER_FIELD_REUSE_ST
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
         var tokenizer = new ProductTokenizer(reader);
-        TokenStream stream = new EnglishMinimalStemFilter(tokenizer);
+        TokenStream stream = new PluralFilter(tokenizer);
         if (fieldName == SearchFields.TitleStem) stream = new PorterStemFilter(stream);
         if (fieldName == SearchFields.TitleGrams) stream = new NGramTokenFilter(LuceneVersion.LUCENE_48, new WordsOnlyFilter(stream), GramSize, GramSize);
         stream = new StackedTokenFilter(stream, joinPairs: !forQuery && SearchFields.JoinsPairs(fieldName));
@@ -56,6 +56,49 @@ public sealed class ProductAnalyzer(bool forQuery) : Analyzer(PER_FIELD_REUSE_ST
         stream.End();
         return tokens;
     }
+}
+
+// English plurals to singular: Lucene's minimal stemmer ("cables" -> "cable", "batteries" -> "battery"), which
+// only drops the "s" of "switches", "boxes", "brushes" and "glasses" ("switche", never "switch"), so those lose
+// their "es" here, and a few "-ves" plurals become "-f" ("shelves" -> "shelf").
+internal sealed class PluralFilter(TokenStream input) : TokenFilter(input)
+{
+    private static readonly Dictionary<string, string> Irregular = new(StringComparer.Ordinal)
+    {
+        ["shelves"] = "shelf", ["knives"] = "knife", ["halves"] = "half", ["leaves"] = "leaf", ["wolves"] = "wolf",
+        ["scarves"] = "scarf", ["calves"] = "calf", ["loaves"] = "loaf", ["wives"] = "wife", ["lives"] = "life",
+    };
+
+    private readonly EnglishMinimalStemmer _stemmer = new();
+    private readonly ICharTermAttribute _term = input.AddAttribute<ICharTermAttribute>();
+    private readonly IKeywordAttribute _keyword = input.AddAttribute<IKeywordAttribute>();
+
+    public override bool IncrementToken()
+    {
+        if (!m_input.IncrementToken()) return false;
+        if (_keyword.IsKeyword) return true;
+        var buffer = _term.Buffer;
+        var length = _term.Length;
+        if (length > 3 && buffer[length - 1] == 's' && Irregular.TryGetValue(_term.ToString(), out var singular))
+        {
+            _term.SetEmpty().Append(singular);
+            return true;
+        }
+        if (length > 4 && buffer[length - 1] == 's' && buffer[length - 2] == 'e' && EndsInSibilant(buffer, length - 2))
+        {
+            _term.Length = length - 2;
+            return true;
+        }
+        _term.Length = _stemmer.Stem(buffer, length);
+        return true;
+    }
+
+    // "ch", "sh", "ss", "x" or "zz" before the "es".
+    private static bool EndsInSibilant(char[] word, int end) =>
+        word[end - 1] == 'x'
+        || (end >= 2 && word[end - 1] == 'h' && word[end - 2] is 'c' or 's')
+        || (end >= 2 && word[end - 1] == 's' && word[end - 2] == 's')
+        || (end >= 2 && word[end - 1] == 'z' && word[end - 2] == 'z');
 }
 
 // Keeps words only: numbers, units and joined forms make no useful letter runs.

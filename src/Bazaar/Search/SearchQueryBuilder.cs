@@ -256,8 +256,8 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
                 slot.Correction = string.Join(' ', parts);
                 continue;
             }
-            foreach (var candidate in ranked)
-                slot.Alternatives.Add(([candidate.Term], candidate.Edits == 1 ? ranking.OneEditWeight : ranking.TwoEditWeight, true));
+            for (var c = 0; c < ranked.Count; c++)
+                slot.Alternatives.Add(([ranked[c].Term], (ranked[c].Edits == 1 ? ranking.OneEditWeight : ranking.TwoEditWeight) * (c == 0 ? 1f : ranking.LaterSpellingFactor), true));
             if (ranked.Count > 0) slot.Correction = ranked[0].Term;
             // A word nothing in the catalogue resembles cannot be required.
             else if (docs == 0) slot.Required = false;

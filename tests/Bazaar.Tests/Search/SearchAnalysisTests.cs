@@ -70,6 +70,14 @@ public class SearchAnalysisTests
     [InlineData("batteries", "battery")]
     [InlineData("Men's", "men")]
     [InlineData("Café", "cafe")]
+    [InlineData("switches", "switch")]
+    [InlineData("boxes", "box")]
+    [InlineData("brushes", "brush")]
+    [InlineData("glasses", "glass")]
+    [InlineData("shelves", "shelf")]
+    [InlineData("sizes", "size")]
+    [InlineData("valves", "valve")]
+    [InlineData("houses", "house")]
     public void Plurals_possessives_and_accents_are_folded(string word, string expected) =>
         Assert.Equal([expected], Terms(word));
 
