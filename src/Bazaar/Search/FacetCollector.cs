@@ -588,7 +588,8 @@ internal readonly record struct RankedDoc(int Doc, int ProductId, float Score, l
     // match equally well (BM25 keeps a title's length only roughly, so many do), the one whose title says less
     // besides comes first, then the newer. On relevance-dev this took NDCG@10 from 0.4410 to 0.4442, but mostly by
     // no longer putting the newest first: that file's judged products have lower ids more often, and of tied
-    // pairs the judged one is the shorter only 51% of the time (docs/benchmarks.md).
+    // pairs the judged one is the shorter only 51% of the time. Ties in random order score about the same
+    // (docs/benchmarks.md).
     private static int Better(SearchSort sort, RankedDoc a, RankedDoc b)
     {
         var c = sort switch
