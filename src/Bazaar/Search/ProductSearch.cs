@@ -172,7 +172,7 @@ public sealed class ProductSearch(
 
     public static string PriceLabel(PriceRange range) => (range.Min, range.Max) switch
     {
-        (null, { } max) => $"Under ${max:0.##}",
+        (null, { } max) => range.IsBucket ? $"Under ${max:0.##}" : $"Up to ${max:0.##}",
         ({ } min, null) => $"${min:0.##} and up",
         ({ } min, { } max) => $"${min:0.##} to ${max:0.##}",
         _ => "Any price",

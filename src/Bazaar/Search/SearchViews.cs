@@ -12,22 +12,23 @@ public enum SearchSort
     Newest,
 }
 
-// A price range in whole currency units; an open end is null ("1000-" is 1000 and up).
+// A price range in whole currency units; an open end is null ("1000-" is 1000 and up). The facet's buckets
+// leave out their maximum, so a price on a boundary is counted once ($50.00 is in "50 to 100"); a range the
+// shopper typed includes it ("10 to 40" has the $40.00 product), as the words say.
 public sealed record PriceRange(decimal? Min, decimal? Max)
 {
-    public string Key => $"{Min?.ToString("0.##", CultureInfo.InvariantCulture)}-{Max?.ToString("0.##", CultureInfo.InvariantCulture)}";
+    private static readonly (decimal? Min, decimal? Max)[] BucketBounds =
+        [(null, 25), (25, 50), (50, 100), (100, 250), (250, 500), (500, 1000), (1000, null)];
 
-    public string Label => (Min, Max) switch
-    {
-        (null, { } max) => $"Under {max:0.##}",
-        ({ } min, null) => $"{min:0.##} and up",
-        ({ } min, { } max) => $"{min:0.##} to {max:0.##}",
-        _ => "Any price",
-    };
+    public static readonly IReadOnlyList<PriceRange> Buckets = [.. BucketBounds.Select(b => new PriceRange(b.Min, b.Max))];
+
+    public bool IsBucket => BucketBounds.Contains((Min, Max));
+
+    public string Key => $"{Min?.ToString("0.##", CultureInfo.InvariantCulture)}-{Max?.ToString("0.##", CultureInfo.InvariantCulture)}";
 
     // In cents, worked out once: this runs for every matching product when prices are counted.
     private readonly long _minCents = Min is { } low ? (long)(low * 100) : long.MinValue;
-    private readonly long _maxCents = Max is { } high ? (long)(high * 100) : long.MaxValue;
+    private readonly long _maxCents = Max is { } high ? (long)(high * 100) + (BucketBounds.Contains((Min, Max)) ? 0 : 1) : long.MaxValue;
 
     public bool Contains(long cents) => cents >= _minCents && cents < _maxCents;
 
@@ -46,10 +47,6 @@ public sealed record PriceRange(decimal? Min, decimal? Max)
         return true;
     }
 
-    public static readonly IReadOnlyList<PriceRange> Buckets =
-    [
-        new(null, 25), new(25, 50), new(50, 100), new(100, 250), new(250, 500), new(500, 1000), new(1000, null),
-    ];
 }
 
 // Filters: OR within one facet, AND across facets.

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Bazaar.Search;
 using Bazaar.Tests.Fixtures;
 
 namespace Bazaar.Tests.Search;
@@ -164,7 +165,7 @@ public partial class SearchApiTests(StoreFactory store) : IClassFixture<StoreFac
         Assert.Contains("href=\"/search?q=cable\" aria-label=\"Remove filter $10.5 to $40\"", page, StringComparison.Ordinal);
         var prices = PriceText().Matches(page).Select(m => decimal.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.NotEmpty(prices);
-        Assert.All(prices, p => Assert.InRange(p, 10.5m, 39.99m));
+        Assert.All(prices, p => Assert.InRange(p, 10.5m, 40m));
 
         var reversed = await client.GetStringAsync(new Uri("/search?q=cable&priceMin=40&priceMax=10", UriKind.Relative));
         Assert.Contains("is not a price range", reversed, StringComparison.Ordinal);
@@ -184,6 +185,22 @@ public partial class SearchApiTests(StoreFactory store) : IClassFixture<StoreFac
         Assert.Contains("name=\"price\" value=\"50-100\"", form, StringComparison.Ordinal);
         Assert.Contains("name=\"q\" value=\"cable\"", form, StringComparison.Ordinal);
         Assert.DoesNotContain("name=\"page\"", form, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_typed_range_includes_its_maximum_and_a_bucket_does_not()
+    {
+        Assert.True(PriceRange.TryParse("10-40", out var typed));
+        Assert.True(typed.Contains(4000));
+        Assert.False(typed.Contains(4001));
+        Assert.False(typed.Contains(999));
+        Assert.True(PriceRange.TryParse("-40", out var upTo));
+        Assert.True(upTo.Contains(4000));
+        Assert.Equal("Up to $40", ProductSearch.PriceLabel(upTo));
+        // The buckets meet at 50: a product at $50.00 is counted in one of them only.
+        Assert.False(PriceRange.Buckets[1].Contains(5000));
+        Assert.True(PriceRange.Buckets[2].Contains(5000));
+        Assert.Equal("Under $25", ProductSearch.PriceLabel(PriceRange.Buckets[0]));
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"<span class=""price"">\$([0-9.]+)</span>")]
