@@ -26,6 +26,8 @@ public static class Relevance
         var sweep = args.Optional("sweep");
         var dumpPath = args.Optional("dump");
         args.RejectUnknown();
+        if (new[] { explain, sweep, dumpPath }.Count(o => o is not null) > 1)
+            throw new ArgumentException("--explain, --sweep and --dump each run on their own: give one of them.");
 
         var products = ReadCsv(productsPath).Skip(1).Select(r => (Id: int.Parse(r[0], CultureInfo.InvariantCulture), Title: r[1])).ToList();
         var judgments = ReadCsv(judgmentsPath).Skip(1)
@@ -123,7 +125,7 @@ public static class Relevance
                 .Select(j => (j.Key, Score(j.Key, index.Search(j.Key, K, ranking), j.Value).Ndcg))
                 .Where(s => s.Ndcg is not null)
                 .ToList();
-            double Mean(bool first) => scores.Where(s => FirstHalf(s.Key) == first).Average(s => s.Ndcg!.Value);
+            double Mean(bool first) => scores.Where(s => FirstHalf(s.Key) == first).Select(s => s.Ndcg!.Value).DefaultIfEmpty(double.NaN).Average();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"sweep\t{scores.Average(s => s.Ndcg!.Value):0.0000}\t{Mean(true):0.0000}\t{Mean(false):0.0000}\t{(line.Length == 0 ? "store defaults" : line)}"));
         }

@@ -586,10 +586,7 @@ internal readonly record struct RankedDoc(int Doc, int ProductId, float Score, l
 
     // > 0 when a ranks above b. By relevance, the key is minus the title's length in words: of products that
     // match equally well (BM25 keeps a title's length only roughly, so many do), the one whose title says less
-    // besides comes first, then the newer. On relevance-dev this took NDCG@10 from 0.4410 to 0.4442, but mostly by
-    // no longer putting the newest first: that file's judged products have lower ids more often, and of tied
-    // pairs the judged one is the shorter only 51% of the time. Ties in random order score about the same
-    // (docs/benchmarks.md).
+    // besides what was asked comes first, then the newer (docs/benchmarks.md says what this does to relevance-dev).
     private static int Better(SearchSort sort, RankedDoc a, RankedDoc b)
     {
         var c = sort switch

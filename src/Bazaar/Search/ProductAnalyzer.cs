@@ -9,8 +9,8 @@ namespace Bazaar.Search;
 
 // The one analysis chain of the store's search, for indexing and for queries alike (and for the relevance
 // harness): ProductTokenizer, then English plurals to singular ("cables" -> "cable", "batteries" -> "battery",
-// "switches" -> "switch"; model numbers and units are left alone; see PluralFilter), then duplicates at one position dropped. Only plurals: heavier
-// stemmers conflate product names (KStem: "chipper" -> "chip") and scored lower on the relevance set
+// "switches" -> "switch"; model numbers and units are left alone; see PluralFilter), then duplicates at one
+// position dropped. Only plurals: heavier stemmers conflate product names (KStem: "chipper" -> "chip") and scored lower on the relevance set
 // (`Bazaar.Bench relevance`: NDCG@10 0.406 with KStem, 0.409 Porter, 0.413 plurals only, same ranking). The title
 // also has a stemmed twin (Porter, after the plurals), which queries match at a lower weight: "lighting" finds
 // "light" without "chipper" ranking as "chip" (0.424 -> 0.427; KStem there 0.425), and a twin of letter runs
@@ -60,14 +60,21 @@ public sealed class ProductAnalyzer(bool forQuery) : Analyzer(PER_FIELD_REUSE_ST
 
 // English plurals to singular: Lucene's minimal stemmer ("cables" -> "cable", "batteries" -> "battery"), which
 // only drops the "s" of "switches", "boxes", "brushes" and "glasses" ("switche", never "switch"), so those lose
-// their "es" here, and a few "-ves" plurals become "-f" ("shelves" -> "shelf").
+// their "es" here; a few "-ves" plurals become "-f" ("shelves" -> "shelf"), and singulars that end in "-che" or
+// "-xe" keep their "e" ("niches" -> "niche").
 internal sealed class PluralFilter(TokenStream input) : TokenFilter(input)
 {
+    // Every one ends in "es", which is checked before a lookup.
     private static readonly Dictionary<string, string> Irregular = new(StringComparer.Ordinal)
     {
         ["shelves"] = "shelf", ["knives"] = "knife", ["halves"] = "half", ["leaves"] = "leaf", ["wolves"] = "wolf",
         ["scarves"] = "scarf", ["calves"] = "calf", ["loaves"] = "loaf", ["wives"] = "wife", ["lives"] = "life",
+        ["niches"] = "niche", ["caches"] = "cache", ["quiches"] = "quiche", ["cloches"] = "cloche", ["aches"] = "ache",
+        ["headaches"] = "headache", ["avalanches"] = "avalanche", ["moustaches"] = "moustache", ["mustaches"] = "mustache",
+        ["axes"] = "axe", ["pickaxes"] = "pickaxe",
     };
+
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> IrregularSpans = Irregular.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private readonly EnglishMinimalStemmer _stemmer = new();
     private readonly ICharTermAttribute _term = input.AddAttribute<ICharTermAttribute>();
@@ -79,12 +86,13 @@ internal sealed class PluralFilter(TokenStream input) : TokenFilter(input)
         if (_keyword.IsKeyword) return true;
         var buffer = _term.Buffer;
         var length = _term.Length;
-        if (length > 3 && buffer[length - 1] == 's' && Irregular.TryGetValue(_term.ToString(), out var singular))
+        var endsInEs = length > 3 && buffer[length - 1] == 's' && buffer[length - 2] == 'e';
+        if (endsInEs && IrregularSpans.TryGetValue(buffer.AsSpan(0, length), out var singular))
         {
             _term.SetEmpty().Append(singular);
             return true;
         }
-        if (length > 4 && buffer[length - 1] == 's' && buffer[length - 2] == 'e' && EndsInSibilant(buffer, length - 2))
+        if (endsInEs && length > 4 && EndsInSibilant(buffer, length - 2))
         {
             _term.Length = length - 2;
             return true;
@@ -93,12 +101,12 @@ internal sealed class PluralFilter(TokenStream input) : TokenFilter(input)
         return true;
     }
 
-    // "ch", "sh", "ss", "x" or "zz" before the "es".
+    // "ch", "sh", "ss", "x" or "zz" before the "es" (the word is at least three letters before it).
     private static bool EndsInSibilant(char[] word, int end) =>
         word[end - 1] == 'x'
-        || (end >= 2 && word[end - 1] == 'h' && word[end - 2] is 'c' or 's')
-        || (end >= 2 && word[end - 1] == 's' && word[end - 2] == 's')
-        || (end >= 2 && word[end - 1] == 'z' && word[end - 2] == 'z');
+        || (word[end - 1] == 'h' && word[end - 2] is 'c' or 's')
+        || (word[end - 1] == 's' && word[end - 2] == 's')
+        || (word[end - 1] == 'z' && word[end - 2] == 'z');
 }
 
 // Keeps words only: numbers, units and joined forms make no useful letter runs.

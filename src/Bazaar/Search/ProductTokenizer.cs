@@ -47,8 +47,9 @@ public sealed class ProductTokenizer : Tokenizer
         _offset.SetOffset(CorrectOffset(token.Start), CorrectOffset(token.End));
         _position.PositionIncrement = token.PositionIncrement;
         _type.Type = token.Type;
-        // Numbers, units and model numbers are not English words: the stemmer must leave them alone.
-        _keyword.IsKeyword = token.Type != WordType;
+        // Numbers, units and model numbers are not English words, nor is a number written out ("one" is not
+        // "on"): the stemmer must leave them alone.
+        _keyword.IsKeyword = token.Type != WordType || NumberWords.ContainsKey(token.Text);
         return true;
     }
 
@@ -264,13 +265,14 @@ public sealed class ProductTokenizer : Tokenizer
             else if (piece.Kind == PieceKind.Number)
             {
                 var number = NormalizeNumber(piece.Text);
-                if (piece.Word is { } word) output.Add(new RawToken(word, piece.Start, piece.End, 1, WordType));
-                output.Add(new RawToken(number, piece.Start, piece.End, piece.Word is null ? 1 : 0, NumberType));
+                output.Add(new RawToken(number, piece.Start, piece.End, 1, NumberType));
                 if (FractionValue(piece.Text) is { } value)
                     output.Add(new RawToken(value, piece.Start, piece.End, 0, NumberType));
                 group.Add(number);
                 previousNumber = number;
                 previousNumberIndex = output.Count - 1;
+                // "six" is the number 6 first ("six-panel" is "6-panel"), and the word too.
+                if (piece.Word is { } word) output.Add(new RawToken(word, piece.Start, piece.End, 0, WordType));
             }
             else
             {

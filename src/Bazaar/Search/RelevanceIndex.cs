@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bazaar.Catalog;
+using Lucene.Net.Search;
 
 namespace Bazaar.Search;
 
@@ -37,20 +38,16 @@ public sealed class RelevanceIndex : IDisposable
 
     // With other weights than the index was built with (a sweep over one index): everything in RankingOptions is
     // read at search time, the similarity's too.
-    public int[] Search(string query, int take, RankingOptions? ranking)
-    {
-        using var lease = _index.Acquire();
-        var searcher = ranking is null ? lease.Searcher : new Lucene.Net.Search.IndexSearcher(lease.Searcher.IndexReader) { Similarity = new ProductSimilarity(ranking) };
-        var result = SearchEngine.Run(searcher, _synonyms, ranking ?? _ranking, query, new SearchFilters(), SearchSort.Relevance, take, StockSnapshot.None, countFacets: false);
-        return [.. result.ProductIds];
-    }
+    public int[] Search(string query, int take, RankingOptions? ranking) => [.. Run(query, take, ranking).ProductIds];
 
     // Ids and scores, for offline analysis.
-    public (int Id, float Score)[] SearchScored(string query, int take)
+    public (int Id, float Score)[] SearchScored(string query, int take) => [.. Run(query, take, null).Top.Select(t => (t.ProductId, t.Score))];
+
+    private EngineResult Run(string query, int take, RankingOptions? ranking)
     {
         using var lease = _index.Acquire();
-        var result = SearchEngine.Run(lease.Searcher, _synonyms, _ranking, query, new SearchFilters(), SearchSort.Relevance, take, StockSnapshot.None, countFacets: false);
-        return [.. result.Top.Select(t => (t.ProductId, t.Score))];
+        var searcher = ranking is null ? lease.Searcher : new IndexSearcher(lease.Searcher.IndexReader) { Similarity = new ProductSimilarity(ranking) };
+        return SearchEngine.Run(searcher, _synonyms, ranking ?? _ranking, query, new SearchFilters(), SearchSort.Relevance, take, StockSnapshot.None, countFacets: false);
     }
 
     public static RankingOptions Parse(string? overrides)
@@ -59,7 +56,9 @@ public sealed class RelevanceIndex : IDisposable
         if (string.IsNullOrWhiteSpace(overrides)) return options;
         foreach (var pair in overrides.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var (name, value) = (pair[..pair.IndexOf('=', StringComparison.Ordinal)], pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0) throw new ArgumentException($"A ranking option is written name=value, not '{pair}'.");
+            var (name, value) = (pair[..equals], pair[(equals + 1)..]);
             var property = typeof(RankingOptions).GetProperty(name) ?? throw new ArgumentException($"No ranking option '{name}'.");
             var typed = Convert.ChangeType(value, property.PropertyType, CultureInfo.InvariantCulture);
             var copy = options with { };

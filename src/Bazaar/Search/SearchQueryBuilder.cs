@@ -157,7 +157,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         for (var k = 0; k < slots.Count; k++)
         {
             var first = slots[k];
-            var whole = first.Alternatives.Skip(1).Select(a => a.Terms[0]).FirstOrDefault(t => t.Length > first.Primary.Length);
+            var whole = first.Alternatives.Skip(1).Select(a => a.Terms[0]).FirstOrDefault(t => t.Length > first.Primary.Length && t.Any(char.IsDigit));
             var parts = new List<string> { first.Primary };
             var run = first.Primary;
             var end = k;

@@ -13,8 +13,9 @@ public enum SearchSort
 }
 
 // A price range in whole currency units; an open end is null ("1000-" is 1000 and up). The facet's buckets
-// leave out their maximum, so a price on a boundary is counted once ($50.00 is in "50 to 100"); a range the
-// shopper typed includes it ("10 to 40" has the $40.00 product), as the words say.
+// leave out their maximum, so a price on a boundary is counted once ($50.00 is in "50 to 100"); any other range
+// (one the shopper typed) includes it ("10 to 40" has the $40.00 product), as the words say. A typed range
+// that is a bucket ("25 to 50") is that bucket, so it leaves out $50.00.
 public sealed record PriceRange(decimal? Min, decimal? Max)
 {
     private static readonly (decimal? Min, decimal? Max)[] BucketBounds =

@@ -40,8 +40,8 @@ internal sealed class TermLookup
         return copy;
     }
 
-    // A disjunction holds one query word's alternatives (the word, its stacked forms and compounds, and its
-    // stand-ins: synonyms and near spellings) in each field. A stand-in is scored with the word's statistics in
+    // A disjunction holds one query word's alternatives (the word and its stacked forms, and its stand-ins:
+    // compounds, synonyms and near spellings) in each field. A stand-in is scored with the word's statistics in
     // that field when the word's are commoner (or, for a word no product has, the commonest alternative's).
     private DisjunctionMaxQuery Disjunction(DisjunctionMaxQuery disjunction)
     {

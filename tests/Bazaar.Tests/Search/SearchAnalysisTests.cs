@@ -78,6 +78,7 @@ public class SearchAnalysisTests
     [InlineData("sizes", "size")]
     [InlineData("valves", "valve")]
     [InlineData("houses", "house")]
+    [InlineData("niches", "niche")]
     public void Plurals_possessives_and_accents_are_folded(string word, string expected) =>
         Assert.Equal([expected], Terms(word));
 
@@ -275,6 +276,10 @@ public class SearchAnalysisTests
     [InlineData("lexmark e5320 toner", new[] { "lexmark", "e5320", "toner" })]
     [InlineData("6-panel door", new[] { "6panel", "door" })]
     [InlineData("6 ft ladder", new[] { "6", "ft", "ladder" })]
+    [InlineData("six-panel door", new[] { "6panel", "door" })]
+    [InlineData("3m36 bracket", new[] { "3m36", "bracket" })]
+    [InlineData("2 in. x 4 in. stud", new[] { "2x4", "in", "stud" })]
+    [InlineData("under-cabinet lighting", new[] { "under", "cabinet", "lighting" })]
     public void A_code_or_size_written_as_one_is_one_thing_asked_for(string text, string[] slots)
     {
         using var index = Index(("Anything", 1));
