@@ -10,9 +10,9 @@ namespace Bazaar.Search;
 // The one analysis chain of the store's search, for indexing and for queries alike (and for the relevance
 // harness): ProductTokenizer, then English plurals to singular ("cables" -> "cable", "batteries" -> "battery",
 // "switches" -> "switch"; model numbers and units are left alone; see PluralFilter), then duplicates at one
-// position dropped. Only plurals: heavier stemmers conflate product names (KStem: "chipper" -> "chip") and scored lower on the relevance set
-// (`Bazaar.Bench relevance`: NDCG@10 0.406 with KStem, 0.409 Porter, 0.413 plurals only, same ranking). The title
-// also has a stemmed twin (Porter, after the plurals), which queries match at a lower weight: "lighting" finds
+// position dropped. Only plurals: heavier stemmers conflate product names (KStem: "chipper" -> "chip") and
+// scored lower on the relevance set (`Bazaar.Bench relevance`: NDCG@10 0.406 with KStem, 0.409 Porter, 0.413
+// plurals only, same ranking). The title also has a stemmed twin (Porter, after the plurals), which queries match at a lower weight: "lighting" finds
 // "light" without "chipper" ranking as "chip" (0.424 -> 0.427; KStem there 0.425), and a twin of letter runs
 // for near matches. At index time the title
 // and category path also get each pair of neighbouring words run together ("shower head" -> "showerhead"),

@@ -80,7 +80,7 @@ public sealed class ProductTokenizer : Tokenizer
         Unit,
     }
 
-    // Word: the number word a number was written as ("double" for 2), kept as a word too.
+    // Word: the number word a number was written as ("six" for 6), kept as a word too.
     private sealed record Piece(string Text, int Start, int End, PieceKind Kind, bool JoinedToNext, string? Word = null);
 
     internal static void Tokenize(string text, List<RawToken> output)
@@ -156,8 +156,7 @@ public sealed class ProductTokenizer : Tokenizer
             }
             var raw = Fold(sb.ToString().ToLowerInvariant());
             if (raw.Length == 0) continue;
-            // "one piece" and "1-piece", "two-light" and "2-light" are the same product; the word stays a word too
-            // ("double doors" are not "2-panel" doors).
+            // "one piece" and "1-piece", "two-light" and "2-light" are the same product; the word stays a word too.
             string? word = null;
             if (NumberWords.TryGetValue(raw, out var digits)) (word, raw) = (raw, digits);
             var joined = i < end && IsJoiner(text[i]) && i + 1 < end && char.IsLetterOrDigit(text[i + 1]);

@@ -23,13 +23,15 @@ public sealed record PriceRange(decimal? Min, decimal? Max)
 
     public static readonly IReadOnlyList<PriceRange> Buckets = [.. BucketBounds.Select(b => new PriceRange(b.Min, b.Max))];
 
-    public bool IsBucket => BucketBounds.Contains((Min, Max));
+    public bool IsBucket => IsBucketBounds(Min, Max);
+
+    private static bool IsBucketBounds(decimal? min, decimal? max) => BucketBounds.Contains((min, max));
 
     public string Key => $"{Min?.ToString("0.##", CultureInfo.InvariantCulture)}-{Max?.ToString("0.##", CultureInfo.InvariantCulture)}";
 
     // In cents, worked out once: this runs for every matching product when prices are counted.
     private readonly long _minCents = Min is { } low ? (long)(low * 100) : long.MinValue;
-    private readonly long _maxCents = Max is { } high ? (long)(high * 100) + (BucketBounds.Contains((Min, Max)) ? 0 : 1) : long.MaxValue;
+    private readonly long _maxCents = Max is { } high ? (long)(high * 100) + (IsBucketBounds(Min, Max) ? 0 : 1) : long.MaxValue;
 
     public bool Contains(long cents) => cents >= _minCents && cents < _maxCents;
 
@@ -47,7 +49,6 @@ public sealed record PriceRange(decimal? Min, decimal? Max)
         range = new PriceRange(min, max);
         return true;
     }
-
 }
 
 // Filters: OR within one facet, AND across facets.
