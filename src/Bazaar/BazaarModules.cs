@@ -28,6 +28,7 @@ public static class BazaarModules
         services.AddMemoryCache();
         services.AddBazaarData(configuration);
         services.AddSingleton<StoreReadiness>();
+        services.AddSingleton<BackgroundMetrics>();
         services.AddHostedService<CatalogSeeder>();
         services.AddHealthChecks()
             .AddDbContextCheck<BazaarDb>("database", tags: ["ready"])

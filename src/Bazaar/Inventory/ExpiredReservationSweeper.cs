@@ -1,6 +1,5 @@
 using Bazaar.Platform;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,39 +12,20 @@ public sealed class ExpiredReservationSweeper(
     StoreReadiness readiness,
     InventoryMetrics metrics,
     TimeProvider clock,
+    BackgroundMetrics jobs,
     IOptions<InventoryOptions> options,
-    ILogger<ExpiredReservationSweeper> log) : BackgroundService
+    ILogger<ExpiredReservationSweeper> log) : PeriodicJob(readiness, jobs, clock, log)
 {
     private DateTimeOffset _lowStockCountedAt = DateTimeOffset.MinValue;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        try
-        {
-            await SweepForeverAsync(timer, stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override string Name => "reservation-sweeper";
 
-    private async Task SweepForeverAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override async Task TickAsync(CancellationToken ct)
     {
-        do
-        {
-            if (!readiness.IsReady) continue;
-            try
-            {
-                await SweepAsync(stoppingToken);
-                await CountLowStockAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "The reservation sweep failed; it runs again in {Interval}", options.Value.SweepInterval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        await SweepAsync(ct);
+        await CountLowStockAsync(ct);
     }
 
     public async Task<int> SweepAsync(CancellationToken ct)
@@ -64,7 +44,7 @@ public sealed class ExpiredReservationSweeper(
 
     private async Task CountLowStockAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         if (now - _lowStockCountedAt < TimeSpan.FromSeconds(30)) return;
         _lowStockCountedAt = now;
         await using var scope = scopes.CreateAsyncScope();

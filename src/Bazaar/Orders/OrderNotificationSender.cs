@@ -2,7 +2,6 @@ using Bazaar.Data;
 using Bazaar.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,28 +13,20 @@ namespace Bazaar.Orders;
 public sealed class OrderNotificationSender(
     IServiceScopeFactory scopes,
     StoreReadiness readiness,
+    BackgroundMetrics jobs,
     TimeProvider clock,
     IOptions<OrdersOptions> options,
-    ILogger<OrderNotificationSender> log) : BackgroundService
+    ILogger<OrderNotificationSender> log) : PeriodicJob(readiness, jobs, clock, log)
 {
     private const int BatchSize = 200;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "order-notification-sender";
+
+    protected override TimeSpan Interval => options.Value.NotificationInterval;
+
+    protected override async Task TickAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(options.Value.NotificationInterval, clock);
-        do
-        {
-            if (!readiness.IsReady) continue;
-            try
-            {
-                while (await SendBatchAsync(stoppingToken) == BatchSize) { }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Sending order notifications failed; it runs again in {Interval}", options.Value.NotificationInterval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await SendBatchAsync(ct) == BatchSize) { }
     }
 
     public async Task<int> SendBatchAsync(CancellationToken ct)
@@ -46,7 +37,7 @@ public sealed class OrderNotificationSender(
         var batch = db.Database.IsNpgsql()
             ? await db.OrderNotifications.FromSql($"SELECT * FROM order_notifications WHERE sent_at IS NULL ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED").ToListAsync(ct)
             : await db.OrderNotifications.Where(n => n.SentAt == null).OrderBy(n => n.Id).Take(BatchSize).ToListAsync(ct);
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         foreach (var n in batch)
         {
             // The mail sender goes here.

@@ -1,6 +1,5 @@
 using Bazaar.Platform;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,29 +11,18 @@ namespace Bazaar.Orders;
 public sealed class UnpaidOrderCanceller(
     IServiceScopeFactory scopes,
     StoreReadiness readiness,
+    BackgroundMetrics jobs,
     TimeProvider clock,
     IOptions<OrdersOptions> options,
-    ILogger<UnpaidOrderCanceller> log) : BackgroundService
+    ILogger<UnpaidOrderCanceller> log) : PeriodicJob(readiness, jobs, clock, log)
 {
     private const int BatchSize = 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ExpiryInterval, clock);
-        do
-        {
-            if (!readiness.IsReady) continue;
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Cancelling unpaid orders failed; it runs again in {Interval}", options.Value.ExpiryInterval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string Name => "unpaid-order-canceller";
+
+    protected override TimeSpan Interval => options.Value.ExpiryInterval;
+
+    protected override Task TickAsync(CancellationToken ct) => RunOnceAsync(ct);
 
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {

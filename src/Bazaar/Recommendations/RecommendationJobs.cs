@@ -1,6 +1,5 @@
 using Bazaar.Platform;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,33 +9,16 @@ namespace Bazaar.Recommendations;
 public sealed class RecommendationJobs(
     IServiceScopeFactory scopes,
     StoreReadiness readiness,
+    BackgroundMetrics jobs,
     TimeProvider clock,
     IOptions<RecommendationsOptions> options,
-    ILogger<RecommendationJobs> log) : BackgroundService
+    ILogger<RecommendationJobs> log) : PeriodicJob(readiness, jobs, clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.BuildInterval, clock);
-        try
-        {
-            do
-            {
-                if (!readiness.IsReady) continue;
-                try
-                {
-                    await CatchUpAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogWarning(e, "Building also-bought failed; it runs again in {Interval}", options.Value.BuildInterval);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override string Name => "also-bought-builder";
+
+    protected override TimeSpan Interval => options.Value.BuildInterval;
+
+    protected override Task TickAsync(CancellationToken ct) => CatchUpAsync(ct);
 
     private long _generation;
 
