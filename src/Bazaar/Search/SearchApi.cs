@@ -6,6 +6,7 @@ using Bazaar.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Primitives;
 
@@ -21,7 +22,7 @@ public static partial class SearchApi
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/search").WithTags("Search");
-        api.MapGet("", Search);
+        api.MapGet("", Search).AddOpenApiOperationTransformer(SearchParameters.Describe);
         api.MapGet("/suggest", Suggest);
 
         var admin = app.MapGroup("/api/admin/search").WithTags("Search admin").RequireAuthorization(Roles.Admin);

@@ -61,6 +61,7 @@ public static class SearchEngine
     }
 
     // The text as searched: trimmed, cut to the longest query, without control characters, each run of spaces one.
+    // Text with no letter or digit (punctuation, an emoji) has nothing to search for: it is the empty query.
     public static string Normalize(string? text)
     {
         var value = (text ?? "").Trim();
@@ -71,7 +72,10 @@ public static class SearchEngine
             if (char.IsWhiteSpace(c)) { if (sb.Length > 0 && sb[^1] != ' ') sb.Append(' '); }
             else if (!char.IsControl(c)) sb.Append(c);
         }
-        return sb.ToString().TrimEnd();
+        var normalized = sb.ToString().TrimEnd();
+        foreach (var c in normalized)
+            if (char.IsLetterOrDigit(c)) return normalized;
+        return "";
     }
 
     private static EngineResult Collect(IndexSearcher searcher, Query query, SearchFilters filters, SearchSort sort, int depth, StockSnapshot stock, bool countFacets)

@@ -44,7 +44,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             AddStems(text, slots);
             AddCompounds(slots);
             AddSynonyms(slots);
-            AddSpellings(slots);
+            AddSpellings(text, slots);
         }
         return new Plan(text, slots);
     }
@@ -228,11 +228,18 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
     // found with the query's other words beats one that is merely common ("ligt fixture" is "light", not
     // "lift"; "what is overlay" is not "wheat"), and an unknown word is read as two run together only when no
     // spelling of it is as well supported ("floorinh" is "flooring", not "floor inh").
-    private void AddSpellings(List<Slot> slots)
+    // A word written as a field name ("title:hp") is searched as a word but never corrected: "did you mean"
+    // must not turn the shopper's syntax into another word ("tile:hp").
+    private void AddSpellings(string text, List<Slot> slots)
     {
         foreach (var slot in slots)
         {
             if (!slot.Token.IsWord || slot.Primary.Length < 3 || !slot.Required) continue;
+            if (slot.Token.End < text.Length && text[slot.Token.End] == ':')
+            {
+                if (reader.DocFreq(new Term(SearchFields.Vocabulary, slot.Primary)) == 0) slot.Required = false;
+                continue;
+            }
             var docs = reader.DocFreq(new Term(SearchFields.Vocabulary, slot.Primary));
             if (docs >= ranking.RareWordDocs) continue;
             var context = slots

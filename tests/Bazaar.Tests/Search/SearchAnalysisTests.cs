@@ -147,6 +147,29 @@ public class SearchAnalysisTests
         Assert.True(result.Total >= 0);
     }
 
+    [Theory]
+    [InlineData("!!!")]
+    [InlineData("\U0001F600")]
+    [InlineData("?? -- ...")]
+    [InlineData("\u2122 \u00ae")]
+    public void A_query_with_no_letters_or_digits_is_empty(string text)
+    {
+        Assert.Equal("", SearchEngine.Normalize(text));
+        using var index = Index(("HDMI cable", 1), ("USB cable", 2));
+        Assert.Equal("", index.Run(text).Text);
+    }
+
+    [Fact]
+    public void Field_like_syntax_is_searched_as_words_and_not_corrected()
+    {
+        // "title" is rare here and "tile" common: the spelling check must not turn "title:" into "tile:".
+        using var index = Index(("Ceramic tile", 1), ("Floor tile", 2), ("Wall tile", 3), ("HP LaserJet printer", 4), ("HP toner", 5),
+            ("Porcelain tile", 6), ("Tile spacers", 7));
+        var result = index.Run("title:hp");
+        Assert.Null(result.Correction);
+        Assert.Equal([4, 5], result.ProductIds.Order());
+    }
+
     [Fact]
     public void A_very_long_query_is_cut_not_refused()
     {

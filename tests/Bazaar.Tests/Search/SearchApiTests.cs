@@ -27,6 +27,37 @@ public partial class SearchApiTests(StoreFactory store) : IClassFixture<StoreFac
         Assert.Equal(HttpStatusCode.OK, suggest.StatusCode);
     }
 
+    [Theory]
+    [InlineData("%21%21%21")]
+    [InlineData("%F0%9F%98%80")]
+    public async Task A_query_of_only_punctuation_or_emoji_is_empty_and_the_page_asks_for_words(string q)
+    {
+        await store.WaitForIndexAsync();
+        using var client = store.CreateClient();
+        var result = await client.SearchAsync("q=" + q);
+        Assert.Equal("", result.GetProperty("query").GetString());
+        var page = await client.GetStringAsync(new Uri("/search?q=" + q, UriKind.Relative));
+        Assert.Contains("data-testid=\"needs-words\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Results for", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_every_search_parameter()
+    {
+        using var client = store.CreateClient();
+        using var doc = JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+        var operation = doc.RootElement.GetProperty("paths").GetProperty("/api/search").GetProperty("get");
+        var names = operation.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToHashSet();
+        foreach (var name in new[] { "q", "sort", "page", "pageSize", "category", "brand", "price", "rating", "inStock" })
+            Assert.Contains(name, names);
+        Assert.Contains(names, n => n!.StartsWith("attr.", StringComparison.Ordinal));
+        foreach (var parameter in operation.GetProperty("parameters").EnumerateArray())
+        {
+            Assert.Equal("query", parameter.GetProperty("in").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(parameter.GetProperty("description").GetString()));
+        }
+    }
+
     [Fact]
     public async Task A_long_query_is_searched_and_an_absurd_one_refused()
     {
