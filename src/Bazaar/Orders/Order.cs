@@ -85,23 +85,26 @@ public sealed class Order
         return Apply(OrderAction.RequestReturn, actor, Note(reason, plan), at);
     }
 
-    // The given units came back (all shipped and not yet returned when none are named). Returns them too, for the
-    // restock and the refund, which are the facade's.
-    public (OrderTransition Move, IReadOnlyDictionary<string, int> Units) ReceiveReturn(IReadOnlyDictionary<string, int>? units, string actor, string reason, DateTimeOffset at)
+    // The given units came back (all shipped and not yet returned when none are named). Returns them too, with what
+    // they give back (RefundAllocation: their price, less their discount, with their share of shipping and tax), for
+    // the restock and the refund, which are the facade's.
+    public (OrderTransition Move, IReadOnlyDictionary<string, int> Units, RefundShare Refund) ReceiveReturn(
+        IReadOnlyDictionary<string, int>? units, string actor, string reason, DateTimeOffset at, decimal minorUnit = 0.01m)
     {
         if (OrderTransitions.Find(Status, OrderAction.ReceiveReturn) is null) throw new InvalidOrderMove(Id, Status, OrderAction.ReceiveReturn);
         var plan = Plan(units, l => l.QuantityShipped - l.QuantityReturned, "return");
+        var allocation = RefundAllocation.For(this, minorUnit);
+        var refund = plan.Aggregate(RefundShare.None,
+            (sum, p) => sum.Plus(allocation.ForUnits(p.Key, Lines.First(l => l.Sku == p.Key).QuantityReturned, p.Value)));
         var move = Apply(OrderAction.ReceiveReturn, actor, Note(reason, plan), at);
         foreach (var (sku, quantity) in plan) Lines.First(l => l.Sku == sku).QuantityReturned += quantity;
-        return (move, plan);
+        return (move, plan, refund);
     }
+
+    public bool EverythingReturned => Lines.All(l => l.QuantityReturned == l.Quantity);
 
     public static string Describe(IReadOnlyDictionary<string, int> units) =>
         string.Join(", ", units.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => $"{u.Value} x {u.Key}"));
-
-    // What the given units were bought for.
-    public decimal ValueOf(IReadOnlyDictionary<string, int> units) =>
-        units.Sum(u => Lines.First(l => l.Sku == u.Key).UnitPrice * u.Value);
 
     // The units named, or every unit `left` counts when none are; refused (naming the field "lines") when a line is
     // unknown, a count is below zero or above what is left, or nothing at all is named.

@@ -183,25 +183,29 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         MoveAsync(id, o => o.Apply(OrderAction.RejectReturn, actor, reason, clock.GetUtcNow()), null, ct);
 
     // The named units came back (every shipped unit not yet returned when none are named): they go back on the shelf in
-    // the transaction that records it; then what they were bought for is refunded, never more than is left captured.
+    // the transaction that records it; then what they were bought for (with their share of shipping and tax, less their
+    // discount: RefundAllocation) is refunded, never more than is left captured.
     public async Task ReceiveReturnAsync(long id, IReadOnlyDictionary<string, int>? units, string actor, string reason, CancellationToken ct = default)
     {
         IReadOnlyDictionary<string, int> received = new Dictionary<string, int>();
-        var value = 0m;
+        var share = RefundShare.None;
+        var everything = false;
         await MoveAsync(id, o =>
         {
-            (var move, received) = o.ReceiveReturn(units, actor, reason, clock.GetUtcNow());
-            value = o.ValueOf(received);
+            (var move, received, share) = o.ReceiveReturn(units, actor, reason, clock.GetUtcNow());
+            everything = o.EverythingReturned;
             return move;
         },
         (_, _) => inventory.ReturnToStockAsync(id, received.Select(r => (r.Key, r.Value)).ToList(), actor, "return received", ct), ct);
 
         var payment = await payments.GetAsync(id, ct) ?? throw new OrderNotFound(id);
-        var refund = Math.Min(value, payment.Captured - payment.Refunded);
+        // The allocation makes every unit's parts add up to the total; once all are back, all that is left goes back.
+        var left = payment.Captured - payment.Refunded;
+        var refund = everything ? left : Math.Min(share.Total, left);
         if (refund <= 0) return;
         try
         {
-            await RefundAsync(id, refund, actor, $"refund for the returned {Order.Describe(received)}", ct);
+            await RefundAsync(id, refund, actor, $"refund for the returned {Order.Describe(received)} ({share.Describe(payment.Currency)})", ct);
         }
         catch (PaymentFailed e)
         {

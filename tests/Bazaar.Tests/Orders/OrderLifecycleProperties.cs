@@ -105,7 +105,7 @@ public class OrderLifecycleProperties
                         "admin", "step", Now);
                     Moves++;
                     foreach (var (sku, quantity) in back.Units) Stock[sku].Return(quantity);
-                    var owed = Math.Min(Order.ValueOf(back.Units), Payment.Refundable);
+                    var owed = Order.EverythingReturned ? Payment.Refundable : Math.Min(back.Refund.Total, Payment.Refundable);
                     if (owed <= 0) return;
                     Payment.Refund(owed);
                     Move(Payment.Refundable == 0 ? OrderAction.RefundRest : OrderAction.RefundPart);

@@ -7,7 +7,8 @@ using Bazaar.Tests.Fixtures;
 namespace Bazaar.Tests.Orders;
 
 // Returns of some units: the shopper names what goes back, the back office names what arrived; exactly those units
-// are restocked and refunded at the price they were bought for, never more than was captured; a return can never
+// are restocked and refunded at the price they were bought for with their share of shipping and tax (to the cent; the
+// last unit of a line carries the remainders), never more than was captured; a return can never
 // name more than was shipped and not yet returned, and a refused one writes nothing.
 public class OrderReturnTests(CheckoutStore store) : IClassFixture<CheckoutStore>
 {
@@ -60,9 +61,12 @@ public class OrderReturnTests(CheckoutStore store) : IClassFixture<CheckoutStore
         Assert.Equal("PartiallyRefunded", received.GetProperty("status").GetString());
         Assert.Equal([1, 0], Returned(received));
         Assert.Equal((9, 9), ((await store.StockOfAsync(a)).OnHand, (await store.StockOfAsync(b)).OnHand));
+        // A's share of shipping is 2/3 of 4.99 cut to 3.32 (1.66 a unit), of tax 2/3 of 2.53 cut to 1.68 (0.84 a unit).
         var payment = (await store.PaymentOfAsync(id))!;
-        Assert.Equal(Price, payment.Refunded);
-        Assert.Equal(Price, payment.Attempts.Single(x => x.Operation == "Refund").Amount);
+        Assert.Equal(Price + 1.66m + 0.84m, payment.Refunded);
+        Assert.Equal(Price + 1.66m + 0.84m, payment.Attempts.Single(x => x.Operation == "Refund").Amount);
+        Assert.Contains("items 9.99, shipping 1.66, tax 0.84: 12.49 USD", received.GetProperty("timeline").EnumerateArray().Last().GetProperty("reason").GetString(),
+            StringComparison.Ordinal);
         Assert.Equal(["ReturnRequested", "Returned", "PartiallyRefunded"], received.GetProperty("timeline").EnumerateArray().TakeLast(3).Select(e => e.GetProperty("to").GetString()!));
         Assert.Empty(await store.FullAuditAsync());
         shopper.Dispose();
@@ -90,9 +94,11 @@ public class OrderReturnTests(CheckoutStore store) : IClassFixture<CheckoutStore
 
         Assert.Equal([2, 1], Returned(all));
         Assert.Equal((10, 10), ((await store.StockOfAsync(a)).OnHand, (await store.StockOfAsync(b)).OnHand));
-        Assert.Equal(3 * Price, (await store.PaymentOfAsync(id))!.Refunded);
+        Assert.Equal(37.49m, (await store.PaymentOfAsync(id))!.Refunded);
+        Assert.Equal("Refunded", all.GetProperty("status").GetString());
+        // Everything is back and refunded: the order is final.
         var nothingLeft = await shopper.PostAsJsonAsync($"/api/orders/{id}/return", new { reason = "again" });
-        Assert.Contains("Nothing is left to return", (await nothingLeft.AssertProblemAsync(HttpStatusCode.BadRequest, "lines")).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await nothingLeft.AssertProblemAsync(HttpStatusCode.Conflict)).GetProperty("allowed").GetArrayLength());
         Assert.Empty(await store.FullAuditAsync());
         shopper.Dispose();
         admin.Dispose();
@@ -124,6 +130,26 @@ public class OrderReturnTests(CheckoutStore store) : IClassFixture<CheckoutStore
         if (field != "reason") await receipt.AssertProblemAsync(HttpStatusCode.BadRequest, field.Replace("{a}", a, StringComparison.Ordinal));
         Assert.Equal(field == "reason" ? "PartiallyRefunded" : requested.Status, (await SnapshotAsync(admin, id, a, b)).Status);
         if (field != "reason") Assert.Equal(requested, await SnapshotAsync(admin, id, a, b));
+        shopper.Dispose();
+        admin.Dispose();
+    }
+
+    [Fact]
+    public async Task A_full_return_refunds_everything_captured_with_shipping_and_tax()
+    {
+        var (_, _, shopper, admin, id) = await DeliveredOrderAsync();
+        var order = await admin.OrderAsync(id, admin: true);
+        // 29.97 of items + 4.99 shipping + 7.25% tax on both (2.53): 37.49 captured, all of it owed back.
+        Assert.Equal((29.97m, 4.99m, 2.53m, 37.49m), (order.GetProperty("subtotal").GetDecimal(), order.GetProperty("shippingCost").GetDecimal(),
+            order.GetProperty("tax").GetDecimal(), order.GetProperty("total").GetDecimal()));
+
+        await OkAsync(await shopper.PostAsJsonAsync($"/api/orders/{id}/return", new { reason = "not what I wanted" }));
+        var received = await OkAsync(await admin.PostAsJsonAsync($"/api/admin/orders/{id}/return/accept", new { }));
+
+        Assert.Equal("Refunded", received.GetProperty("status").GetString());
+        var payment = (await store.PaymentOfAsync(id))!;
+        Assert.Equal((37.49m, 37.49m), (payment.Captured, payment.Refunded));
+        Assert.Empty(await store.FullAuditAsync());
         shopper.Dispose();
         admin.Dispose();
     }

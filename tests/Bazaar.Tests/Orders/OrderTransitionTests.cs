@@ -143,11 +143,11 @@ public class OrderTransitionTests
         var order = DeliveredOrder();
         order.RequestReturn(new Dictionary<string, int> { ["A"] = 1 }, "shopper", "too small", Now);
 
-        var (move, units) = order.ReceiveReturn(new Dictionary<string, int> { ["A"] = 1, ["B"] = 0 }, "admin", "parcel back", Now);
+        var (move, units, refund) = order.ReceiveReturn(new Dictionary<string, int> { ["A"] = 1, ["B"] = 0 }, "admin", "parcel back", Now);
 
         Assert.Equal(OrderStatus.Returned, move.To);
         Assert.Equal(new Dictionary<string, int> { ["A"] = 1 }, units);
-        Assert.Equal(5m, order.ValueOf(units));
+        Assert.Equal(5m, refund.Total);
         Assert.Equal([1, 0], order.Lines.Select(l => l.QuantityReturned));
         Assert.Equal(["too small (1 x A)", "parcel back (1 x A)"], order.Events.TakeLast(2).Select(e => e.Reason));
     }
