@@ -39,6 +39,10 @@ public static class FlashSale
             ["Inventory__SeedDemoStock"] = "false",
             ["Accounts__AdminEmail"] = AdminEmail,
             ["Accounts__AdminPassword"] = AdminPassword,
+            // Benchmarks talk plain http to loopback.
+            ["Https__Required"] = "false",
+        // Benchmarks talk plain http to loopback.
+        ["Https__Required"] = "false",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Critical",
         };

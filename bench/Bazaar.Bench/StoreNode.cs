@@ -36,6 +36,8 @@ public sealed class StoreNode : IAsyncDisposable
         ["Database__DataDirectory"] = dataDir,
         ["Accounts__AdminEmail"] = AdminEmail,
         ["Accounts__AdminPassword"] = AdminPassword,
+        // Benchmarks talk plain http to loopback.
+        ["Https__Required"] = "false",
         ["Logging__LogLevel__Default"] = "Warning",
     };
 

@@ -124,6 +124,8 @@ public static class BazaarModules
     private static void AddBazaarAccounts(this IServiceCollection services)
     {
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AccountsOptions>, AdminSeedValidator>();
+        services.AddScoped<AdminAccounts>();
         services.AddScoped<Accounts.Accounts>();
         services.AddScoped<GuestHandOver>();
         services.AddIdentity<Customer, IdentityRole>(o =>
@@ -140,7 +142,7 @@ public static class BazaarModules
 
         services.ConfigureApplicationCookie(o =>
         {
-            o.Cookie.Name = "bazaar_session";
+            // Named by the web host (TransportSecurity): __Host-bazaar_session when the store is served over HTTPS.
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.LoginPath = "/account/sign-in";

@@ -7,7 +7,7 @@ namespace Bazaar.Web.Hosting;
 // One-shot maintenance commands: `dotnet run --project src/Bazaar.Web -- <command> [args]`.
 public static class StoreCommands
 {
-    private static readonly string[] Commands = ["import", "audit", "reindex", "seed-demo"];
+    private static readonly string[] Commands = ["import", "audit", "reindex", "seed-demo", "admin"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -20,6 +20,7 @@ public static class StoreCommands
             "audit" => await AuditAsync(app.Services),
             "reindex" => await ReindexAsync(app.Services),
             "seed-demo" => await SeedDemoAsync(app.Services, args.Skip(1).ToArray()),
+            "admin" => await AdminCommand.RunAsync(app.Services, args[1..], Console.In, Console.Out),
             _ => 2,
         };
     }

@@ -32,7 +32,8 @@ public static class StoreHost
         // Body binding failures throw so that BadRequestExceptionHandler can name the field in a problem.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddOpenApi();
+        services.AddTransportSecurity();
+        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiAdminPaths>());
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
@@ -48,6 +49,7 @@ public static class StoreHost
 
     public static WebApplication UseStore(this WebApplication app)
     {
+        app.UseTransportSecurity();
         app.UseExceptionHandler();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
@@ -88,6 +90,7 @@ public static class StoreHost
     public static async Task StartStoreAsync(this WebApplication app)
     {
         await app.Services.PrepareDatabaseAsync();
+        await app.Services.RequireAdminAsync();
         await app.RunAsync();
     }
 }

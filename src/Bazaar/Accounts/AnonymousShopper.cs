@@ -1,10 +1,12 @@
+using Bazaar.Platform;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Bazaar.Accounts;
 
 // Every visitor gets a stable anonymous id in a cookie, so a guest's cart and views survive
 // between visits and can be merged into the account on sign-in.
-public sealed class AnonymousShopper(RequestDelegate next)
+public sealed class AnonymousShopper(RequestDelegate next, IOptions<HttpsOptions> https)
 {
     public const string CookieName = "bazaar_shopper";
     private const string ItemKey = "bazaar:shopper-id";
@@ -13,10 +15,11 @@ public sealed class AnonymousShopper(RequestDelegate next)
     {
         // A re-executed request (status code pages) already has its id.
         if (context.Items.ContainsKey(ItemKey)) return next(context);
-        if (!(context.Request.Cookies.TryGetValue(CookieName, out var raw) && Guid.TryParse(raw, out var id)))
+        var name = https.Value.CookieName(CookieName);
+        if (!(context.Request.Cookies.TryGetValue(name, out var raw) && Guid.TryParse(raw, out var id)))
         {
             id = Guid.NewGuid();
-            context.Response.Cookies.Append(CookieName, id.ToString("N"), new CookieOptions
+            context.Response.Cookies.Append(name, id.ToString("N"), new CookieOptions
             {
                 HttpOnly = true,
                 SameSite = SameSiteMode.Lax,

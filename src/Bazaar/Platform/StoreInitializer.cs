@@ -36,23 +36,19 @@ public static class StoreInitializer
 
         var options = scope.ServiceProvider.GetRequiredService<IOptions<AccountsOptions>>().Value;
         if (!string.IsNullOrWhiteSpace(options.AdminEmail) && !string.IsNullOrEmpty(options.AdminPassword))
-            await EnsureAdminAsync(scope.ServiceProvider, options.AdminEmail, options.AdminPassword, log);
+            await scope.ServiceProvider.GetRequiredService<AdminAccounts>().SeedAsync(options.AdminEmail.Trim(), options.AdminPassword);
     }
 
-    private static async Task EnsureAdminAsync(IServiceProvider services, string email, string password, ILogger log)
+    // A store nobody can administer is not ready to open; outside Development it refuses to start until an admin
+    // exists, naming the two ways to make one.
+    public static async Task RequireAdminAsync(this IServiceProvider services)
     {
-        var users = services.GetRequiredService<UserManager<Customer>>();
-        var admin = await users.FindByEmailAsync(email);
-        if (admin is null)
-        {
-            admin = new Customer { UserName = email, Email = email, DisplayName = "Administrator", CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow() };
-            var created = await users.CreateAsync(admin, password);
-            if (!created.Succeeded)
-                throw new InvalidOperationException("Accounts:AdminPassword is not accepted: " + string.Join(" ", created.Errors.Select(e => e.Description)));
-            log.LogInformation("Created the first admin {Email}", email);
-        }
-        if (!await users.IsInRoleAsync(admin, Roles.Admin)) await users.AddToRoleAsync(admin, Roles.Admin);
-        if (!await users.IsInRoleAsync(admin, Roles.Customer)) await users.AddToRoleAsync(admin, Roles.Customer);
+        await using var scope = services.CreateAsyncScope();
+        if (scope.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment()) return;
+        if (await scope.ServiceProvider.GetRequiredService<AdminAccounts>().AnyAsync()) return;
+        throw new InvalidOperationException("There is no admin and Accounts:AdminPassword is empty: create the first admin with " +
+            "`admin create --email <address>` (e.g. `dotnet Bazaar.Web.dll admin create --email you@example.com`), or set " +
+            "Accounts:AdminEmail and Accounts:AdminPassword to an address nobody has registered.");
     }
 }
 

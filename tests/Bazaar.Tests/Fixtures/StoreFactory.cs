@@ -71,6 +71,8 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Accounts:AdminEmail"] = AdminEmail,
             ["Accounts:AdminPassword"] = AdminPassword,
             ["Accounts:SignInAttemptsPerMinute"] = "1000",
+            // Test clients talk plain http to localhost; tests/Security runs the HTTPS shape on its own.
+            ["Https:Required"] = "false",
             // No simulated history unless a test asks for it; orders count into also-bought as soon as they exist.
             ["Recommendations:DemoOrdersOnFirstStart"] = "0",
             ["Recommendations:SettleTime"] = "00:00:00",
