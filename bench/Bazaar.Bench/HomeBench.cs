@@ -26,6 +26,8 @@ public static class HomeBench
         env["Recommendations__DemoOrdersOnFirstStart"] = "0";
         env["Recommendations__SettleTime"] = "00:00:00";
         env["Checkout__PlacementsPerShopperPerMinute"] = "1000";
+        // Every simulated shopper checks out from this one address.
+        env["Checkout__RequestsPerClientPerMinute"] = "1000000";
         try
         {
             // First start: catalogue and demo stock. Then the history, by the store's own command.

@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace Bazaar.Checkout;
 
 // Who is checking out: the cart's key, the account (if signed in) and the name the ledger and timeline record.
-public sealed record CheckoutShopper(string ShopperKey, string? CustomerId, string? AccountEmail, string Actor);
+// ClientAddress: where the request came from (Platform.ClientAddress), for the limits per address.
+public sealed record CheckoutShopper(string ShopperKey, string? CustomerId, string? AccountEmail, string Actor, string ClientAddress);
 
 // Backordered: the line is sold out and the shopper chose to back-order it; it is charged now and ships when restocked.
 public sealed record CheckoutLineQuote(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, decimal LineTotal, string Hold, bool Backordered);
@@ -118,17 +119,21 @@ public sealed class Checkout(
     {
         var key = CheckKey(idempotencyKey);
         var hash = Hash(shopper, input);
-        using var slot = await throttle.EnterAsync(ct);
+        Limit(() => rateLimit.TakeRequest(shopper.ShopperKey, shopper.ClientAddress));
+        // A slot bounds the database work of placing only. The gateway may take seconds to answer (or never, until its
+        // timeout), so a slot held across it would let a few slow cards, or one key repeated in a loop, hold them all.
+        Placement placement;
+        using (await throttle.EnterAsync(ct)) placement = await PlaceOrderAsync(shopper, key, hash, input, ct);
+        return placement.Answer ?? await PayAsync(shopper, key, placement.OrderId, placement.Card!, placement.Replayed, ct);
+    }
+
+    // What placing left to do: nothing (Answer), or asking the gateway for the order's payment.
+    private sealed record Placement(CheckoutResult? Answer, long OrderId, CardDetails? Card, bool Replayed);
+
+    private async Task<Placement> PlaceOrderAsync(CheckoutShopper shopper, string key, string hash, CheckoutInput input, CancellationToken ct)
+    {
         if (await FindRequestAsync(shopper.ShopperKey, key, ct) is { } earlier) return await ResumeAsync(shopper, earlier, hash, input, ct);
-        try
-        {
-            rateLimit.Take(shopper.ShopperKey);
-        }
-        catch (CheckoutRateLimited)
-        {
-            metrics.Count("rate_limited");
-            throw;
-        }
+        Limit(() => rateLimit.TakePlacement(shopper.ShopperKey));
 
         OrderDraft draft;
         CardDetails card;
@@ -155,7 +160,20 @@ public sealed class Checkout(
             return await ResumeAsync(shopper, winner, hash, input, ct);
         }
         faults.At(CheckoutStep.OrderCommitted);
-        return await PayAsync(shopper, key, orderId, card, replayed: false, ct);
+        return new Placement(null, orderId, card, Replayed: false);
+    }
+
+    private void Limit(Action take)
+    {
+        try
+        {
+            take();
+        }
+        catch (CheckoutRateLimited)
+        {
+            metrics.Count("rate_limited");
+            throw;
+        }
     }
 
     private async Task<(OrderDraft Draft, CardDetails Card)> PrepareAsync(CheckoutShopper shopper, CheckoutInput input, CancellationToken ct)
@@ -219,7 +237,7 @@ public sealed class Checkout(
 
     // The key was seen before: the same request gets the same order and answer (finishing its payment if a crash or a
     // timeout left it open); another request under the same key is refused.
-    private async Task<CheckoutResult> ResumeAsync(CheckoutShopper shopper, CheckoutRequest earlier, string hash, CheckoutInput input, CancellationToken ct)
+    private async Task<Placement> ResumeAsync(CheckoutShopper shopper, CheckoutRequest earlier, string hash, CheckoutInput input, CancellationToken ct)
     {
         if (!string.Equals(earlier.RequestHash, hash, StringComparison.Ordinal))
         {
@@ -232,11 +250,11 @@ public sealed class Checkout(
             metrics.Count("replayed");
             var outcome = status switch { 201 => CheckoutOutcome.Paid, 402 => CheckoutOutcome.Declined, _ => CheckoutOutcome.Cancelled };
             var message = outcome == CheckoutOutcome.Declined ? (await payments.GetAsync(orderId, ct))?.Attempts.LastOrDefault(a => a.Outcome == "Declined")?.Message : null;
-            return new CheckoutResult(orderId, OrderNumbers.Format(orderId), outcome, message, Replayed: true);
+            return new Placement(new CheckoutResult(orderId, OrderNumbers.Format(orderId), outcome, message, Replayed: true), orderId, null, Replayed: true);
         }
         var errors = new Dictionary<string, string[]>();
         var card = CheckoutRules.Card(input.Card, clock.GetUtcNow(), errors) ?? throw new CheckoutInvalid(errors);
-        return await PayAsync(shopper, earlier.Key, orderId, card, replayed: true, ct);
+        return new Placement(null, orderId, card, Replayed: true);
     }
 
     private async Task<CheckoutResult> PayAsync(CheckoutShopper shopper, string key, long orderId, CardDetails card, bool replayed, CancellationToken ct)

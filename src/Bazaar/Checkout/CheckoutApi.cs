@@ -33,7 +33,8 @@ public static class CheckoutApi
         ShopperKeys.For(http),
         http.User.FindFirst(ClaimTypes.NameIdentifier)?.Value,
         http.User.FindFirst(ClaimTypes.Email)?.Value ?? http.User.Identity?.Name,
-        ShopperKeys.ActorFor(http));
+        ShopperKeys.ActorFor(http),
+        ClientAddress.Of(http));
 
     private static Ok<CheckoutOptionsView> GetOptions(Checkout checkout) => TypedResults.Ok(new CheckoutOptionsView(checkout.ShippingMethods, checkout.Countries));
 

@@ -34,6 +34,17 @@ public sealed class CheckoutOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int PlacementsPerShopperPerMinute { get; set; } = 10;
 
+    // Checkout requests, new or repeating an earlier Idempotency-Key (a client asking how its 202 ended), one shopper
+    // may send per minute on one node. A repeat places nothing, but one whose payment is still open asks the gateway
+    // again, so repeats are not free. Counted before any work is done.
+    [Range(1, 1_000_000)]
+    public int RequestsPerShopperPerMinute { get; set; } = 30;
+
+    // Checkout requests all shoppers behind one client address may send per minute on one node: a fresh guest cookie
+    // per request must not buy a fresh limit. An office behind one NAT shares it, hence the higher default.
+    [Range(1, 1_000_000)]
+    public int RequestsPerClientPerMinute { get; set; } = 60;
+
     [Required, RegularExpression("^[A-Z]{3}$", ErrorMessage = "Checkout:Currency must be a three-letter ISO code such as USD.")]
     public string Currency { get; set; } = "USD";
 

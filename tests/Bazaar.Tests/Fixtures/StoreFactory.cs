@@ -78,6 +78,8 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Recommendations:SettleTime"] = "00:00:00",
             // Tests place many orders from one shopper; the checkout rate limit has its own test that lowers this.
             ["Checkout:PlacementsPerShopperPerMinute"] = "100000",
+            ["Checkout:RequestsPerShopperPerMinute"] = "100000",
+            ["Checkout:RequestsPerClientPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             // Expected refusals (a unique index turning away a racing insert) are logged by EF as errors; tests assert outcomes instead.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Critical",
@@ -86,7 +88,11 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
         foreach (var (key, value) in _settings) settings[key] = value;
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
-        builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, ClientAddresses>();
+            _services.ForEach(configure => configure(services));
+        });
     }
 
     public async Task<HttpClient> CreateSignedInClientAsync(string email, string password)
