@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 namespace Bazaar.Checkout;
 
 public sealed class CheckoutRateLimited(TimeSpan retryAfter, string? message = null)
-    : Exception(message ?? $"Too many orders placed in a short time; wait {Seconds(retryAfter)} seconds and place the order again. Nothing was ordered.")
+    : Exception(message ?? $"Too many orders placed in a short time; wait {Seconds(retryAfter)} seconds and place the order "
+        + "again. Nothing was ordered.")
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
 
@@ -22,16 +23,19 @@ public sealed class CheckoutRateLimited(TimeSpan retryAfter, string? message = n
 // "Place the order" post the same form to the same address, and only placing should use up an attempt.
 public sealed class CheckoutRateLimit(IOptions<CheckoutOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _requestsByShopper = PerMinute(() => options.Value.RequestsPerShopperPerMinute);
-    private readonly PartitionedRateLimiter<string> _requestsByClient = PerMinute(() => options.Value.RequestsPerClientPerMinute);
-    private readonly PartitionedRateLimiter<string> _placementsByShopper = PerMinute(() => options.Value.PlacementsPerShopperPerMinute);
+    private readonly PartitionedRateLimiter<string> _requestsByShopper =
+        PerMinute(() => options.Value.RequestsPerShopperPerMinute);
+    private readonly PartitionedRateLimiter<string> _requestsByClient =
+        PerMinute(() => options.Value.RequestsPerClientPerMinute);
+    private readonly PartitionedRateLimiter<string> _placementsByShopper =
+        PerMinute(() => options.Value.PlacementsPerShopperPerMinute);
 
     // Throws CheckoutRateLimited when the shopper or their address has sent too many checkout requests this minute.
     // The shopper's limit is asked first: a shopper over it uses up nothing of the address's.
     public void TakeRequest(string shopperKey, string clientAddress)
     {
-        const string message = "Too many checkout requests in a short time; wait {0} seconds and send it again (with the same " +
-            "Idempotency-Key to learn how an earlier checkout ended). Nothing was ordered by this request.";
+        const string message = "Too many checkout requests in a short time; wait {0} seconds and send it again (with " +
+            "the same Idempotency-Key to learn how an earlier checkout ended). Nothing was ordered by this request.";
         Take(_requestsByShopper, shopperKey, message);
         Take(_requestsByClient, clientAddress, message);
     }
@@ -43,7 +47,9 @@ public sealed class CheckoutRateLimit(IOptions<CheckoutOptions> options) : IDisp
     {
         using var lease = limiter.AttemptAcquire(partition);
         if (lease.IsAcquired) return;
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+            ? wait
+            : TimeSpan.FromMinutes(1);
         throw new CheckoutRateLimited(retryAfter, message is null ? null
             : string.Format(System.Globalization.CultureInfo.InvariantCulture, message, CheckoutRateLimited.Seconds(retryAfter)));
     }

@@ -15,7 +15,8 @@ public sealed class ClientAddresses : IStartupFilter
     {
         app.Use((http, nextMiddleware) =>
         {
-            if (http.Request.Headers.TryGetValue(Header, out var value) && IPAddress.TryParse(value.ToString(), out var address))
+            if (http.Request.Headers.TryGetValue(Header, out var value)
+                && IPAddress.TryParse(value.ToString(), out var address))
                 http.Connection.RemoteIpAddress = address;
             return nextMiddleware(http);
         });

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Bazaar.Payments;
@@ -16,66 +18,70 @@ public class CheckoutStallTests
     private const string Attacker = "198.51.100.66";
     private const string Neighbour = "192.0.2.10";
     private const int Limit = 5;
+    private const string NeverAnswers = SandboxPaymentGateway.TimesOut;
 
-    // The gateway gives up on a card after 1.5 s, as a real one would after its own timeout; the limits are small so
+    // The gateway gives up on a card after 2 s, as a real one would after its own timeout; the limits are small so
     // that the test counts them exactly.
     private static async Task<CheckoutStore> StoreAsync(int requestsPerShopper, int requestsPerClient)
     {
         var store = new CheckoutStore();
-        store.With("Payments:GatewayTimeout", "00:00:01.500")
-            .With("Checkout:RequestsPerShopperPerMinute", requestsPerShopper.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .With("Checkout:RequestsPerClientPerMinute", requestsPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        store.With("Payments:GatewayTimeout", "00:00:02")
+            .With("Checkout:RequestsPerShopperPerMinute", requestsPerShopper.ToString(CultureInfo.InvariantCulture))
+            .With("Checkout:RequestsPerClientPerMinute", requestsPerClient.ToString(CultureInfo.InvariantCulture));
         await store.InitializeAsync();
         return store;
     }
 
     [Fact]
-    public async Task Forty_threads_repeating_checkouts_whose_card_never_answers_do_not_delay_another_shoppers_checkout()
+    public async Task Forty_threads_repeating_checkouts_whose_card_never_answers_do_not_delay_another_checkout()
     {
         await using var store = await StoreAsync(Limit, 1000);
         var sku = await store.CreateStockedProductAsync(20);
         using var shopper = (await store.ShopperWithCartAsync(sku, 1)).From(Neighbour);
-        // For the failure message: the same checkout without an attack, on this machine now.
+        // The same checkout with no attack, on this machine now: when the suite runs on a loaded machine, the shopper
+        // is allowed that long plus the second.
         using var calm = (await store.ShopperWithCartAsync(sku, 1)).From(Neighbour);
         var calmClock = Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.Created, (await calm.CheckOutAsync(CheckoutScenario.Body())).StatusCode);
         calmClock.Stop();
         // The attacker places four orders with a card the gateway never answers: each is placed, its payment pending.
         var attackers = new List<(HttpClient Client, string Key)>();
-        for (var i = 0; i < 4; i++) attackers.Add(((await store.ShopperWithCartAsync(sku, 1)).From(Attacker), Guid.NewGuid().ToString()));
-        var placed = await Task.WhenAll(attackers.Select(a => a.Client.CheckOutAsync(CheckoutScenario.Body(SandboxPaymentGateway.TimesOut), a.Key)));
+        for (var i = 0; i < 4; i++)
+            attackers.Add(((await store.ShopperWithCartAsync(sku, 1)).From(Attacker), Guid.NewGuid().ToString()));
+        var placed = await Task.WhenAll(attackers.Select(a =>
+            a.Client.CheckOutAsync(CheckoutScenario.Body(NeverAnswers), a.Key)));
         Assert.All(placed, p => Assert.Equal(HttpStatusCode.Accepted, p.StatusCode));
 
         // Then 40 threads repeat those four checkouts as fast as the store answers, until the shopper has checked out.
         using var stop = new CancellationTokenSource();
-        var answers = new System.Collections.Concurrent.ConcurrentBag<(int Attacker, HttpStatusCode Status, bool RetryAfter)>();
+        var answers = new ConcurrentBag<(int Attacker, HttpStatusCode Status, bool RetryAfter)>();
         var threads = Enumerable.Range(0, 40).Select(t => Task.Run(async () =>
         {
             var (client, key) = attackers[t % attackers.Count];
             while (!stop.IsCancellationRequested)
             {
-                using var answer = await client.CheckOutAsync(CheckoutScenario.Body(SandboxPaymentGateway.TimesOut), key);
+                using var answer = await SendAsync(client, CheckoutScenario.Body(NeverAnswers), key);
                 answers.Add((t % attackers.Count, answer.StatusCode, answer.Headers.RetryAfter is not null));
             }
         })).ToList();
         await Task.Delay(300);
 
         var clock = Stopwatch.StartNew();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/checkout") { Content = JsonContent.Create(CheckoutScenario.Body()) };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        using var checkout = await shopper.SendAsync(request, deadline.Token);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var checkout = await SendAsync(shopper, CheckoutScenario.Body(), Guid.NewGuid().ToString(),
+            deadline.Token);
         clock.Stop();
         await stop.CancelAsync();
         await Task.WhenAll(threads).WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(HttpStatusCode.Created, checkout.StatusCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), 
-            $"The shopper's checkout took {clock.Elapsed.TotalMilliseconds:F0} ms under attack, {calmClock.Elapsed.TotalMilliseconds:F0} ms without.");
-        // Each stalled checkout was repeated exactly as often as the limit allows (its placing was the first request);
-        // every other repeat was refused
-        // at once with 429 and Retry-After, and nothing failed.
-        Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.Accepted or HttpStatusCode.TooManyRequests, $"Got {(int)a.Status}"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1) + calmClock.Elapsed,
+            $"The shopper's checkout took {clock.Elapsed.TotalMilliseconds:F0} ms under attack, "
+            + $"{calmClock.Elapsed.TotalMilliseconds:F0} ms without.");
+        // Each stalled checkout was let through exactly as often as the limit allows (its placing was the first
+        // request); every other repeat was refused at once with 429 and Retry-After, and none failed.
+        Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.Accepted or HttpStatusCode.TooManyRequests,
+            $"Got {(int)a.Status}"));
         for (var a = 0; a < attackers.Count; a++)
             Assert.Equal(Limit - 1, answers.Count(x => x.Attacker == a && x.Status == HttpStatusCode.Accepted));
         Assert.All(answers.Where(a => a.Status == HttpStatusCode.TooManyRequests), a => Assert.True(a.RetryAfter));
@@ -89,9 +95,10 @@ public class CheckoutStallTests
         var sku = await store.CreateStockedProductAsync(10);
         using var attacker = (await store.ShopperWithCartAsync(sku, 1)).From(Attacker);
         var key = Guid.NewGuid().ToString();
-        Assert.Equal(HttpStatusCode.PaymentRequired, (await attacker.CheckOutAsync(CheckoutScenario.Body(SandboxPaymentGateway.Declines), key)).StatusCode);
+        var declined = CheckoutScenario.Body(SandboxPaymentGateway.Declines);
+        Assert.Equal(HttpStatusCode.PaymentRequired, (await attacker.CheckOutAsync(declined, key)).StatusCode);
 
-        var repeats = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => attacker.CheckOutAsync(CheckoutScenario.Body(SandboxPaymentGateway.Declines), key)));
+        var repeats = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => attacker.CheckOutAsync(declined, key)));
 
         // The placing was the shopper's first request of the minute; four repeats are answered, 36 refused.
         Assert.Equal(Limit - 1, repeats.Count(r => r.StatusCode == HttpStatusCode.PaymentRequired));
@@ -99,7 +106,7 @@ public class CheckoutStallTests
         Assert.Equal(40 - (Limit - 1), refused.Count);
         var problem = await refused[0].AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.Contains("same Idempotency-Key", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.All(refused, r => Assert.InRange(int.Parse(Assert.Single(r.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture), 1, 60));
+        Assert.All(refused, r => Assert.InRange(RetryAfterSeconds(r), 1, 60));
     }
 
     [Fact]
@@ -114,12 +121,25 @@ public class CheckoutStallTests
         var answers = await Task.WhenAll(guests.Select(g => g.CheckOutAsync(CheckoutScenario.Body())));
 
         Assert.Equal(Limit, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
-        Assert.Equal(40 - Limit, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));
-        Assert.All(answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests), a => Assert.True(a.Headers.RetryAfter is not null));
+        var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.Equal(40 - Limit, refused.Count);
+        Assert.All(refused, r => Assert.InRange(RetryAfterSeconds(r), 1, 60));
         Assert.Equal(orders + Limit, await store.OrderCountAsync());
         // A shopper at another address is not held back by the attacker's limit.
         using var neighbour = (await store.ShopperWithCartAsync(sku, 1)).From(Neighbour);
         Assert.Equal(HttpStatusCode.Created, (await neighbour.CheckOutAsync(CheckoutScenario.Body())).StatusCode);
         guests.ForEach(g => g.Dispose());
+    }
+
+    private static int RetryAfterSeconds(HttpResponseMessage response) =>
+        int.Parse(Assert.Single(response.Headers.GetValues("Retry-After")), CultureInfo.InvariantCulture);
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, object body, string key,
+        CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/checkout");
+        request.Content = JsonContent.Create(body);
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request, ct);
     }
 }
