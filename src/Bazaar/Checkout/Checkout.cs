@@ -118,8 +118,8 @@ public sealed class Checkout(
     public async Task<CheckoutResult> PlaceAsync(CheckoutShopper shopper, string? idempotencyKey, CheckoutInput input, CancellationToken ct = default)
     {
         var key = CheckKey(idempotencyKey);
-        var hash = Hash(shopper, input);
         Limit(() => rateLimit.TakeRequest(shopper.ShopperKey, shopper.ClientAddress));
+        var hash = Hash(shopper, input);
         // A slot bounds the database work of placing only. The gateway may take seconds to answer (or never, until its
         // timeout), so a slot held across it would let a few slow cards, or one key repeated in a loop, hold them all.
         Placement placement;
