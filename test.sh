@@ -45,6 +45,9 @@ command -v dotnet >/dev/null 2>&1 || die "dotnet SDK not found on PATH"
 # ------------------------------------------------------------ services
 SERVICES_DIR="$(mktemp -d "${TMPDIR:-/tmp}/bazaar-test-services.XXXXXX")"
 export BAZAAR_SERVICES_DIR="$SERVICES_DIR"
+# A second PostgreSQL and Redis that only the fault tests (tests/Bazaar.Tests/Faults) use: they stop and start them
+# (scripts/services.sh down|up) while every other test class keeps running in parallel on the first pair.
+FAULT_SERVICES_DIR="$SERVICES_DIR/faults"
 CLEANED=0
 TEST_PID=""
 TAIL_PID=""
@@ -58,6 +61,7 @@ cleanup() {
     kill -KILL -- "-$TEST_PID" 2>/dev/null || true
   fi
   if [ -n "$TAIL_PID" ]; then kill "$TAIL_PID" 2>/dev/null || true; fi
+  BAZAAR_SERVICES_DIR="$FAULT_SERVICES_DIR" "$ROOT/scripts/services.sh" stop || log "warning: fault services stop failed"
   BAZAAR_SERVICES_DIR="$SERVICES_DIR" "$ROOT/scripts/services.sh" stop || log "warning: services stop failed"
   rm -rf "$SERVICES_DIR"
 }
@@ -74,6 +78,8 @@ log "starting services"
 eval "$("$ROOT/scripts/services.sh" env)"
 export BAZAAR_TEST_POSTGRES="$BAZAAR_PG_CONNECTION"
 export BAZAAR_TEST_REDIS="$BAZAAR_REDIS_CONNECTION"
+BAZAAR_SERVICES_DIR="$FAULT_SERVICES_DIR" "$ROOT/scripts/services.sh" start || die "could not start the fault-test services"
+export BAZAAR_TEST_FAULT_SERVICES="$FAULT_SERVICES_DIR"
 
 # ------------------------------------------------------------ test passes
 # Parses the Microsoft Testing Platform summary printed by `dotnet test`:

@@ -5,6 +5,8 @@
 #   scripts/services.sh stop                           (idempotent)
 #   scripts/services.sh env                            (eval "$(scripts/services.sh env)")
 #   scripts/services.sh status
+#   scripts/services.sh down postgres|redis           (fault tests: kill one server, keep its data and port)
+#   scripts/services.sh up postgres|redis             (bring it back on the same port)
 #
 # State lives in ${BAZAAR_SERVICES_DIR:-<repo>/.services}: env (export lines),
 # plus pg.env / redis.env per service. Everything listens on 127.0.0.1 only,
@@ -28,7 +30,7 @@ die() { echo "services: error: $*" >&2; exit 1; }
 
 usage() {
   cat >&2 <<EOF
-usage: $0 start [--postgres] [--redis] | stop | env | status
+usage: $0 start [--postgres] [--redis] | stop | env | status | down postgres|redis | up postgres|redis
   state dir: \$BAZAAR_SERVICES_DIR (default: $REPO_ROOT/.services)
 EOF
   exit 2
@@ -376,6 +378,67 @@ stop_redis() {
   write_state
 }
 
+# ---------------------------------------------------------------- down / up (fault tests)
+# `down` kills a running server abruptly (PostgreSQL: immediate shutdown, recovered on `up`; Redis: SIGKILL, its
+# keys are gone, as after a crash) but keeps its state, so `up` restarts it on the same port with the same data.
+
+down_postgres() {
+  pg_running || die "postgres is not running (state in $STATE_DIR)"
+  local data bin pid
+  data="$(state_get "$PG_STATE" BAZAAR_PG_DATA)"
+  bin="$(state_get "$PG_STATE" BAZAAR_PG_BIN)"
+  pid="$(state_get "$PG_STATE" BAZAAR_PG_PID)"
+  as_pg "$bin/pg_ctl" -D "$data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+  wait_gone "$pid" 10 || die "postgres pid $pid did not stop"
+  log "postgres down (pid $pid)"
+}
+
+up_postgres() {
+  [ -f "$PG_STATE" ] || die "no postgres state in $STATE_DIR; run: $0 start --postgres"
+  if pg_running; then log "postgres already up"; return 0; fi
+  local data bin dir port pid
+  data="$(state_get "$PG_STATE" BAZAAR_PG_DATA)"
+  bin="$(state_get "$PG_STATE" BAZAAR_PG_BIN)"
+  dir="$(state_get "$PG_STATE" BAZAAR_PG_DIR)"
+  port="$(state_get "$PG_STATE" BAZAAR_PG_PORT)"
+  as_pg "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -o "-p $port" -w -t "$WAIT_SECONDS" start >/dev/null 2>&1 \
+    || { tail -n 5 "$dir/postgres.log" >&2 || true; die "postgres did not come back on port $port"; }
+  pid="$(head -n 1 "$data/postmaster.pid")"
+  sed -i "s/^export BAZAAR_PG_PID=.*/export BAZAAR_PG_PID=$pid/" "$PG_STATE"
+  write_state
+  log "postgres up again: 127.0.0.1:$port (pid $pid)"
+}
+
+down_redis() {
+  redis_running || die "redis is not running (state in $STATE_DIR)"
+  local pid; pid="$(state_get "$REDIS_STATE" BAZAAR_REDIS_PID)"
+  kill -KILL "$pid" 2>/dev/null || true
+  wait_gone "$pid" 10 || die "redis pid $pid did not stop"
+  log "redis down (pid $pid)"
+}
+
+up_redis() {
+  [ -f "$REDIS_STATE" ] || die "no redis state in $STATE_DIR; run: $0 start --redis"
+  if redis_running; then log "redis already up"; return 0; fi
+  local dir port pid n
+  dir="$(state_get "$REDIS_STATE" BAZAAR_REDIS_DIR)"
+  port="$(state_get "$REDIS_STATE" BAZAAR_REDIS_PORT)"
+  rm -f "$dir/redis.pid"
+  setsid redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no \
+    --daemonize no --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
+    --protected-mode yes </dev/null >/dev/null 2>&1 &
+  pid=$!
+  n=$((WAIT_SECONDS * 10))
+  until [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null || true)" = "PONG" ]; do
+    pid_alive "$pid" || { tail -n 5 "$dir/redis.log" >&2 || true; die "redis did not come back on port $port"; }
+    n=$((n - 1)); [ "$n" -gt 0 ] || die "redis on port $port not answering PING after ${WAIT_SECONDS}s"
+    sleep 0.1
+  done
+  sed -i "s/^export BAZAAR_REDIS_PID=.*/export BAZAAR_REDIS_PID=$pid/" "$REDIS_STATE"
+  write_state
+  log "redis up again: 127.0.0.1:$port (pid $pid)"
+}
+
 # ---------------------------------------------------------------- main
 
 cmd="${1:-}"
@@ -413,6 +476,14 @@ case "$cmd" in
   status)
     if pg_running; then log "postgres: running, port $(state_get "$PG_STATE" BAZAAR_PG_PORT)"; else log "postgres: not running"; fi
     if redis_running; then log "redis: running, port $(state_get "$REDIS_STATE" BAZAAR_REDIS_PORT)"; else log "redis: not running"; fi
+    ;;
+  down|up)
+    [ "$#" -eq 1 ] || usage
+    case "$1" in
+      postgres|pg) "${cmd}_postgres" ;;
+      redis) "${cmd}_redis" ;;
+      *) usage ;;
+    esac
     ;;
   -h|--help|help) usage ;;
   *) usage ;;

@@ -38,13 +38,13 @@ public static class BazaarModules
         services.AddScoped<CatalogImport>();
 
         services.AddBazaarAccounts();
-        services.AddBazaarInventory(configuration);
+        services.AddBazaarInventory();
         services.AddScoped<Cart.Cart>();
         services.AddBazaarSearch();
         services.AddBazaarCheckout();
         services.AddOptions<Reviews.ReviewsOptions>().BindConfiguration(Reviews.ReviewsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Reviews.Reviews>();
-        services.AddBazaarRecommendations(configuration);
+        services.AddBazaarRecommendations();
         services.AddScoped<StoreAudit>();
         return services;
     }
@@ -73,7 +73,7 @@ public static class BazaarModules
         services.AddScoped<Checkout.Checkout>();
     }
 
-    private static void AddBazaarRecommendations(this IServiceCollection services, IConfiguration configuration)
+    private static void AddBazaarRecommendations(this IServiceCollection services)
     {
         services.AddOptions<Recommendations.RecommendationsOptions>().BindConfiguration(Recommendations.RecommendationsOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
@@ -83,8 +83,9 @@ public static class BazaarModules
         services.AddSingleton<Recommendations.RecommendationJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<Recommendations.RecommendationJobs>());
         // Recently viewed lives in Redis when the store has it, so every node sees the same list.
-        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Redis"))) services.AddScoped<Recommendations.IRecentlyViewed, Recommendations.DatabaseRecentlyViewed>();
-        else services.AddScoped<Recommendations.IRecentlyViewed, Recommendations.RedisRecentlyViewed>();
+        services.AddScoped<Recommendations.IRecentlyViewed>(sp => RedisConnection(sp) is null
+            ? ActivatorUtilities.CreateInstance<Recommendations.DatabaseRecentlyViewed>(sp)
+            : ActivatorUtilities.CreateInstance<Recommendations.RedisRecentlyViewed>(sp));
     }
 
     private static void AddBazaarSearch(this IServiceCollection services)
@@ -101,7 +102,7 @@ public static class BazaarModules
         services.AddScoped<ProductSearch>();
     }
 
-    private static void AddBazaarInventory(this IServiceCollection services, IConfiguration configuration)
+    private static void AddBazaarInventory(this IServiceCollection services)
     {
         services.AddOptions<InventoryOptions>().BindConfiguration(InventoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Inventory.Inventory>();
@@ -111,14 +112,27 @@ public static class BazaarModules
         services.AddHostedService<ExpiredReservationSweeper>();
 
         // Redis is optional: with it the gate's tokens are shared by every node, without it each node counts alone.
-        var redis = configuration.GetConnectionString("Redis");
-        if (string.IsNullOrWhiteSpace(redis))
-        {
-            services.AddSingleton<IAdmissionGate, LocalAdmissionGate>();
-            return;
-        }
-        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
-        services.AddSingleton<IAdmissionGate, RedisAdmissionGate>();
+        // Decided when first resolved, not here, so that hosts and tests can set the connection string in any source.
+        services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(RedisOptions(RedisConnection(sp)
+            ?? throw new InvalidOperationException("ConnectionStrings:Redis is not set."))));
+        services.AddSingleton<IAdmissionGate>(sp => RedisConnection(sp) is null
+            ? new LocalAdmissionGate()
+            : ActivatorUtilities.CreateInstance<RedisAdmissionGate>(sp));
+    }
+
+    private static string? RedisConnection(IServiceProvider services) =>
+        services.GetRequiredService<IConfiguration>().GetConnectionString("Redis") is { Length: > 0 } redis && !string.IsNullOrWhiteSpace(redis)
+            ? redis
+            : null;
+
+    // A node starts without Redis and reconnects by itself when it returns; while it is away, commands fail at once
+    // (instead of queueing for the 5 s timeout) so that the gate falls back to the database without stalling buyers.
+    private static ConfigurationOptions RedisOptions(string connection)
+    {
+        var options = ConfigurationOptions.Parse(connection);
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        return options;
     }
 
     private static void AddBazaarAccounts(this IServiceCollection services)

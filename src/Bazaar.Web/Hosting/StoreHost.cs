@@ -29,6 +29,7 @@ public static class StoreHost
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<OverloadExceptionHandler>();
+        services.AddExceptionHandler<UnavailableExceptionHandler>();
         // Body binding failures throw so that BadRequestExceptionHandler can name the field in a problem.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Bazaar.Platform;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Bazaar.Inventory;
@@ -60,7 +62,13 @@ public sealed class LocalAdmissionGate : IAdmissionGate
 }
 
 // Many nodes: the counter lives in Redis and a Lua script takes tokens atomically.
-public sealed class RedisAdmissionGate(IConnectionMultiplexer redis) : IAdmissionGate
+//
+// Redis is optional, so losing it must not stop a sale: while Redis cannot be reached every buyer is admitted and the
+// database alone decides (it never oversells; it only sees the whole crowd), and the SKUs whose tokens were not kept
+// up to date are remembered. The first buyer of such a SKU once Redis answers again drops its key, so the tokens are
+// seeded afresh from the database's availability, as for a SKU the gate never knew.
+public sealed class RedisAdmissionGate(IConnectionMultiplexer redis, InventoryMetrics metrics, ILogger<RedisAdmissionGate> log)
+    : IAdmissionGate
 {
     private static readonly LuaScript Admit = LuaScript.Prepare("""
         local v = redis.call('GET', @key)
@@ -77,19 +85,56 @@ public sealed class RedisAdmissionGate(IConnectionMultiplexer redis) : IAdmissio
         return -1
         """);
 
+    private readonly ConcurrentDictionary<string, bool> _stale = new(StringComparer.Ordinal);
+
     private static RedisKey Key(string sku) => "bazaar:gate:" + sku;
 
     public async Task<bool?> TryAdmitAsync(string sku, int quantity)
     {
-        var result = (int)await redis.GetDatabase().ScriptEvaluateAsync(Admit, new { key = Key(sku), quantity });
-        return result switch { -1 => null, 1 => true, _ => false };
+        try
+        {
+            if (_stale.ContainsKey(sku))
+            {
+                await redis.GetDatabase().KeyDeleteAsync(Key(sku));
+                if (_stale.TryRemove(sku, out _)) log.LogInformation("Redis is back: the gate's tokens for {Sku} are rebuilt from the database", sku);
+                return null;
+            }
+            var result = (int)await redis.GetDatabase().ScriptEvaluateAsync(Admit, new { key = Key(sku), quantity });
+            return result switch { -1 => null, 1 => true, _ => false };
+        }
+        catch (Exception e) when (IsRedisDown(e))
+        {
+            FellBack(sku, e);
+            return true;
+        }
     }
 
     public Task SeedAsync(string sku, int available) =>
-        redis.GetDatabase().StringSetAsync(Key(sku), Math.Max(available, 0), when: When.NotExists);
+        TryAsync(sku, () => redis.GetDatabase().StringSetAsync(Key(sku), Math.Max(available, 0), when: When.NotExists));
 
     public Task ReturnAsync(string sku, int quantity) =>
-        redis.GetDatabase().ScriptEvaluateAsync(Give, new { key = Key(sku), quantity });
+        TryAsync(sku, () => redis.GetDatabase().ScriptEvaluateAsync(Give, new { key = Key(sku), quantity }));
 
-    public Task ForgetAsync(string sku) => redis.GetDatabase().KeyDeleteAsync(Key(sku));
+    public Task ForgetAsync(string sku) => TryAsync(sku, () => redis.GetDatabase().KeyDeleteAsync(Key(sku)));
+
+    private async Task TryAsync(string sku, Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception e) when (IsRedisDown(e))
+        {
+            FellBack(sku, e);
+        }
+    }
+
+    private static bool IsRedisDown(Exception e) => DependencyUnavailable.Classify(e) == DependencyUnavailable.Redis;
+
+    private void FellBack(string sku, Exception e)
+    {
+        metrics.GateFallbacks.Add(1);
+        if (_stale.TryAdd(sku, true))
+            log.LogWarning("Redis is unreachable ({Message}): the gate for {Sku} lets the database decide until it returns", e.Message, sku);
+    }
 }

@@ -16,6 +16,8 @@ public sealed class InventoryMetrics : IDisposable
         HoldsExpired = _meter.CreateCounter<long>("bazaar.inventory.holds.expired", "{unit}", "Units given back by the sweeper after their hold expired.");
         ReleaseLag = _meter.CreateHistogram<double>("bazaar.inventory.expiry.release_lag", "s", "Time between a hold's expiry and its release by the sweeper.");
         GateAdmissions = _meter.CreateCounter<long>("bazaar.inventory.gate.admissions", "{request}", "Gate decisions, tagged outcome=admitted|sold_out.");
+        GateFallbacks = _meter.CreateCounter<long>("bazaar.inventory.gate.fallbacks", "{request}",
+            "Gate calls that found Redis unreachable and let the database decide instead.");
         _meter.CreateObservableGauge("bazaar.inventory.low_stock.skus", () => Interlocked.Read(ref _lowStockSkus), "{sku}", "SKUs at or below their low-stock threshold.");
     }
 
@@ -25,6 +27,7 @@ public sealed class InventoryMetrics : IDisposable
     public Counter<long> HoldsExpired { get; }
     public Histogram<double> ReleaseLag { get; }
     public Counter<long> GateAdmissions { get; }
+    public Counter<long> GateFallbacks { get; }
 
     public void SetLowStockCount(long count) => Interlocked.Exchange(ref _lowStockSkus, count);
 

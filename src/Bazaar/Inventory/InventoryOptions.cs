@@ -27,6 +27,11 @@ public sealed class InventoryOptions
     [Range(1, 10_000)]
     public int QueueBatchSize { get; set; } = 500;
 
+    // How long a request waits in a SKU's queue (or gate) for its hold to be written before it is answered 503 with
+    // Retry-After: the database being down or slow must not leave shoppers waiting for a page that never comes.
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan QueueWaitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     // Stock given to every product that has none when the demo catalogue is first loaded.
     public bool SeedDemoStock { get; set; } = true;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Bazaar.Data;
+using Bazaar.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,16 +12,28 @@ namespace Bazaar.Inventory;
 // The queue strategy: per SKU, one in-process consumer takes waiting requests in arrival order and writes
 // them in batches, one transaction per batch (group commit). On PostgreSQL the batch locks the stock row
 // first, so batches from several nodes take turns.
-public sealed class ReservationQueue(IServiceScopeFactory scopes, TimeProvider clock, IOptions<InventoryOptions> options, ILogger<ReservationQueue> log)
-    : IAsyncDisposable
+//
+// The consumer is the only reader of its SKU's queue, so nothing may end it but the node stopping: a batch that fails
+// in any way answers its waiters (503 when the database is unavailable), and the consumer pauses, doubling the pause
+// with each failure in a row, and takes the next batch. Every waiter also has a deadline (Inventory:QueueWaitTimeout).
+public sealed class ReservationQueue(
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    IOptions<InventoryOptions> options,
+    BackgroundMetrics restarts,
+    ILogger<ReservationQueue> log) : IAsyncDisposable
 {
+    private const string Worker = "reservation-queue";
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(2);
+
     private sealed record Waiting(HoldRequest Request, TaskCompletionSource<HoldAttempt> Answer);
 
     private readonly ConcurrentDictionary<string, Channel<Waiting>> _queues = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentBag<Task> _consumers = [];
 
-    internal Task<HoldAttempt> EnqueueAsync(HoldRequest request, CancellationToken ct)
+    internal async Task<HoldAttempt> EnqueueAsync(HoldRequest request, CancellationToken ct)
     {
         var queue = _queues.GetOrAdd(request.Sku, sku =>
         {
@@ -32,23 +45,56 @@ public sealed class ReservationQueue(IServiceScopeFactory scopes, TimeProvider c
         // written for a caller who left expires like any abandoned one.
         var waiting = new Waiting(request, new TaskCompletionSource<HoldAttempt>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(waiting)) throw new InvalidOperationException("The reservation queue is closed.");
-        return waiting.Answer.Task.WaitAsync(ct);
+        var wait = options.Value.QueueWaitTimeout;
+        try
+        {
+            return await waiting.Answer.Task.WaitAsync(wait, clock, ct);
+        }
+        catch (TimeoutException)
+        {
+            // Answered here, so the consumer skips it; if the batch answered first, that answer stands.
+            var late = new DependencyUnavailable(DependencyUnavailable.Database,
+                $"The hold on {request.Sku} could not be written within {wait.TotalSeconds:0.#} s; nothing was held.");
+            if (waiting.Answer.TrySetException(late)) throw late;
+            return await waiting.Answer.Task;
+        }
     }
 
     private async Task ConsumeAsync(string sku, ChannelReader<Waiting> reader)
     {
         var batch = new List<Waiting>();
+        var failures = 0;
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token))
+            while (!_stopping.IsCancellationRequested)
             {
-                batch.Clear();
-                while (batch.Count < options.Value.QueueBatchSize && reader.TryRead(out var next)) batch.Add(next);
-                if (batch.Count > 0) await WriteBatchAsync(sku, batch);
+                try
+                {
+                    if (!await reader.WaitToReadAsync(_stopping.Token)) return;
+                    batch.Clear();
+                    while (batch.Count < options.Value.QueueBatchSize && reader.TryRead(out var next))
+                        if (!next.Answer.Task.IsCompleted) batch.Add(next); // its caller's deadline already passed
+                    if (batch.Count > 0) await WriteBatchAsync(sku, batch);
+                    if (failures > 0) log.LogInformation("The reservation queue for {Sku} writes again after {Failures} failure(s)", sku, failures);
+                    failures = 0;
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    failures++;
+                    foreach (var waiting in batch) waiting.Answer.TrySetException(e);
+                    restarts.Restarted(Worker);
+                    var pause = FirstPause * Math.Pow(2, Math.Min(failures - 1, 10));
+                    if (pause > LongestPause) pause = LongestPause;
+                    log.LogWarning(e, "The reservation queue for {Sku} failed ({Failures} in a row); {Count} request(s) answered with the error; "
+                        + "it takes the next batch in {Pause}", sku, failures, batch.Count, pause);
+                    try { await Task.Delay(pause, clock, _stopping.Token); }
+                    catch (OperationCanceledException) { return; }
+                }
             }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
         }
         finally
         {
@@ -65,9 +111,10 @@ public sealed class ReservationQueue(IServiceScopeFactory scopes, TimeProvider c
             var results = await ReserveBatchAsync(db, sku, batch.Select(w => w.Request).ToList(), clock.GetUtcNow(), options.Value, _stopping.Token);
             for (var i = 0; i < batch.Count; i++) batch[i].Answer.TrySetResult(results[i]);
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or TimeoutException)
+        catch (Exception e) when (!_stopping.IsCancellationRequested && DependencyUnavailable.Classify(e) is null)
         {
-            // A batch that cannot commit as a whole is retried one request at a time: slower, never wrong.
+            // A batch that cannot commit as a whole is retried one request at a time: slower, never wrong. (With the
+            // database unavailable each would fail the same way, so that goes to the consumer's pause instead.)
             log.LogWarning(e, "Batch of {Count} holds on {Sku} failed; retrying one by one", batch.Count, sku);
             foreach (var waiting in batch)
             {

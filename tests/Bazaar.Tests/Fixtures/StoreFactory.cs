@@ -44,6 +44,13 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return this;
     }
 
+    // Runs this host on a database the test made (and disposes it with the host).
+    public StoreFactory WithDatabase(TestDatabase database)
+    {
+        _database = database;
+        return this;
+    }
+
     public virtual async ValueTask InitializeAsync()
     {
         _database ??= await TestDatabase.CreateAsync();

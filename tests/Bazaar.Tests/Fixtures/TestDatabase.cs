@@ -30,12 +30,14 @@ public sealed class TestDatabase : IAsyncDisposable
             ? cs
             : throw new InvalidOperationException("BAZAAR_TEST_DATABASE=postgres needs BAZAAR_TEST_POSTGRES (./test.sh sets it).");
 
-    public static async Task<TestDatabase> CreateAsync(string? forceProvider = null)
+    // On `postgresServer` (a connection string to its maintenance database) instead of BAZAAR_TEST_POSTGRES: the fault
+    // tests use their own server, which they stop and start.
+    public static async Task<TestDatabase> CreateAsync(string? forceProvider = null, string? postgresServer = null)
     {
-        var provider = forceProvider ?? (UsesPostgres ? "Postgres" : "Sqlite");
+        var provider = forceProvider ?? (postgresServer is not null || UsesPostgres ? "Postgres" : "Sqlite");
         if (provider == "Postgres")
         {
-            var admin = PostgresServer;
+            var admin = postgresServer ?? PostgresServer;
             var name = "bazaar_test_" + Guid.NewGuid().ToString("N")[..12];
             await using (var conn = new NpgsqlConnection(admin))
             {
