@@ -142,6 +142,7 @@ public static class BazaarModules
         services.AddScoped<AdminAccounts>();
         services.AddScoped<Accounts.Accounts>();
         services.AddScoped<GuestHandOver>();
+        services.AddSingleton<GuestCookie>();
         services.AddIdentity<Customer, IdentityRole>(o =>
             {
                 o.User.RequireUniqueEmail = true;

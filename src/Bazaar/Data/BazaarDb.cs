@@ -8,6 +8,7 @@ using Bazaar.Payments;
 using Bazaar.Recommendations;
 using Bazaar.Reviews;
 using Bazaar.Search;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,8 +16,11 @@ namespace Bazaar.Data;
 
 // One database for the whole store; each module maps its own tables (see *Mappings.cs).
 // The provider-specific subclasses exist only so that each provider has its own migration set.
-public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Customer>(options)
+public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Customer>(options), IDataProtectionKeyContext
 {
+    // The data-protection key ring (sign-in cookies, form tokens, the guest cookie), shared by every node.
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<Product> Products => Set<Product>();
     public DbSet<ProductAttribute> ProductAttributes => Set<ProductAttribute>();

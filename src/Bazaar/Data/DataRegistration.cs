@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -20,6 +21,10 @@ public static class DataRegistration
         services.AddScoped<BazaarDb>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
             ? sp.GetRequiredService<PostgresBazaarDb>()
             : sp.GetRequiredService<SqliteBazaarDb>());
+
+        // Keys in the database, so a cookie or form token issued by one node is read by every other (a per-machine key
+        // folder would sign each node's out). One application name, whatever folder a node is installed in.
+        services.AddDataProtection().SetApplicationName("Bazaar").PersistKeysToDbContext<BazaarDb>();
         return services;
     }
 
