@@ -18,8 +18,10 @@ public sealed record CheckoutShopper(string ShopperKey, string? CustomerId, stri
 // Backordered: the line is sold out and the shopper chose to back-order it; it is charged now and ships when restocked.
 public sealed record CheckoutLineQuote(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, decimal LineTotal, string Hold, bool Backordered);
 
+// Hash: names exactly these lines, prices and amounts (CheckoutQuoteHash). The shopper confirms a quote by sending its
+// hash with the placement; a placement whose quote has changed meanwhile is refused (CheckoutQuoteChanged, 409).
 public sealed record CheckoutQuote(IReadOnlyList<CheckoutLineQuote> Lines, string ShippingMethod, string ShippingMethodName, int DeliveryDaysMin, int DeliveryDaysMax,
-    decimal Subtotal, decimal ShippingCost, decimal TaxRate, decimal Tax, decimal Total, string Currency);
+    decimal Subtotal, decimal ShippingCost, decimal TaxRate, decimal Tax, decimal Total, string Currency, string Hash);
 
 public sealed record ShippingMethodView(string Code, string Name, decimal Price, decimal? FreeFrom, int DaysMin, int DaysMax);
 
@@ -111,8 +113,11 @@ public sealed class Checkout(
         var subtotal = lines.Sum(l => l.LineTotal);
         var shipping = method.FreeFrom is { } free && subtotal >= free ? 0m : method.Price;
         var rate = CheckoutRules.TaxRate(Options, address.Country, address.Region);
+        // The one place an amount is rounded (docs/money.md): the tax, on the whole order, once.
         var tax = decimal.Round((subtotal + shipping) * rate, 2, MidpointRounding.AwayFromZero);
-        return new CheckoutQuote(lines, method.Code, method.Name, method.DaysMin, method.DaysMax, subtotal, shipping, rate, tax, subtotal + shipping + tax, view.Currency);
+        var total = subtotal + shipping + tax;
+        return new CheckoutQuote(lines, method.Code, method.Name, method.DaysMin, method.DaysMax, subtotal, shipping, rate, tax, total, view.Currency,
+            CheckoutQuoteHash.Of(lines, method.Code, subtotal, shipping, rate, tax, total, view.Currency));
     }
 
     public async Task<CheckoutResult> PlaceAsync(CheckoutShopper shopper, string? idempotencyKey, CheckoutInput input, CancellationToken ct = default)
@@ -191,11 +196,12 @@ public sealed class Checkout(
             throw new CheckoutInvalid(errors);
         }
         var quote = Quote(view, method!, address);
-        if (input.ExpectedTotal is { } expected && expected != quote.Total)
+        // What the shopper confirmed (the quote's hash, or at least its total) must be what is charged, or nothing is.
+        if ((input.QuoteHash is { } confirmed && !string.Equals(confirmed.Trim(), quote.Hash, StringComparison.OrdinalIgnoreCase))
+            || (input.ExpectedTotal is { } expected && expected != quote.Total))
         {
-            metrics.Count("invalid");
-            throw CheckoutInvalid.One("expectedTotal",
-                $"The total is {CheckoutRules.Money(quote.Total, quote.Currency)}, not {CheckoutRules.Money(expected, quote.Currency)}: prices, the cart or the shipping changed. Check the summary and place the order again.");
+            metrics.Count("quote_changed");
+            throw new CheckoutQuoteChanged(quote, input.ExpectedTotal);
         }
         var draft = new OrderDraft(shopper.ShopperKey, shopper.CustomerId, email, address, quote.ShippingMethod, quote.ShippingMethodName, quote.DeliveryDaysMin, quote.DeliveryDaysMax,
             quote.Lines.Select(l => new OrderDraftLine(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.Backordered)).ToList(),
@@ -332,6 +338,7 @@ public sealed class Checkout(
             ShippingMethod = input.ShippingMethod?.Trim().ToLowerInvariant(),
             Card = input.Card is null ? null : input.Card with { Number = new string((input.Card.Number ?? "").Where(char.IsAsciiDigit).ToArray()) },
             input.ExpectedTotal,
+            QuoteHash = input.QuoteHash?.Trim().ToUpperInvariant(),
             input.SaveAddress,
         });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));

@@ -48,7 +48,8 @@ public static class CheckoutApi
     }
 
     // 201 paid; 202 placed, payment not confirmed yet (repeat the request with the same key); 402 placed, card declined
-    // (pay again at /api/orders/{id}/payment); 409 a line can no longer be held, or the order was cancelled; 422 the key
+    // (pay again at /api/orders/{id}/payment); 409 a line can no longer be held, the order was cancelled, or the quote
+    // confirmed (quoteHash, expectedTotal) is not the one the server would charge now (the new one is in the answer); 422 the key
     // was used for another checkout; 429 too many new orders from this shopper (Retry-After says when to try again).
     // The same key and body always get the same order.
     private static async Task<Results<Created<PlacedOrder>, Accepted<PlacedOrder>, ValidationProblem, ProblemHttpResult>> Place(
@@ -80,6 +81,7 @@ public static class CheckoutApi
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [IdempotencyHeader] = [e.Message] } });
         }
         catch (CheckoutLinesUnavailable e) { return LinesUnavailable(e); }
+        catch (CheckoutQuoteChanged e) { return QuoteChanged(e); }
         catch (CheckoutRateLimited e)
         {
             http.Response.Headers.RetryAfter = e.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -87,6 +89,15 @@ public static class CheckoutApi
                 extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = e.RetryAfterSeconds });
         }
     }
+
+    // 409 with the quote as it is now: its total to show, its hash to confirm it with.
+    public static ProblemHttpResult QuoteChanged(CheckoutQuoteChanged e) =>
+        TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The total has changed.",
+            extensions: new Dictionary<string, object?>
+            {
+                ["total"] = e.Current.Total, ["currency"] = e.Current.Currency, ["quote"] = e.Current,
+                ["errors"] = new Dictionary<string, string[]> { ["quoteHash"] = [e.Message] },
+            });
 
     public static ProblemHttpResult LinesUnavailable(CheckoutLinesUnavailable e) =>
         TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Some items can no longer be held.",

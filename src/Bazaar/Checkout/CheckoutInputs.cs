@@ -9,9 +9,11 @@ public sealed record AddressInput(string? Name, string? Line1, string? Line2, st
 
 public sealed record CardInput(string? Number, int? ExpiryMonth, int? ExpiryYear, string? Cvc);
 
-// The body of POST /api/checkout. There are no prices in it: the server computes every amount. ExpectedTotal, when
-// sent, is what the shopper saw; if the server's total differs, nothing is placed and the shopper is told.
-public sealed record CheckoutInput(string? Email, AddressInput? ShipTo, string? ShippingMethod, CardInput? Card, decimal? ExpectedTotal, bool SaveAddress = true);
+// The body of POST /api/checkout. There are no prices in it: the server computes every amount. QuoteHash is the hash
+// of the quote (POST /api/checkout/quote) the shopper saw and confirmed, ExpectedTotal its total (either or both);
+// if the server's quote differs now, nothing is placed and the answer (409) carries the new one.
+public sealed record CheckoutInput(string? Email, AddressInput? ShipTo, string? ShippingMethod, CardInput? Card, decimal? ExpectedTotal, bool SaveAddress = true,
+    string? QuoteHash = null);
 
 public sealed record QuoteInput(AddressInput? ShipTo, string? ShippingMethod);
 

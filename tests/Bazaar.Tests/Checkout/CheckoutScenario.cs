@@ -26,13 +26,14 @@ public static class CheckoutScenario
     public const decimal UnitPrice = 9.99m;
 
     public static object Body(string card = SandboxPaymentGateway.Succeeds, decimal? expectedTotal = null, string? email = "guest@tests.local",
-        string shippingMethod = "standard", object? shipTo = null) => new
+        string shippingMethod = "standard", object? shipTo = null, string? quoteHash = null) => new
         {
             email,
             shipTo = shipTo ?? new { name = "Ada Lovelace", line1 = "1 Infinite Loop", city = "Cupertino", region = "CA", postalCode = "95014", country = "US" },
             shippingMethod,
             card = new { number = card, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123" },
             expectedTotal,
+            quoteHash,
         };
 
     public static decimal TotalFor(int units)
