@@ -58,6 +58,17 @@ public partial class CheckoutRateLimitTests : IAsyncLifetime
         Assert.Empty(await _store.FullAuditAsync());
     }
 
+    private static async Task<string> QuoteHashAsync(HttpClient shopper)
+    {
+        var quote = await shopper.PostAsJsonAsync("/api/checkout/quote", new
+        {
+            shipTo = new { name = "Ada Lovelace", line1 = "1 Infinite Loop", city = "Cupertino", region = "CA", postalCode = "95014", country = "US" },
+            shippingMethod = "standard",
+        });
+        quote.EnsureSuccessStatusCode();
+        return (await quote.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("hash").GetString()!;
+    }
+
     [Fact]
     public async Task The_storefront_checkout_form_over_the_limit_answers_429_with_a_readable_page()
     {
@@ -83,6 +94,8 @@ public partial class CheckoutRateLimitTests : IAsyncLifetime
             ["Input.ExpiryMonth"] = "12",
             ["Input.ExpiryYear"] = (DateTime.UtcNow.Year + 2).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Input.Cvc"] = "123",
+            // The totals the shopper confirmed, as the page holds them once they show.
+            ["Input.QuoteHash"] = await QuoteHashAsync(shopper),
         };
 
         using var post = new FormUrlEncodedContent(fields);
