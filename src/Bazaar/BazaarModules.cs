@@ -39,6 +39,7 @@ public static class BazaarModules
 
         services.AddBazaarAccounts();
         services.AddBazaarInventory();
+        services.AddOptions<Cart.CartOptions>().BindConfiguration(Cart.CartOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Cart.Cart>();
         services.AddBazaarSearch();
         services.AddBazaarCheckout();

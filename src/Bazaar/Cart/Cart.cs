@@ -1,11 +1,12 @@
 using Bazaar.Data;
 using Bazaar.Inventory;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Bazaar.Cart;
 
 // The cart facade. Adding to the cart holds stock through Inventory; the line records what the shopper wants.
-public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Catalog catalog, TimeProvider clock)
+public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Catalog catalog, TimeProvider clock, IOptions<CartOptions> options)
 {
     public const int MaxLineQuantity = 99;
 
@@ -25,27 +26,59 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
         var settings = await inventory.GetSkuSettingsAsync(sku, ct);
         if (settings is null) return HoldAttempt.Refused(new UnknownSku(sku));
         var productId = settings.Value.ProductId;
-        var attempt = await inventory.TryReserveAsync(sku, shopperKey, quantity, actor,
-            (holdDb, token) => AddToLineAsync(holdDb, shopperKey, sku, productId, quantity, backordered: false, token), ct);
-        if (attempt.Refusal is InsufficientStock && settings.Value.Backorderable)
+        if (await CheckRoomAsync(shopperKey, sku, quantity, ct) is { } full) return HoldAttempt.Refused(full);
+        try
         {
-            await AddToLineAsync(db, shopperKey, sku, productId, quantity, backordered: true, ct);
-            return new HoldAttempt(null, null);
+            var attempt = await inventory.TryReserveAsync(sku, shopperKey, quantity, actor,
+                (holdDb, token) => AddToLineAsync(holdDb, shopperKey, sku, productId, quantity, backordered: false, token), ct);
+            if (attempt.Refusal is InsufficientStock && settings.Value.Backorderable)
+            {
+                await AddToLineAsync(db, shopperKey, sku, productId, quantity, backordered: true, ct);
+                return new HoldAttempt(null, null);
+            }
+            return attempt.Refusal is CartLineRefused refused ? HoldAttempt.Refused(refused.Refusal) : attempt;
         }
-        return attempt;
+        catch (CartLineRefused e)
+        {
+            db.ChangeTracker.Clear();
+            return HoldAttempt.Refused(e.Refusal);
+        }
     }
 
-    // One statement whether the line is new or not, so a hold's transaction (or a queue batch) pays one round trip.
+    // The line caps, read before anything is held so that a refusal costs no hold; AddToLineAsync enforces them again
+    // in its statement, so racing adds cannot pass them either.
+    private async Task<Exception?> CheckRoomAsync(string shopperKey, string sku, int quantity, CancellationToken ct)
+    {
+        var lines = await db.CartLines.AsNoTracking().Where(l => l.ShopperKey == shopperKey).Select(l => new { l.Sku, l.Quantity }).ToListAsync(ct);
+        var line = lines.FirstOrDefault(l => l.Sku == sku);
+        if (line is not null) return line.Quantity + quantity > MaxLineQuantity ? LineFull(line.Quantity) : null;
+        return lines.Count >= options.Value.MaxLines ? CartFull() : null;
+    }
+
+    private static CartInputException LineFull(int inCart) => new("quantity", inCart >= MaxLineQuantity
+        ? $"A cart line holds at most {MaxLineQuantity} units, and this one already has {inCart}."
+        : $"A cart line holds at most {MaxLineQuantity} units; this one has {inCart}, so add at most {MaxLineQuantity - inCart} more.");
+
+    private CartCapReached CartFull() => new("Cart:MaxLines", options.Value.MaxLines,
+        $"A cart holds at most {options.Value.MaxLines} different products; remove one to add another.");
+
+    // One statement whether the line is new or not, so a hold's transaction (or a queue batch) pays one round trip. It
+    // writes nothing when the line would pass MaxLineQuantity or the cart MaxLines (counting the cart's other lines, so
+    // an existing line can still grow in a full cart), and then says which.
     private async Task AddToLineAsync(BazaarDb target, string shopperKey, string sku, int productId, int quantity, bool backordered, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        // SQLite keeps instants as UTC ticks (see SqliteBazaarDb); PostgreSQL as timestamptz.
-        object at = target.Database.IsNpgsql() ? now : now.UtcTicks;
-        await target.Database.ExecuteSqlAsync($"""
+        var at = target.Instant(clock.GetUtcNow());
+        var (maxLines, maxQuantity) = (options.Value.MaxLines, MaxLineQuantity);
+        var written = await target.Database.ExecuteSqlAsync($"""
             INSERT INTO cart_lines (shopper_key, sku, product_id, quantity, backordered, added_at, updated_at)
-            VALUES ({shopperKey}, {sku}, {productId}, {quantity}, {backordered}, {at}, {at})
+            SELECT {shopperKey}, {sku}, {productId}, {quantity}, {backordered}, {at}, {at}
+            WHERE (SELECT COUNT(*) FROM cart_lines WHERE shopper_key = {shopperKey} AND sku <> {sku}) < {maxLines}
             ON CONFLICT (shopper_key, sku) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity, updated_at = excluded.updated_at
+            WHERE cart_lines.quantity + excluded.quantity <= {maxQuantity}
             """, ct);
+        if (written == 1) return;
+        var inCart = await target.CartLines.Where(l => l.ShopperKey == shopperKey && l.Sku == sku).Select(l => (int?)l.Quantity).FirstOrDefaultAsync(ct);
+        throw new CartLineRefused(inCart is { } q ? LineFull(q) : CartFull());
     }
 
     public async Task ChangeQuantityAsync(string shopperKey, string sku, int quantity, string actor, CancellationToken ct = default)

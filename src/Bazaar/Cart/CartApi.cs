@@ -97,6 +97,8 @@ public static class CartApi
             statusCode: StatusCodes.Status409Conflict, title: HoldRefusedTitle,
             extensions: new Dictionary<string, object?> { ["sku"] = l.Sku, ["limit"] = l.Limit, ["reason"] = "purchase-limit" }),
         NoActiveHold h => TypedResults.Problem(h.Message, statusCode: StatusCodes.Status409Conflict, title: HoldRefusedTitle),
+        CartCapReached c => TypedResults.Problem(c.Message, statusCode: StatusCodes.Status409Conflict, title: HoldRefusedTitle,
+            extensions: new Dictionary<string, object?> { ["cap"] = c.Cap, ["limit"] = c.Limit, ["reason"] = "cap" }),
         _ => null,
     };
 }

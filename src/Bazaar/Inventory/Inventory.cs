@@ -243,18 +243,23 @@ public sealed class Inventory(
             .ToDictionary(g => g.Key, g => g.OrderByDescending(h => h.Status == ReservationStatus.Active).ThenByDescending(h => h.ReservationId).First(), StringComparer.Ordinal);
     }
 
-    // Activity on the cart extends every live hold by the TTL, up to the cap after it was first taken.
+    // Activity on the cart extends every live hold by the TTL, up to the cap after it was first taken: one statement
+    // however many lines the cart has (a cart read does this, so it must not cost a statement per line).
     public async Task ExtendHoldsAsync(string shopperKey, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        var live = await db.Reservations.Where(r => r.ShopperKey == shopperKey && r.Status == ReservationStatus.Active && r.ExpiresAt > now)
-            .Select(r => new { r.Id, r.CreatedAt }).ToListAsync(ct);
-        foreach (var r in live)
-        {
-            var expires = HoldWriter.ExpiryFor(r.CreatedAt, now, Options);
-            await db.Reservations.Where(x => x.Id == r.Id && x.Status == ReservationStatus.Active && x.ExpiresAt > now)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.ExpiresAt, expires), ct);
-        }
+        var extended = now + Options.ReservationTtl;
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE reservations SET expires_at = LEAST({extended}, created_at + {Options.MaxHold})
+                WHERE shopper_key = {shopperKey} AND status = 'Active' AND expires_at > {now}
+                """, ct);
+        else
+            // SQLite keeps instants as UTC ticks (SqliteBazaarDb), so the cap is plain arithmetic on the column.
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE reservations SET expires_at = MIN({extended.UtcTicks}, created_at + {Options.MaxHold.Ticks})
+                WHERE shopper_key = {shopperKey} AND status = 'Active' AND expires_at > {now.UtcTicks}
+                """, ct);
     }
 
     // On sign-in the guest's holds move to the account; where both hold the same SKU, the quantities combine

@@ -30,6 +30,7 @@ public static class CartText
     private static string? CommonRefusal(Exception e) => e switch
     {
         CartInputException i => i.Message,
+        CartCapReached c => c.Message,
         UnknownSku => "This product is not sold right now.",
         CartLineNotFound => "This item is no longer in your cart.",
         NoActiveHold => "Your hold changed in the meantime; please try again.",
