@@ -40,6 +40,7 @@ public static class BazaarModules
         services.AddBazaarAccounts();
         services.AddBazaarInventory();
         services.AddOptions<Cart.CartOptions>().BindConfiguration(Cart.CartOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Cart.CartRateLimits>();
         services.AddScoped<Cart.Cart>();
         services.AddBazaarSearch();
         services.AddBazaarCheckout();

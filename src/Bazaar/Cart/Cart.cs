@@ -1,3 +1,4 @@
+using System.Net;
 using Bazaar.Data;
 using Bazaar.Inventory;
 using Microsoft.EntityFrameworkCore;
@@ -6,37 +7,48 @@ using Microsoft.Extensions.Options;
 namespace Bazaar.Cart;
 
 // The cart facade. Adding to the cart holds stock through Inventory; the line records what the shopper wants.
-public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Catalog catalog, TimeProvider clock, IOptions<CartOptions> options)
+public sealed class Cart(
+    BazaarDb db,
+    Inventory.Inventory inventory,
+    Catalog.Catalog catalog,
+    CartRateLimits rateLimits,
+    TimeProvider clock,
+    IOptions<CartOptions> options)
 {
     public const int MaxLineQuantity = 99;
 
-    public async Task<Hold?> AddAsync(string shopperKey, string? sku, int quantity, string actor, CancellationToken ct = default)
+    private CartOptions Options => options.Value;
+
+    public async Task<Hold?> AddAsync(string shopperKey, string? sku, int quantity, string actor, IPAddress? client, CancellationToken ct = default)
     {
-        var added = await TryAddAsync(shopperKey, sku, quantity, actor, ct);
+        var added = await TryAddAsync(shopperKey, sku, quantity, actor, client, ct);
         return added.Refusal is null ? added.Hold : throw added.Refusal;
     }
 
     // Adds to the cart, holding the units; a refused hold comes back as a value (see HoldAttempt). The cart line
     // is written in the hold's own transaction, so there is never a hold without its line or the other way round.
-    // A back-orderable product that is sold out joins the cart without a hold.
-    public async Task<HoldAttempt> TryAddAsync(string shopperKey, string? sku, int quantity, string actor, CancellationToken ct = default)
+    // A back-orderable product that is sold out joins the cart without a hold. `client` is the address the request
+    // came from: the per-client caps and limits count by it (CartOptions).
+    public async Task<HoldAttempt> TryAddAsync(string shopperKey, string? sku, int quantity, string actor, IPAddress? client, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(sku)) throw new CartInputException("sku", "The SKU is required.");
         CheckQuantity(quantity);
+        var from = CartClient.For(client, Options);
+        if (rateLimits.TakeAdd(shopperKey, from) is { } limited) return HoldAttempt.Refused(limited);
         var settings = await inventory.GetSkuSettingsAsync(sku, ct);
         if (settings is null) return HoldAttempt.Refused(new UnknownSku(sku));
         var productId = settings.Value.ProductId;
-        if (await CheckRoomAsync(shopperKey, sku, quantity, ct) is { } full) return HoldAttempt.Refused(full);
+        if (await CheckRoomAsync(shopperKey, sku, quantity, from, ct) is { } full) return HoldAttempt.Refused(full);
         try
         {
             var attempt = await inventory.TryReserveAsync(sku, shopperKey, quantity, actor,
-                (holdDb, token) => AddToLineAsync(holdDb, shopperKey, sku, productId, quantity, backordered: false, token), ct);
+                (holdDb, token) => AddToLineAsync(holdDb, shopperKey, sku, productId, quantity, backordered: false, token), QuotaFor(from), ct);
             if (attempt.Refusal is InsufficientStock && settings.Value.Backorderable)
             {
                 await AddToLineAsync(db, shopperKey, sku, productId, quantity, backordered: true, ct);
                 return new HoldAttempt(null, null);
             }
-            return attempt.Refusal is CartLineRefused refused ? HoldAttempt.Refused(refused.Refusal) : attempt;
+            return attempt.Refusal is { } refusal ? HoldAttempt.Refused(Explain(refusal)) : attempt;
         }
         catch (CartLineRefused e)
         {
@@ -46,14 +58,32 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
     }
 
     // The line caps, read before anything is held so that a refusal costs no hold; AddToLineAsync enforces them again
-    // in its statement, so racing adds cannot pass them either.
-    private async Task<Exception?> CheckRoomAsync(string shopperKey, string sku, int quantity, CancellationToken ct)
+    // in its statement, so racing adds cannot pass them either. A guest's first line starts a new guest cart, which
+    // counts against the client's Cart:NewGuestsPerClientPerMinute.
+    private async Task<Exception?> CheckRoomAsync(string shopperKey, string sku, int quantity, CartClient from, CancellationToken ct)
     {
         var lines = await db.CartLines.AsNoTracking().Where(l => l.ShopperKey == shopperKey).Select(l => new { l.Sku, l.Quantity }).ToListAsync(ct);
         var line = lines.FirstOrDefault(l => l.Sku == sku);
         if (line is not null) return line.Quantity + quantity > MaxLineQuantity ? LineFull(line.Quantity) : null;
-        return lines.Count >= options.Value.MaxLines ? CartFull() : null;
+        if (lines.Count >= Options.MaxLines) return CartFull();
+        return lines.Count == 0 && ShopperKeys.IsGuest(shopperKey) ? rateLimits.TakeNewGuest(from) : null;
     }
+
+    private HoldQuota QuotaFor(CartClient from) => new(Options.MaxUnitsPerShopper, from.Unlimited ? null : from.Key,
+        Options.MaxUnitsPerClient, Options.MaxUnitsPerClientPerSku);
+
+    // Inventory's refusals as the cart states them: a hold cap by the setting that sets it.
+    private static Exception Explain(Exception refusal) => refusal switch
+    {
+        CartLineRefused line => line.Refusal,
+        HoldCapReached { Cap: HoldCap.ShopperUnits } c => new CartCapReached("Cart:MaxUnitsPerShopper", c.Limit,
+            $"A cart may hold at most {c.Limit} units in all, and this one holds {c.Held}; {c.Sku} was not held."),
+        HoldCapReached { Cap: HoldCap.ClientUnits } c => new CartCapReached("Cart:MaxUnitsPerClient", c.Limit,
+            $"The carts of your network address may hold at most {c.Limit} units in all, and hold {c.Held}; {c.Sku} was not held."),
+        HoldCapReached c => new CartCapReached("Cart:MaxUnitsPerClientPerSku", c.Limit,
+            $"The carts of your network address may hold at most {c.Limit} of {c.Sku}, and hold {c.Held}; no more was held."),
+        _ => refusal,
+    };
 
     private static CartInputException LineFull(int inCart) => new("quantity", inCart >= MaxLineQuantity
         ? $"A cart line holds at most {MaxLineQuantity} units, and this one already has {inCart}."
@@ -81,12 +111,12 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
         throw new CartLineRefused(inCart is { } q ? LineFull(q) : CartFull());
     }
 
-    public async Task ChangeQuantityAsync(string shopperKey, string sku, int quantity, string actor, CancellationToken ct = default)
+    public async Task ChangeQuantityAsync(string shopperKey, string sku, int quantity, string actor, IPAddress? client, CancellationToken ct = default)
     {
         CheckQuantity(quantity);
         var line = await db.CartLines.AsNoTracking().FirstOrDefaultAsync(l => l.ShopperKey == shopperKey && l.Sku == sku, ct)
             ?? throw new CartLineNotFound(sku);
-        if (!line.Backordered) await inventory.ChangeHoldAsync(sku, shopperKey, quantity, actor, ct);
+        if (!line.Backordered) await ChangeHoldAsync(sku, shopperKey, quantity, actor, client, ct);
         await db.CartLines.Where(l => l.Id == line.Id)
             .ExecuteUpdateAsync(u => u.SetProperty(l => l.Quantity, quantity).SetProperty(l => l.UpdatedAt, clock.GetUtcNow()), ct);
         await inventory.ExtendHoldsAsync(shopperKey, ct);
@@ -110,11 +140,24 @@ public sealed class Cart(BazaarDb db, Inventory.Inventory inventory, Catalog.Cat
         await db.CartLines.Where(l => l.ShopperKey == shopperKey && skus.Contains(l.Sku)).ExecuteDeleteAsync(ct);
 
     // Holds the units of a line again after its hold ran out.
-    public async Task<Hold> HoldAgainAsync(string shopperKey, string sku, string actor, CancellationToken ct = default)
+    public async Task<Hold> HoldAgainAsync(string shopperKey, string sku, string actor, IPAddress? client, CancellationToken ct = default)
     {
         var line = await db.CartLines.AsNoTracking().FirstOrDefaultAsync(l => l.ShopperKey == shopperKey && l.Sku == sku, ct)
             ?? throw new CartLineNotFound(sku);
-        return await inventory.ChangeHoldAsync(sku, shopperKey, line.Quantity, actor, ct);
+        return await ChangeHoldAsync(sku, shopperKey, line.Quantity, actor, client, ct);
+    }
+
+    // A hold grown from the cart page stays within the same caps as an add.
+    private async Task<Hold> ChangeHoldAsync(string sku, string shopperKey, int quantity, string actor, IPAddress? client, CancellationToken ct)
+    {
+        try
+        {
+            return await inventory.ChangeHoldAsync(sku, shopperKey, quantity, actor, QuotaFor(CartClient.For(client, Options)), ct);
+        }
+        catch (HoldCapReached e)
+        {
+            throw Explain(e);
+        }
     }
 
     // On sign-in: the guest's lines join the account's cart (quantities combined), and so do their holds.

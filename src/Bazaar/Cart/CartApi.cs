@@ -37,12 +37,13 @@ public static class CartApi
         if (input.Quantity is null) return ProblemResults.Invalid("quantity", "The quantity is required.");
         try
         {
-            var added = await cart.TryAddAsync(ShopperKeys.For(http), input.Sku?.Trim(), input.Quantity.Value, ShopperKeys.ActorFor(http), ct);
-            if (added.Refusal is not null) return ToProblem(added.Refusal)!;
+            var added = await cart.TryAddAsync(ShopperKeys.For(http), input.Sku?.Trim(), input.Quantity.Value, ShopperKeys.ActorFor(http),
+                http.Connection.RemoteIpAddress, ct);
+            if (added.Refusal is not null) return ToProblem(added.Refusal, http)!;
             var hold = added.Hold;
             return TypedResults.Ok(new AddedToCart(input.Sku!.Trim(), input.Quantity.Value, hold is not null, hold?.Quantity ?? 0, hold?.ExpiresAt));
         }
-        catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
+        catch (Exception e) when (ToProblem(e, http) is { } problem) { return problem; }
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Change(string sku, ChangeQuantityInput input, Cart cart, HttpContext http, CancellationToken ct)
@@ -50,10 +51,10 @@ public static class CartApi
         if (input.Quantity is null) return ProblemResults.Invalid("quantity", "The quantity is required.");
         try
         {
-            await cart.ChangeQuantityAsync(ShopperKeys.For(http), sku, input.Quantity.Value, ShopperKeys.ActorFor(http), ct);
+            await cart.ChangeQuantityAsync(ShopperKeys.For(http), sku, input.Quantity.Value, ShopperKeys.ActorFor(http), http.Connection.RemoteIpAddress, ct);
             return TypedResults.NoContent();
         }
-        catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
+        catch (Exception e) when (ToProblem(e, http) is { } problem) { return problem; }
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Remove(string sku, Cart cart, HttpContext http, CancellationToken ct)
@@ -70,10 +71,10 @@ public static class CartApi
     {
         try
         {
-            var hold = await cart.HoldAgainAsync(ShopperKeys.For(http), sku, ShopperKeys.ActorFor(http), ct);
+            var hold = await cart.HoldAgainAsync(ShopperKeys.For(http), sku, ShopperKeys.ActorFor(http), http.Connection.RemoteIpAddress, ct);
             return TypedResults.Ok(new AddedToCart(sku, hold.Quantity, true, hold.Quantity, hold.ExpiresAt));
         }
-        catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
+        catch (Exception e) when (ToProblem(e, http) is { } problem) { return problem; }
     }
 
     private static async Task<NoContent> Clear(Cart cart, HttpContext http, CancellationToken ct)
@@ -82,9 +83,18 @@ public static class CartApi
         return TypedResults.NoContent();
     }
 
-    // The cart's refusals, as the problems a shopper's client can act on.
+    // The cart's refusals, as the problems a shopper's client can act on; a rate limit also says when to come back.
+    public static ProblemHttpResult? ToProblem(Exception e, HttpContext http)
+    {
+        if (e is CartRateLimited limited)
+            http.Response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ToProblem(e);
+    }
+
     public static ProblemHttpResult? ToProblem(Exception e) => e switch
     {
+        CartRateLimited l => TypedResults.Problem(l.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.",
+            extensions: new Dictionary<string, object?> { ["limit"] = l.Limit, ["retryAfterSeconds"] = l.RetryAfterSeconds }),
         CartInputException i => TypedResults.Problem(i.Message, statusCode: StatusCodes.Status400BadRequest, title: "The request is invalid.",
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [i.Field] = [i.Message] } }),
         UnknownSku u => ProblemResults.NotFound($"No product with SKU '{u.Sku}' is sold here."),

@@ -29,5 +29,7 @@ public static class ShopperKeys
 
     public static string Guest(Guid anonymousId) => "g:" + anonymousId.ToString("N");
 
+    public static bool IsGuest(string shopperKey) => shopperKey.StartsWith("g:", StringComparison.Ordinal);
+
     public static string Account(string userId) => "u:" + userId;
 }

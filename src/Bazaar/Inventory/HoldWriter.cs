@@ -43,6 +43,11 @@ internal static class HoldWriter
     private static async Task<HoldAttempt> TryReserveOneAsync(BazaarDb db, HoldRequest request, bool assumeNew, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if ((await HoldQuotas.ReadAsync(db, [request], ct))?.Check(request) is { } capped)
+        {
+            await tx.RollbackAsync(ct);
+            return HoldAttempt.Refused(capped);
+        }
         var hold = await AddToReservationAsync(db, request, assumeNew, now, options, ct);
         if (request.Alongside is { } alongside) await alongside(db, ct);
         var taken = await db.StockItems
@@ -82,6 +87,7 @@ internal static class HoldWriter
                 Status = ReservationStatus.Active,
                 CreatedAt = now,
                 ExpiresAt = ExpiryFor(now, now, options),
+                ClientAddress = request.Quota?.Client,
             };
             db.Reservations.Add(reservation);
             db.StockMovements.Add(Movement(request, MovementKind.Reserved, 0, request.Quantity, reservation, "added to cart", now));

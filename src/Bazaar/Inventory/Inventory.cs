@@ -71,15 +71,17 @@ public sealed class Inventory(
         (await TryReserveAsync(sku, shopperKey, quantity, actor, ct)).HoldOrThrow();
 
     public Task<HoldAttempt> TryReserveAsync(string sku, string shopperKey, int quantity, string actor, CancellationToken ct = default) =>
-        TryReserveAsync(sku, shopperKey, quantity, actor, alongside: null, ct);
+        TryReserveAsync(sku, shopperKey, quantity, actor, alongside: null, quota: null, ct);
 
-    // With `alongside`, the caller's write commits in the same transaction as the hold, or neither does.
-    public async Task<HoldAttempt> TryReserveAsync(string sku, string shopperKey, int quantity, string actor, HoldCompanion? alongside, CancellationToken ct = default)
+    // With `alongside`, the caller's write commits in the same transaction as the hold, or neither does; with `quota`,
+    // the hold is refused (HoldCapReached) rather than pass the shopper's or the client's caps.
+    public async Task<HoldAttempt> TryReserveAsync(string sku, string shopperKey, int quantity, string actor, HoldCompanion? alongside,
+        HoldQuota? quota = null, CancellationToken ct = default)
     {
         if (quantity <= 0) throw new ArgumentOutOfRangeException(nameof(quantity), "The quantity must be at least 1.");
         var config = await GetConfigAsync(sku, ct);
         if (config is null) return HoldAttempt.Refused(new UnknownSku(sku));
-        var request = new HoldRequest(sku, shopperKey, quantity, actor, config.PurchaseLimit, alongside);
+        var request = new HoldRequest(sku, shopperKey, quantity, actor, config.PurchaseLimit, alongside, quota);
         var attempt = config.Strategy switch
         {
             ReservationStrategy.Queue => await queue.EnqueueAsync(request, ct),
@@ -156,13 +158,13 @@ public sealed class Inventory(
     public async Task<(int ProductId, bool Backorderable)?> GetSkuSettingsAsync(string sku, CancellationToken ct = default) =>
         await GetConfigAsync(sku, ct) is { } config ? (config.ProductId, config.Backorderable) : null;
 
-    // Sets the shopper's hold on the SKU to exactly `quantity`, growing or shrinking it atomically.
-    public async Task<Hold> ChangeHoldAsync(string sku, string shopperKey, int quantity, string actor, CancellationToken ct = default)
+    // Sets the shopper's hold on the SKU to exactly `quantity`, growing (within `quota`) or shrinking it atomically.
+    public async Task<Hold> ChangeHoldAsync(string sku, string shopperKey, int quantity, string actor, HoldQuota? quota = null, CancellationToken ct = default)
     {
         if (quantity <= 0) throw new ArgumentOutOfRangeException(nameof(quantity), "The quantity must be at least 1.");
         var current = await ActiveHoldAsync(sku, shopperKey, ct);
-        if (current is null) return await ReserveAsync(sku, shopperKey, quantity, actor, ct);
-        if (quantity > current.Quantity) return await ReserveAsync(sku, shopperKey, quantity - current.Quantity, actor, ct);
+        if (current is null) return (await TryReserveAsync(sku, shopperKey, quantity, actor, null, quota, ct)).HoldOrThrow();
+        if (quantity > current.Quantity) return (await TryReserveAsync(sku, shopperKey, quantity - current.Quantity, actor, null, quota, ct)).HoldOrThrow();
         if (quantity == current.Quantity) return new Hold(current.ReservationId, sku, current.Quantity, current.ExpiresAt);
 
         var less = current.Quantity - quantity;

@@ -25,6 +25,9 @@ internal static class InventoryMappings
             r.Property(x => x.Status).HasConversion<string>().HasMaxLength(10);
             // At most one live hold per shopper and SKU: concurrent adds grow it instead of racing to insert.
             r.HasIndex(x => new { x.ShopperKey, x.Sku }).IsUnique().HasFilter("status = 'Active'");
+            r.Property(x => x.ClientAddress).HasMaxLength(64);
+            // The per-client caps sum a client's live holds.
+            r.HasIndex(x => new { x.ClientAddress, x.Sku }).HasFilter("status = 'Active'");
             r.HasIndex(x => new { x.Status, x.ExpiresAt });
             r.HasIndex(x => x.Sku);
             r.HasOne<StockItem>().WithMany().HasForeignKey(x => x.Sku).OnDelete(DeleteBehavior.Restrict);

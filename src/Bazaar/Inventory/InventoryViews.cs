@@ -46,7 +46,9 @@ public sealed record MovementView(long Id, string Sku, string Kind, int OnHandDe
 
 // Alongside: the caller's own write that must commit or roll back together with the hold (the cart line),
 // run inside the hold's transaction with that transaction's DbContext.
-internal sealed record HoldRequest(string Sku, string ShopperKey, int Quantity, string Actor, int? PurchaseLimit, HoldCompanion? Alongside = null);
+// Quota: the caps the hold must stay within (HoldQuotas), or null for none.
+internal sealed record HoldRequest(string Sku, string ShopperKey, int Quantity, string Actor, int? PurchaseLimit, HoldCompanion? Alongside = null,
+    HoldQuota? Quota = null);
 
 public delegate Task HoldCompanion(Data.BazaarDb db, CancellationToken ct);
 

@@ -23,6 +23,9 @@ public sealed class Reservation
     // Set when an order commits the hold (the checkout issue); kept as a plain id across modules.
     public long? OrderId { get; set; }
 
+    // The client (address, or IPv6 /64) the hold was taken from, when its units count against a per-client cap.
+    public string? ClientAddress { get; set; }
+
     public bool IsExpiredAt(DateTimeOffset now) => Status == ReservationStatus.Active && ExpiresAt <= now;
 
     public void End(ReservationStatus outcome, DateTimeOffset at)

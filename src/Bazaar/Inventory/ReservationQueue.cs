@@ -135,6 +135,8 @@ public sealed class ReservationQueue(
     private static async Task<IReadOnlyList<HoldAttempt>> ReserveBatchAsync(BazaarDb db, string sku, IReadOnlyList<HoldRequest> requests, DateTimeOffset now, InventoryOptions options, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The quotas' locks come before the stock row's (the lock order of HoldQuotas).
+        var quotas = await HoldQuotas.ReadAsync(db, requests, ct);
         // SQLite transactions here are IMMEDIATE (the writer lock is already ours); PostgreSQL needs the row lock.
         var stock = db.Database.IsNpgsql()
             ? await db.StockItems.FromSql($"SELECT * FROM stock_items WHERE sku = {sku} FOR UPDATE").AsNoTracking().FirstOrDefaultAsync(ct)
@@ -159,12 +161,18 @@ public sealed class ReservationQueue(
                 outcomes.Add((request, null, new PurchaseLimitExceeded(sku, limit, held)));
                 continue;
             }
+            if (quotas?.Check(request) is { } capped)
+            {
+                outcomes.Add((request, null, capped));
+                continue;
+            }
             if (request.Quantity > available - taken)
             {
                 outcomes.Add((request, null, new InsufficientStock(sku, request.Quantity, available - taken)));
                 continue;
             }
             taken += request.Quantity;
+            quotas?.Take(request);
             if (reservation is null)
             {
                 reservation = new Reservation
@@ -175,6 +183,7 @@ public sealed class ReservationQueue(
                     Status = ReservationStatus.Active,
                     CreatedAt = now,
                     ExpiresAt = HoldWriter.ExpiryFor(now, now, options),
+                    ClientAddress = request.Quota?.Client,
                 };
                 db.Reservations.Add(reservation);
                 live[request.ShopperKey] = reservation;

@@ -31,6 +31,7 @@ public static class CartText
     {
         CartInputException i => i.Message,
         CartCapReached c => c.Message,
+        CartRateLimited l => l.Message,
         UnknownSku => "This product is not sold right now.",
         CartLineNotFound => "This item is no longer in your cart.",
         NoActiveHold => "Your hold changed in the meantime; please try again.",
