@@ -559,6 +559,11 @@ namespace Bazaar.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_address");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -602,6 +607,10 @@ namespace Bazaar.Data.Migrations.Postgres
 
                     b.HasIndex("Sku")
                         .HasDatabaseName("ix_reservations_sku");
+
+                    b.HasIndex("ClientAddress", "Sku")
+                        .HasDatabaseName("ix_reservations_client_address_sku")
+                        .HasFilter("status = 'Active'");
 
                     b.HasIndex("ShopperKey", "Sku")
                         .IsUnique()

@@ -542,6 +542,11 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_address");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -585,6 +590,10 @@ namespace Bazaar.Data.Migrations.Sqlite
 
                     b.HasIndex("Sku")
                         .HasDatabaseName("ix_reservations_sku");
+
+                    b.HasIndex("ClientAddress", "Sku")
+                        .HasDatabaseName("ix_reservations_client_address_sku")
+                        .HasFilter("status = 'Active'");
 
                     b.HasIndex("ShopperKey", "Sku")
                         .IsUnique()

@@ -1,0 +1,39 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Bazaar.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class HoldClientAddress : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "client_address",
+                table: "reservations",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_reservations_client_address_sku",
+                table: "reservations",
+                columns: new[] { "client_address", "sku" },
+                filter: "status = 'Active'");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_reservations_client_address_sku",
+                table: "reservations");
+
+            migrationBuilder.DropColumn(
+                name: "client_address",
+                table: "reservations");
+        }
+    }
+}
