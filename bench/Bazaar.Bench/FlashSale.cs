@@ -47,6 +47,7 @@ public static class FlashSale
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Critical",
             // Ten thousand buyers check out from this one address; the per-address limit is for real clients.
             ["Checkout__RequestsPerClientPerMinute"] = "1000000",
+            [StoreNode.LoadGeneratorSetting] = StoreNode.LoadGeneratorAddress,
         };
         // The throwaway server allows 300 connections; leave room for two nodes and the audit.
         if (database == "postgres") env["ConnectionStrings__Postgres"] = services!.Values["BAZAAR_PG_CONNECTION"].Replace("Maximum Pool Size=200", "Maximum Pool Size=120", StringComparison.Ordinal);

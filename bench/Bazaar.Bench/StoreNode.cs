@@ -28,7 +28,7 @@ public sealed class StoreNode : IAsyncDisposable
     public const string AdminPassword = "bench-admin-password-1";
 
     // The embedded shape (SQLite and the index under dataDir) as benchmarks start it: production settings, the
-    // benchmark's admin, warnings only.
+    // benchmark's admin, warnings only, and the load generator's address trusted.
     public static Dictionary<string, string> EmbeddedEnvironment(string dataDir) => new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -39,7 +39,14 @@ public sealed class StoreNode : IAsyncDisposable
         // Benchmarks talk plain http to loopback.
         ["Https__Required"] = "false",
         ["Logging__LogLevel__Default"] = "Warning",
+        [LoadGeneratorSetting] = LoadGeneratorAddress,
     };
+
+    // Every benchmark buyer connects from loopback: to the store they are thousands of shoppers behind one client
+    // address, which the per-client caps and limits (Cart:...) exist to stop. The benchmark is a trusted load
+    // generator, so its address is one of Cart:UnlimitedClients; the per-shopper caps still apply.
+    public const string LoadGeneratorSetting = "Cart__UnlimitedClients__0";
+    public const string LoadGeneratorAddress = "127.0.0.1";
 
     public static string StoreDirectory => Path.Combine(Repo.Root, "src", "Bazaar.Web", "bin", "Release", "net10.0");
 
