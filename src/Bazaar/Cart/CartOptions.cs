@@ -39,20 +39,24 @@ public sealed class CartOptions : IValidatableObject
     public int NewGuestsPerClientPerMinute { get; set; } = 20;
 
     // Client addresses or networks ("127.0.0.1", "10.0.0.0/8") to which the per-client caps and limits do not apply:
-    // a load generator, a trusted back-office host. None by default. The per-shopper caps still apply.
+    // a load generator, a trusted back-office host. None by default. The per-shopper caps still apply. "unknown" is the
+    // client of requests without an address (an in-process test host).
     public string[] UnlimitedClients { get; set; } = [];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var entry in UnlimitedClients)
-            if (!IPNetwork.TryParse(entry, out _) && !IPAddress.TryParse(entry, out _))
-                yield return new ValidationResult($"Cart:UnlimitedClients: '{entry}' is neither an address nor a network (such as 10.0.0.0/8).",
+            if (entry != CartClient.Unknown && !IPNetwork.TryParse(entry, out _) && !IPAddress.TryParse(entry, out _))
+                yield return new ValidationResult(
+                    $"Cart:UnlimitedClients: '{entry}' is neither an address, a network (such as 10.0.0.0/8) nor '{CartClient.Unknown}'.",
                     [nameof(UnlimitedClients)]);
     }
 
     private IReadOnlyList<IPNetwork>? _unlimited;
 
-    internal IReadOnlyList<IPNetwork> UnlimitedNetworks() => _unlimited ??= UnlimitedClients
+    internal bool UnknownIsUnlimited => UnlimitedClients.Contains(CartClient.Unknown);
+
+    internal IReadOnlyList<IPNetwork> UnlimitedNetworks() => _unlimited ??= UnlimitedClients.Where(e => e != CartClient.Unknown)
         .Select(e => IPNetwork.TryParse(e, out var network) ? network : new IPNetwork(IPAddress.Parse(e), IPAddress.Parse(e).GetAddressBytes().Length * 8))
         .ToList();
 }

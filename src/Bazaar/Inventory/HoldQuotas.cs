@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Bazaar.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Bazaar.Inventory;
 
@@ -29,12 +30,7 @@ internal sealed class HoldQuotas
         if (capped.Count == 0) return null;
         var shoppers = capped.Select(r => r.ShopperKey).Distinct(StringComparer.Ordinal).ToList();
         var clients = capped.Select(r => r.Quota!.Client).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        if (db.Database.IsNpgsql())
-        {
-            var keys = shoppers.Select(s => LockKey("shopper:" + s)).Concat(clients.Select(c => LockKey("client:" + c))).Distinct().Order().ToArray();
-            // unnest keeps the array's order, so every transaction takes these locks in the same order.
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(k) FROM unnest({keys}) AS k", ct);
-        }
+        if (db.Database.IsNpgsql()) return await ReadLockedAsync(db, shoppers, clients, ct);
         var shopperUnits = await db.Reservations.AsNoTracking()
             .Where(r => r.Status == ReservationStatus.Active && shoppers.Contains(r.ShopperKey))
             .GroupBy(r => r.ShopperKey).Select(g => new { g.Key, Units = g.Sum(r => r.Quantity) })
@@ -44,10 +40,50 @@ internal sealed class HoldQuotas
                 .GroupBy(r => new { r.ClientAddress, r.Sku }).Select(g => new { g.Key.ClientAddress, g.Key.Sku, Units = g.Sum(r => r.Quantity) })
                 .ToListAsync(ct))
             .ToDictionary(x => (x.ClientAddress!, x.Sku), x => x.Units);
-        var clientUnits = clientSkuUnits.GroupBy(x => x.Key.Item1, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Sum(x => x.Value), StringComparer.Ordinal);
-        return new HoldQuotas(shopperUnits, clientUnits, clientSkuUnits);
+        return new HoldQuotas(shopperUnits, Totals(clientSkuUnits), clientSkuUnits);
     }
+
+    // PostgreSQL: the locks and the sums in one round trip (a hold pays for it on every add), as two statements of one
+    // batch: in READ COMMITTED each statement reads a fresh snapshot, so the sums see every hold committed before the
+    // locks were granted. unnest keeps the array's order, so every transaction takes the locks in the same order.
+    private static async Task<HoldQuotas> ReadLockedAsync(BazaarDb db, List<string> shoppers, List<string> clients, CancellationToken ct)
+    {
+        var keys = shoppers.Select(s => LockKey("shopper:" + s)).Concat(clients.Select(c => LockKey("client:" + c))).Distinct().Order().ToArray();
+        var connection = db.Database.GetDbConnection();
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Hold quotas are read in the hold's transaction.");
+        var locks = batch.CreateBatchCommand();
+        locks.CommandText = "SELECT pg_advisory_xact_lock(k) FROM unnest($1) AS k";
+        locks.Parameters.Add(new Npgsql.NpgsqlParameter { Value = keys });
+        batch.BatchCommands.Add(locks);
+        var sums = batch.CreateBatchCommand();
+        sums.CommandText = """
+            SELECT 0, shopper_key, '', SUM(quantity)::int FROM reservations WHERE status = 'Active' AND shopper_key = ANY($1) GROUP BY shopper_key
+            UNION ALL
+            SELECT 1, client_address, sku, SUM(quantity)::int FROM reservations WHERE status = 'Active' AND client_address = ANY($2)
+            GROUP BY client_address, sku
+            """;
+        sums.Parameters.Add(new Npgsql.NpgsqlParameter { Value = shoppers.ToArray() });
+        sums.Parameters.Add(new Npgsql.NpgsqlParameter { Value = clients.ToArray() });
+        batch.BatchCommands.Add(sums);
+        var shopperUnits = new Dictionary<string, int>(StringComparer.Ordinal);
+        var clientSkuUnits = new Dictionary<(string, string), int>();
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) { }
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (reader.GetInt32(0) == 0) shopperUnits[reader.GetString(1)] = reader.GetInt32(3);
+                else clientSkuUnits[(reader.GetString(1), reader.GetString(2))] = reader.GetInt32(3);
+            }
+        }
+        return new HoldQuotas(shopperUnits, Totals(clientSkuUnits), clientSkuUnits);
+    }
+
+    private static Dictionary<string, int> Totals(Dictionary<(string Client, string Sku), int> clientSkuUnits) =>
+        clientSkuUnits.GroupBy(x => x.Key.Client, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(x => x.Value), StringComparer.Ordinal);
 
     // The refusal for a request that would pass one of its caps, or null when it fits.
     public HoldCapReached? Check(HoldRequest request)

@@ -87,12 +87,10 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Checkout:PlacementsPerShopperPerMinute"] = "100000",
             ["Checkout:RequestsPerShopperPerMinute"] = "100000",
             ["Checkout:RequestsPerClientPerMinute"] = "100000",
-            // Every in-process request comes from the one client "unknown", and tests add fast; the cart's per-client
-            // caps and the add limits have their own tests (Security/HoardingTests) on real client addresses.
-            ["Cart:MaxUnitsPerClient"] = "1000000",
-            ["Cart:MaxUnitsPerClientPerSku"] = "1000000",
-            ["Cart:AddsPerClientPerMinute"] = "1000000",
-            ["Cart:NewGuestsPerClientPerMinute"] = "1000000",
+            // In-process requests come from the one client "unknown" (unless a test names an address), and tests add
+            // fast; the cart's per-client caps and add limits have their own tests (Security/HoardingTests) on real
+            // client addresses.
+            ["Cart:UnlimitedClients:0"] = "unknown",
             ["Cart:AddsPerShopperPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             // Expected refusals (a unique index turning away a racing insert) are logged by EF as errors; tests assert outcomes instead.
