@@ -59,6 +59,8 @@ public static class StoreHost
 
         app.UseMiddleware<AnonymousShopper>();
         app.UseAuthentication();
+        // After authentication: an antiforgery token is bound to the signed-in user.
+        app.UseMiddleware<CrossSiteRequests>();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
@@ -74,6 +76,7 @@ public static class StoreHost
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
 
+        app.MapAntiforgeryToken();
         app.MapCatalogApi();
         app.MapAccountsApi();
         app.MapInventoryApi();

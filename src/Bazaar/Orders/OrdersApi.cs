@@ -45,8 +45,7 @@ public static class OrdersApi
             Run(() => orders.DeliverAsync(id, Actor(http), ct), id, orders, ct));
         admin.MapPost("/{id:long}/cancel", (long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
             Run(() => orders.CancelAsync(id, Actor(http), Reason(input?.Reason, "cancelled by the store"), byShopper: false, ct), id, orders, ct));
-        admin.MapPost("/{id:long}/refund", (long id, RefundInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
-            Run(() => orders.RefundAsync(id, input?.Amount, Actor(http), Reason(input?.Reason, "refund"), ct), id, orders, ct));
+        admin.MapPost("/{id:long}/refund", Refund);
         admin.MapPost("/{id:long}/return/accept", (long id, LinesInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
             Run(() => orders.ReceiveReturnAsync(id, input?.Lines, Actor(http), Reason(input?.Reason, "return received"), ct), id, orders, ct));
         admin.MapPost("/{id:long}/return/reject", (long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
@@ -96,6 +95,15 @@ public static class OrdersApi
             };
         }
         catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
+    }
+
+    // The amount is always stated: a request without one (a forged or mistaken empty POST) must not mean "everything".
+    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> Refund(long id, RefundInput? input, Orders orders,
+        HttpContext http, CancellationToken ct)
+    {
+        if (input?.Amount is not { } amount)
+            return Invalid("amount", "State the amount to refund, e.g. {\"amount\": 12.50}; to refund everything, state what is left of the capture.");
+        return await Run(() => orders.RefundAsync(id, amount, Actor(http), Reason(input.Reason, "refund"), ct), id, orders, ct);
     }
 
     private static async Task<Results<Ok<OrderPage>, ProblemHttpResult>> Search(Orders orders, string? status, string? customer, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CancellationToken ct)
