@@ -379,8 +379,9 @@ stop_redis() {
 }
 
 # ---------------------------------------------------------------- down / up (fault tests)
-# `down` kills a running server abruptly (PostgreSQL: immediate shutdown, recovered on `up`; Redis: SIGKILL, its
-# keys are gone, as after a crash) but keeps its state, so `up` restarts it on the same port with the same data.
+# `down` stops a running server but keeps its state, so `up` restarts it on the same port with the same data.
+# PostgreSQL stops "fast" (clients are cut off; a crash-like immediate stop could lose commits here, because these
+# throwaway servers run with synchronous_commit off); Redis is killed (SIGKILL), its keys gone as after a crash.
 
 down_postgres() {
   pg_running || die "postgres is not running (state in $STATE_DIR)"
@@ -388,7 +389,7 @@ down_postgres() {
   data="$(state_get "$PG_STATE" BAZAAR_PG_DATA)"
   bin="$(state_get "$PG_STATE" BAZAAR_PG_BIN)"
   pid="$(state_get "$PG_STATE" BAZAAR_PG_PID)"
-  as_pg "$bin/pg_ctl" -D "$data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+  as_pg "$bin/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null 2>&1 || true
   wait_gone "$pid" 10 || die "postgres pid $pid did not stop"
   log "postgres down (pid $pid)"
 }

@@ -7,8 +7,7 @@ var app = builder.Build();
 if (StoreCommands.IsCommand(args)) return await StoreCommands.RunAsync(app, args);
 
 app.UseStore();
-await app.StartStoreAsync();
-return 0;
+return await app.StartStoreAsync();
 
 // WebApplicationFactory needs a public entry point type.
 public partial class Program;

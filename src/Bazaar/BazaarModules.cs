@@ -32,6 +32,8 @@ public static class BazaarModules
         services.AddHostedService<CatalogSeeder>();
         services.AddHealthChecks()
             .AddDbContextCheck<BazaarDb>("database", tags: ["ready"])
+            .AddCheck<RedisCheck>("redis", tags: ["ready"])
+            .AddCheck<DataDirectoryCheck>("data-directory", tags: ["ready"])
             .AddCheck<ReadinessCheck>("catalogue", tags: ["ready"]);
 
         services.AddScoped<Catalog.Catalog>();

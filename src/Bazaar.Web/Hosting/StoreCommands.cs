@@ -13,6 +13,7 @@ public static class StoreCommands
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
+        if (!StoreHost.CanWriteDataDirectory(app)) return 1;
         await app.Services.PrepareDatabaseAsync();
         return args[0] switch
         {

@@ -3,6 +3,7 @@ using Bazaar.Cart;
 using Bazaar.Inventory;
 using Bazaar.Catalog;
 using Bazaar.Checkout;
+using Bazaar.Data;
 using Bazaar.Orders;
 using Bazaar.Platform;
 using Bazaar.Recommendations;
@@ -13,6 +14,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using OpenTelemetry.Metrics;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace Bazaar.Web.Hosting;
@@ -72,7 +75,7 @@ public static class StoreHost
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = c => c.Tags.Contains("ready"),
-            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable },
+            ResponseWriter = ReadinessReport.WriteAsync,
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
 
@@ -91,10 +94,32 @@ public static class StoreHost
         return app;
     }
 
-    public static async Task StartStoreAsync(this WebApplication app)
+    public static async Task<int> StartStoreAsync(this WebApplication app)
     {
+        if (!CanWriteDataDirectory(app)) return 1;
         await app.Services.PrepareDatabaseAsync();
         await app.Services.RequireAdminAsync();
         await app.RunAsync();
+        return 0;
+    }
+
+    // A node on a directory it cannot write fails at its first hold or index commit; say so in one line at start instead
+    // (exit 1), naming the directory and the setting.
+    public static bool CanWriteDataDirectory(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var directories = new List<string> { Path.GetFullPath(options.DataDirectory) };
+        if (options.Provider == DatabaseProvider.Sqlite
+            && new SqliteConnectionStringBuilder(DataRegistration.SqliteConnectionString(app.Configuration, options, create: false)) is
+                { Mode: not SqliteOpenMode.Memory and not SqliteOpenMode.ReadOnly, DataSource: { Length: > 0 } file })
+            directories.Add(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        foreach (var directory in directories.Distinct())
+        {
+            if (DataDirectory.Problem(directory) is not { } problem) continue;
+            Console.Error.WriteLine($"Bazaar cannot start: its data directory {directory} is not writable ({problem}). "
+                + "Make it writable for this user or point Database:DataDirectory somewhere that is.");
+            return false;
+        }
+        return true;
     }
 }

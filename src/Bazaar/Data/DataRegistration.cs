@@ -28,13 +28,14 @@ public static class DataRegistration
         return services;
     }
 
-    public static string SqliteConnectionString(IConfiguration configuration, DatabaseOptions options)
+    // With `create`, the database file's directory is made if missing (the embedded shape's first start).
+    public static string SqliteConnectionString(IConfiguration configuration, DatabaseOptions options, bool create = true)
     {
         var configured = configuration.GetConnectionString("Sqlite");
         var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
             ? $"Data Source={Path.Combine(options.DataDirectory, "bazaar.db")}"
             : configured);
-        if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource))
+        if (create && builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource))
         {
             var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);

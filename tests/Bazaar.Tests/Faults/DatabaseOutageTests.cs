@@ -32,13 +32,13 @@ public class DatabaseOutageTests
 
         var during = await Burst.ShoppersAsync(store, 20, ClientTimeout);
         IReadOnlyList<Burst.Answer> outage;
-        HttpStatusCode readiness;
+        HttpResponseMessage readiness;
         await FaultServices.StopAsync("postgres");
         try
         {
             outage = await Burst.AddAsync(during, sku);
             using var probe = store.CreateClient();
-            readiness = (await probe.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode;
+            readiness = await probe.GetAsync(new Uri("/health/ready", UriKind.Relative));
         }
         finally
         {
@@ -48,7 +48,10 @@ public class DatabaseOutageTests
         Assert.True(outage.All(a => a.Status == HttpStatusCode.ServiceUnavailable), "While the database was down: " + Burst.Describe(outage));
         Assert.All(outage, a => Assert.False(string.IsNullOrEmpty(a.RetryAfter), "A 503 without Retry-After"));
         Assert.All(outage, a => Assert.True(a.Took < QueueWait + TimeSpan.FromSeconds(5), $"An answer took {a.Took}"));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
+        var checks = System.Text.Json.JsonDocument.Parse(await readiness.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
+        Assert.Equal("Unhealthy", checks.GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("data-directory").GetProperty("status").GetString());
 
         // Back: the node's pools and the SKU's consumer recover by themselves. A probe shopper retries, as a client
         // told Retry-After would, until it holds a unit (bounded).

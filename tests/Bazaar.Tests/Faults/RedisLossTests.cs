@@ -28,10 +28,13 @@ public class RedisLossTests
 
         var during = await Burst.ShoppersAsync(store, 30, ClientTimeout);
         IReadOnlyList<Burst.Answer> outage;
+        HttpResponseMessage readiness;
         await FaultServices.StopAsync("redis");
         try
         {
             outage = await Burst.AddAsync(during, sku);
+            using var probe = store.CreateClient();
+            readiness = await probe.GetAsync(new Uri("/health/ready", UriKind.Relative));
         }
         finally
         {
@@ -41,6 +44,11 @@ public class RedisLossTests
         Assert.Equal(Units - 10, outage.Count(a => a.Status == HttpStatusCode.OK));
         // Without the fallback each of these waited out Redis's 5 s timeout, then got a 500.
         Assert.All(outage, a => Assert.True(a.Took < TimeSpan.FromSeconds(5), $"An answer took {a.Took}"));
+
+        // Still ready (it sells), and says what is missing.
+        Assert.Equal(HttpStatusCode.OK, readiness.StatusCode);
+        var checks = System.Text.Json.JsonDocument.Parse(await readiness.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
+        Assert.Equal("Degraded", checks.GetProperty("redis").GetProperty("status").GetString());
 
         var redis = store.Services.GetRequiredService<IConnectionMultiplexer>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
