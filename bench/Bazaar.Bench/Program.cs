@@ -19,7 +19,8 @@ static int Usage()
                      [--redis] [--nodes 1|2] [--concurrency 1000] [--json result.json]
           recommend-eval --baskets baskets.csv [--json result.json]
           home-bench [--orders 100000] [--shoppers 40] [--requests 1000] [--json result.json]
-          relevance  --products products.csv --judgments judgments.csv [--json result.json]
+          relevance  --products products.csv | --catalog bundled|<path>  --judgments judgments.csv
+                     [--queries queries.tsv] [--json result.json] [--export products.tsv]
                      [--show-worst N] [--ranking "K1=1.2;B=0.75"] [--per-query scores.tsv] [--explain "q1|q2"]
                      [--sweep rankings.txt] [--dump top100.tsv]
           search-bench [--clients 32] [--seconds 20] [--probes 30] [--result-cache off|on|both] [--cache-entries 2000]

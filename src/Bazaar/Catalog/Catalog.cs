@@ -172,7 +172,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
         return p is null ? null : Details(p, await GetCategoryPathAsync(p.CategoryId, ct));
     }
 
-    private static ProductDetails Details(Product p, IReadOnlyList<CategoryCrumb> path)
+    internal static ProductDetails Details(Product p, IReadOnlyList<CategoryCrumb> path)
     {
         var attributes = p.Attributes.OrderBy(a => a.Name)
             .Select(a => new ProductAttributeView(a.Key, a.Name, a.Kind.ToString().ToLowerInvariant(), a.DisplayValue))

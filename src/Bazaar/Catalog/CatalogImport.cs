@@ -76,6 +76,29 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
         }
     }
 
+    // The products a catalogue file holds, each with the category an import would place it in, read without a
+    // database: the relevance harness indexes the bundled catalogue as the store would (ids are the source ids).
+    public static async Task<IReadOnlyList<ProductDetails>> ReadDetailsAsync(string path, CancellationToken ct)
+    {
+        var records = new List<Product>();
+        foreach (var file in SourceFiles(path))
+            await ReadFileAsync(file, records, [], ct);
+        var classifier = CategoryClassifier.Default;
+        var ids = classifier.Nodes.Select((node, k) => (node, k)).ToDictionary(x => x.node, x => x.k + 1);
+        return records
+            .Where(p => int.TryParse(p.ExternalId, System.Globalization.CultureInfo.InvariantCulture, out _))
+            .DistinctBy(p => p.ExternalId)
+            .Select(p =>
+            {
+                var path = new List<CategoryCrumb>();
+                for (var node = classifier.Classify(p).Leaf; node is not null; node = node.Parent)
+                    path.Insert(0, new CategoryCrumb(ids[node], node.Name, node.Slug));
+                p.Id = int.Parse(p.ExternalId!, System.Globalization.CultureInfo.InvariantCulture);
+                return Catalog.Details(p, path);
+            })
+            .ToList();
+    }
+
     // One transaction per batch: new products through EF (for their ids), their attributes in bulk,
     // and changed products through the change tracker.
     private async Task<(int Created, int Updated)> SaveBatchAsync(Product[] batch, Dictionary<string, int> idByExternalId, DateTimeOffset now, CancellationToken ct)

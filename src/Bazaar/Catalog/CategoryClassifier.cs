@@ -45,7 +45,7 @@ public sealed class CategoryClassifier
         Computer Accessories > Laptop Bags & Cases: notebook case, notebook bag, laptop bag, laptop case, backpack, laptop backpack, sleeve, notebook sleeve, laptop sleeve, briefcase, messenger bag, carrying case, carry case, toploader, top loader, rolling case, peripheral device case, equipment case, neoprene sleeve, tote, shoulder bag
         Computer Accessories > Docking Stations: notebook dock port replicator, docking station, port replicator, dock, mobile device dock station, docking, expansion base, quickdock
         Computer Accessories > Laptop Parts: notebook spare part, notebook accessory, handheld mobile computer spare part, laptop battery, notebook battery, battery adapter, laptop keyboard, notebook keyboard, ac adapter kit
-        Computer Accessories > Laptop & Monitor Stands: notebook stand, notebook cooling pad, laptop stand, laptop cooler, monitor stand, monitor riser, laptop riser, cooling pad, notebook riser
+        Computer Accessories > Laptop & Monitor Stands: notebook stand, notebook cooling pad, cooling stand, laptop cooling stand, notebook cooling stand, laptop stand, laptop cooler, monitor stand, monitor riser, laptop riser, cooling pad, notebook riser
         Computer Accessories > Privacy Filters: display privacy filters, privacy filter, privacy filters, display privacy filter, privacy screen, monitor privacy filter, lcd monitor privacy filter, screen filter, anti glare filter, monitor filter
         Computer Accessories > Security Locks: cable lock, security lock, notebook lock, laptop lock, tablet security enclosure, security device components, lock, security cable, security slot, combination lock, keyed lock
         Computer Accessories > KVM Switches & Consoles: kvm switch, kvm, kvm console, rackmount lcd console, console switch, kvm extender, kvm cable, console, lcd console, console kvm switch, kvm extension cable, kvm cable kit, terminal server, console server
@@ -280,6 +280,38 @@ public sealed class CategoryClassifier
         }
         return weak ?? new(Fallback, PlacementRule.Fallback);
     }
+
+    // What a shopper's words name, read with the phrases titles are read with: "laptop lock" is a lock (the
+    // phrase that ends furthest right in the first clause), "toner for hp printers" toner, "thinkpad" (a product
+    // line) a laptop. Null when they name nothing, or only an "Other ..." bucket.
+    public DerivedCategory? ClassifyQuery(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var clause in Clauses(text))
+        {
+            var words = Words(clause);
+            if (words.Count == 0) continue;
+            if (_phrases.FindHead(words) is { } named) return named.IsOther ? null : named;
+            break;
+        }
+        return _productLines.FindHead(Words(text)) is { IsOther: false } line ? line : null;
+    }
+
+    // Whether the product's most trustworthy evidence names this leaf: the phrase right after its model, its own
+    // product type, its product line, or an attribute signal. A title keyword alone does not: it is where an
+    // accessory *for* a thing gets placed as the thing ("Sandberg FireWire for Laptop", "Monitor & Laptop
+    // Mounting Arm" sit in Laptops), so search rewards a confirmed type more than a merely derived one.
+    public bool Confirms(Product product, DerivedCategory leaf)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        ArgumentNullException.ThrowIfNull(leaf);
+        return AfterModel(product) == leaf || ProductType(product, "product_type") == leaf
+            || InTitle(product, _productLines, TitlePart.Whole) == leaf
+            || _signals.FirstOrDefault(s => s.Conditions.All(c => c.HoldsFor(product))).Leaf == leaf;
+    }
+
+    // The derived leaf with this path ("Computers > Laptops"), or null when the tree has none.
+    public DerivedCategory? FindLeaf(string path) => _nodes.FirstOrDefault(n => n.Path == path);
 
     private IEnumerable<CategoryPlacement> Candidates(Product product)
     {

@@ -20,14 +20,21 @@ public sealed class RelevanceIndex : IDisposable
     }
 
     // `ranking` overrides weights for experiments ("K1=1.0;B=0.5"); null keeps the store's.
-    public static RelevanceIndex Build(int[] ids, string[] titles, string directory, string? ranking)
+    public static RelevanceIndex Build(int[] ids, string[] titles, string directory, string? ranking) =>
+        // Read as the catalogue import reads a supplier's text ("Briggs &amp; Stratton" is "Briggs & Stratton").
+        Build(ids.Select((id, k) => SearchDocument.FromTitle(id, ProductText.LineFromHtml(titles[k]))), directory, ranking);
+
+    // Whole products (title, brand, category path, attributes, description), as the store indexes them.
+    public static RelevanceIndex Build(IEnumerable<ProductDetails> products, string directory, string? ranking) =>
+        Build(products.Select(ProductSource.ToDocument), directory, ranking);
+
+    private static RelevanceIndex Build(IEnumerable<SearchDocument> documents, string directory, string? ranking)
     {
         var options = Parse(ranking);
         var index = new SearchIndex(directory, options);
         using (var build = index.BeginBuild())
         {
-            // Read as the catalogue import reads a supplier's text ("Briggs &amp; Stratton" is "Briggs & Stratton").
-            build.Add(ids.Select((id, k) => SearchDocument.FromTitle(id, ProductText.LineFromHtml(titles[k]))));
+            build.Add(documents);
             build.Publish(0);
         }
         index.OpenPublished();

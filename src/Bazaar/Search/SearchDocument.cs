@@ -43,6 +43,13 @@ public static class SearchFields
     public const string TitleStem = "title_stem";
     // The title's words as runs of three letters (see ProductAnalyzer).
     public const string TitleGrams = "title_grams";
+    // The product's type: its leaf category's path ("Computers > Laptops"), as the import derived it from the
+    // title, attr_t_product_type and the product line (see CategoryClassifier). A query's type is read the same way.
+    public const string Type = "type";
+    // The type again when the product's own evidence confirms it (CategoryClassifier.Confirms).
+    public const string ConfirmedType = "type_sure";
+    // What the product is, in words: its leaf category's name and its own product type ("Laptops. Notebook").
+    public const string TypeText = "type_text";
     public const string Brand = "brand";
     public const string BrandValue = "brand_dv";
     public const string Model = "model";
@@ -84,6 +91,11 @@ internal static class SearchDocuments
     // Attribute values longer than this are prose (compatibility lists, notes), not something to filter on.
     private const int MaxFacetValueLength = 40;
 
+    // The attribute a supplier names the product's type with (Icecat's attr_t_product_type: "Notebook").
+    private const string ProductTypeKey = "product_type";
+
+    public static string TypePath(IEnumerable<string> names) => string.Join(" > ", names);
+
     public static Document ToLucene(SearchDocument p)
     {
         var id = p.ProductId.ToString(CultureInfo.InvariantCulture);
@@ -110,6 +122,14 @@ internal static class SearchDocuments
         };
         foreach (var code in new[] { p.Sku, p.Model }.Concat(p.Eans).Select(SearchFields.Compact).Where(c => c.Length >= 3).Distinct(StringComparer.Ordinal))
             doc.Add(new StringField(SearchFields.Codes, code, Field.Store.NO));
+        if (p.CategoryPath.Count > 0)
+        {
+            var typePath = TypePath(p.CategoryPath.Select(c => c.Name));
+            doc.Add(new StringField(SearchFields.Type, typePath, Field.Store.NO));
+            if (IsConfirmed(p, typePath)) doc.Add(new StringField(SearchFields.ConfirmedType, typePath, Field.Store.NO));
+            var ownType = p.Attributes.FirstOrDefault(a => a.Key == ProductTypeKey)?.Value;
+            doc.Add(new TextField(SearchFields.TypeText, ownType is null ? p.CategoryPath[^1].Name : $"{p.CategoryPath[^1].Name} . {ownType}", Field.Store.NO));
+        }
         foreach (var crumb in p.CategoryPath)
         {
             var categoryId = crumb.Id.ToString(CultureInfo.InvariantCulture);
@@ -125,6 +145,16 @@ internal static class SearchDocuments
             doc.Add(new SortedSetDocValuesField(SearchFields.AttributeNames, new BytesRef(attribute.Key + SearchFields.KeySeparator + attribute.Name)));
         }
         return doc;
+    }
+
+    private static bool IsConfirmed(SearchDocument p, string typePath)
+    {
+        var classifier = CategoryClassifier.Default;
+        if (classifier.FindLeaf(typePath) is not { } leaf) return false;
+        var product = new Product { Sku = p.Sku, Slug = p.Slug, Brand = p.Brand, Model = p.Model, Title = p.Title };
+        product.Attributes.AddRange(p.Attributes.Where(a => a.IsText)
+            .Select(a => new ProductAttribute { Key = a.Key, Name = a.Name, Kind = AttributeKind.Text, Text = a.Value }));
+        return classifier.Confirms(product, leaf);
     }
 
     private static int TitleWords(string title)

@@ -20,8 +20,8 @@ public sealed class SearchIndex : IDisposable
     // one meanwhile). The layout is part of the generation's name. 4: rebuilt once because products indexed from
     // a stale category tree (a page shown during a first start's import) had no category path. 5: number words
     // kept as words, "-es" plurals such as "switches" read as "switch", and the title's length kept for the
-    // relevance tie-break.
-    public const int Layout = 5;
+    // relevance tie-break. 6: the product's type (leaf category path, and in words) as fields of their own.
+    public const int Layout = 6;
     private const string PointerFile = "current";
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
 

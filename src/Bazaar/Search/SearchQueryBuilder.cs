@@ -75,6 +75,15 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         }
 
         if (ranking.HeadBoost > 0 && HeadQuery(text, slots) is { } head) query.Add(head, Occur.SHOULD);
+        if (ranking.TypeBoost > 0 && TypeOf(text, slots) is { } type)
+        {
+            query.Add(new DisjunctionMaxQuery(0)
+            {
+                new ConstantScoreQuery(new TermQuery(new Term(SearchFields.ConfirmedType, type))) { Boost = ranking.TypeBoost },
+                new ConstantScoreQuery(new TermQuery(new Term(SearchFields.Type, type))) { Boost = ranking.TypeBoost * ranking.UnconfirmedTypeShare },
+            }, Occur.SHOULD);
+        }
+        if (ranking.BrandMatchBoost > 0 && BrandQuery(slots) is { } brand) query.Add(brand, Occur.SHOULD);
 
         // The whole input as a code (SKU, model number, EAN) finds that product even when its words do not.
         var code = SearchFields.Compact(text);
@@ -316,6 +325,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         {
             (SearchFields.Title, ranking.TitleBoost),
             (SearchFields.Brand, ranking.BrandBoost),
+            (SearchFields.TypeText, ranking.TypeTextBoost),
             (SearchFields.Model, ranking.ModelBoost),
             (SearchFields.Category, ranking.CategoryBoost),
             (SearchFields.Attributes, ranking.AttributesBoost),
@@ -324,7 +334,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         var any = new DisjunctionMaxQuery(ranking.FieldTieBreaker);
         foreach (var (terms, weight, standIn) in slot.Alternatives)
         {
-            foreach (var (field, boost) in fields)
+            foreach (var (field, boost) in fields.Where(f => f.Boost > 0))
                 any.Add(terms.Length == 1
                     ? Word(new Term(field, terms[0]), standIn, boost * weight)
                     : Phrase(field, terms, 1, boost * weight));
@@ -352,6 +362,39 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         var any = new DisjunctionMaxQuery(0);
         foreach (var (terms, weight, _) in slot.Alternatives.Where(a => a.Terms.Length == 1))
             any.Add(new ConstantScoreQuery(new TermQuery(new Term(SearchFields.Head, terms[0]))) { Boost = ranking.HeadBoost * weight });
+        return any;
+    }
+
+    // The product type the query names, read as the import reads titles (CategoryClassifier), from the words as
+    // typed or, failing that, as corrected ("lapptop" is "laptop"); null when it names none or the index has no
+    // product of it (bare titles, a renamed category).
+    private string? TypeOf(string text, List<Slot> slots)
+    {
+        var classifier = Catalog.CategoryClassifier.Default;
+        var found = classifier.ClassifyQuery(text);
+        if (found is null && Correction(text, slots) is { } corrected) found = classifier.ClassifyQuery(corrected);
+        if (found is null) return null;
+        var path = SearchDocuments.TypePath(found.Path.Split(" > "));
+        return reader.DocFreq(new Term(SearchFields.Type, path)) > 0 ? path : null;
+    }
+
+    // The brand the query names, learned from the catalogue: a word names a brand when most products with the
+    // word in their title or brand are that brand's ("hp", "kingston"; not "case" of "Case Logic"). Rewarded once
+    // however many of its words the query has ("tripp lite").
+    private DisjunctionMaxQuery? BrandQuery(List<Slot> slots)
+    {
+        DisjunctionMaxQuery? any = null;
+        foreach (var slot in slots)
+        {
+            if (!slot.Token.IsWord || slot.Primary.Length < 2) continue;
+            var term = new Term(SearchFields.Brand, slot.Primary);
+            var ofBrand = reader.DocFreq(term);
+            if (ofBrand == 0) continue;
+            var withWord = Math.Max(ofBrand, reader.DocFreq(new Term(SearchFields.Title, slot.Primary)));
+            if (ofBrand < withWord * ranking.BrandWordShare) continue;
+            any ??= new DisjunctionMaxQuery(0);
+            any.Add(new ConstantScoreQuery(new TermQuery(term)) { Boost = ranking.BrandMatchBoost });
+        }
         return any;
     }
 
