@@ -87,6 +87,11 @@ def main():
         for line in f:
             pid, brand, category, ptype, title = line.rstrip('\n').split('\t')
             products.append(dict(id=pid, brand=brand, category=category, type=ptype, title=title, model=models.get(pid, '')))
+    # Products whose derived category a person reading them would not give them (corrections.tsv).
+    with open(os.path.join(HERE, 'corrections.tsv'), encoding='utf-8') as f:
+        fixed = {l.split('\t')[0]: l.split('\t')[1] for l in f if l.strip() and not l.startswith('#')}
+    for p in products:
+        p['category'] = fixed.get(p['id'], p['category'])
     by_id = {p['id']: p for p in products}
     pooled = {}
     for path in sys.argv[2:]:
