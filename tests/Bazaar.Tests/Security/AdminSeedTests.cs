@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Bazaar.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bazaar.Tests.Security;
 
@@ -62,5 +64,47 @@ public class AdminSeedTests
         var me = JsonDocument.Parse(await again.GetStringAsync(new Uri("/api/account/me", UriKind.Relative))).RootElement;
         Assert.DoesNotContain("admin", me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(HttpStatusCode.Forbidden, (await again.GetAsync(new Uri("/api/admin/orders", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Changing_AdminPassword_after_the_first_start_is_reported_instead_of_silently_ignored()
+    {
+        await using var first = new StoreFactory();
+        await first.InitializeAsync();
+
+        var log = new WarningLog();
+        await using var restarted = new StoreFactory().SharingDatabaseWith(first).With("Accounts:AdminPassword", "a-new-password-9")
+            .WithServices(s => s.AddSingleton<ILoggerProvider>(log));
+        await restarted.InitializeAsync();
+
+        Assert.Contains(log.Messages, m => m.Contains("Accounts:AdminPassword", StringComparison.Ordinal)
+            && m.Contains("admin set-password", StringComparison.Ordinal));
+        // The setting only seeds: the admin's password is still the one it had.
+        using var admin = await restarted.CreateSignedInClientAsync(StoreFactory.AdminEmail, StoreFactory.AdminPassword);
+    }
+
+    private sealed class WarningLog : ILoggerProvider, ILogger
+    {
+        private readonly List<string> _messages = [];
+
+        public IReadOnlyList<string> Messages
+        {
+            get { lock (_messages) return [.. _messages]; }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) lock (_messages) _messages.Add(formatter(state, exception));
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
