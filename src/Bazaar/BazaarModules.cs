@@ -144,20 +144,35 @@ public static class BazaarModules
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccountsOptions>, AdminSeedValidator>();
         services.AddScoped<AdminAccounts>();
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IMailSender>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<MailOptions>>().Value.PickupDirectory)
+            ? ActivatorUtilities.CreateInstance<LogMailSender>(sp)
+            : ActivatorUtilities.CreateInstance<PickupDirectoryMailSender>(sp));
+        services.AddHttpContextAccessor();
+        services.AddSingleton<AccountMailer>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccountMailer>());
+        services.AddSingleton<SignInThrottle>();
+        services.AddKeyedSingleton<EvenTiming>(Accounts.Accounts.RegistrationTiming);
+        services.AddKeyedSingleton<EvenTiming>(Accounts.Accounts.ForgotPasswordTiming);
         services.AddScoped<Accounts.Accounts>();
         services.AddScoped<GuestHandOver>();
         services.AddSingleton<GuestCookie>();
         services.AddIdentity<Customer, IdentityRole>(o =>
             {
                 o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 8;
+                // NIST SP 800-63B: a minimum length and a breach list (PasswordPolicy), no composition rules.
+                o.Password.RequiredLength = PasswordPolicy.MinimumLength;
+                o.Password.RequiredUniqueChars = 1;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequireUppercase = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                // No lockout: SignInThrottle slows guessers per account and client instead of locking the owner out.
+                o.Lockout.AllowedForNewUsers = false;
             })
             .AddEntityFrameworkStores<BazaarDb>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<PasswordPolicy>();
 
         services.ConfigureApplicationCookie(o =>
         {
@@ -181,30 +196,37 @@ public static class BazaarModules
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = async (ctx, ct) =>
             {
+                var wait = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
                 ctx.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                ctx.HttpContext.Response.Headers.RetryAfter = "60";
+                ctx.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 if (!ctx.HttpContext.Request.Path.StartsWithSegments("/api"))
                 {
                     ctx.HttpContext.Response.ContentType = "text/html; charset=utf-8";
                     await ctx.HttpContext.Response.WriteAsync(
-                        "<!DOCTYPE html><title>Too many attempts</title><p>Too many sign-in attempts from this address. Wait a minute, then <a href=\"/account/sign-in\">try again</a>.</p>", ct);
+                        $"<!DOCTYPE html><title>Too many attempts</title><p>Too many attempts from this address. Wait {seconds} seconds, then try again.</p>", ct);
                     return;
                 }
-                await Results.Problem("Too many sign-in attempts from this address; wait a minute and try again.",
+                await Results.Problem($"Too many attempts from this address; try again in {seconds} seconds.",
                     statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests.").ExecuteAsync(ctx.HttpContext);
             };
-            // Only posted sign-in forms count: showing the page is free.
-            o.AddPolicy(AccountsApi.SignInRateLimit, http => HttpMethods.IsPost(http.Request.Method)
-                ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = http.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value.SignInAttemptsPerMinute,
-                        Window = TimeSpan.FromMinutes(1),
-                        QueueLimit = 0,
-                    })
-                : RateLimitPartition.GetNoLimiter("read"));
+            // Only posted forms count: showing a page is free.
+            o.AddPolicy(AccountsApi.SignInRateLimit, http => PerClient(http, "sign-in", o => o.SignInAttemptsPerMinute, TimeSpan.FromMinutes(1)));
+            o.AddPolicy(AccountsApi.RegistrationRateLimit, http => PerClient(http, "registration", o => o.RegistrationsPerHour, TimeSpan.FromHours(1)));
+            o.AddPolicy(AccountsApi.PasswordResetRateLimit, http => PerClient(http, "password-reset", o => o.PasswordResetsPerHour, TimeSpan.FromHours(1)));
         });
     }
+
+    // A fixed window per client address (as UseForwardedHeaders reports it) for posts; reads are not limited.
+    private static RateLimitPartition<string> PerClient(HttpContext http, string name, Func<AccountsOptions, int> limit, TimeSpan window) =>
+        HttpMethods.IsPost(http.Request.Method)
+            ? RateLimitPartition.GetFixedWindowLimiter(name + "|" + SignInThrottle.ClientOf(http), _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = limit(http.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value),
+                Window = window,
+                QueueLimit = 0,
+            })
+            : RateLimitPartition.GetNoLimiter("read");
 
     private static async Task ApiOrRedirect(HttpContext http, string redirectUri, int status, string detail)
     {

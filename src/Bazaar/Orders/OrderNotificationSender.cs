@@ -7,14 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace Bazaar.Orders;
 
-// Sends what waits in the order notification outbox. For now "sending" is a structured log line per message; a mail
-// sender replaces the one call marked below. Each node claims its batch (FOR UPDATE SKIP LOCKED on PostgreSQL), so a
+// Sends what waits in the order notification outbox through the store's IMailSender (the one account mails use). Each node claims its batch (FOR UPDATE SKIP LOCKED on PostgreSQL), so a
 // message goes out once even with many nodes (at least once if a node dies between sending and marking).
 public sealed class OrderNotificationSender(
     IServiceScopeFactory scopes,
     StoreReadiness readiness,
     BackgroundMetrics jobs,
     TimeProvider clock,
+    IMailSender mail,
     IOptions<OrdersOptions> options,
     ILogger<OrderNotificationSender> log) : PeriodicJob(readiness, jobs, clock, log)
 {
@@ -40,8 +40,7 @@ public sealed class OrderNotificationSender(
         var now = Clock.GetUtcNow();
         foreach (var n in batch)
         {
-            // The mail sender goes here.
-            log.LogInformation("Notification to {Email} about order {OrderId}: {Subject} | {Body}", n.Email, n.OrderId, n.Subject, n.Body);
+            await mail.SendAsync(new StoreMail(n.Email, n.Subject, n.Body), ct);
             n.SentAt = now;
         }
         await db.SaveChangesAsync(ct);

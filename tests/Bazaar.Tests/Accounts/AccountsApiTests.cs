@@ -15,7 +15,9 @@ public class AccountsApiTests(StoreFactory store) : IClassFixture<StoreFactory>
         using var client = store.CreateClient();
         var email = NewEmail();
         var registered = await client.PostAsJsonAsync("/api/account/register", new { email, password = "correct-horse-1", displayName = "Ada" });
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, registered.StatusCode);
+        await (await client.GetAsync(new Uri("/api/account/me", UriKind.Relative))).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/account/sign-in", new { email, password = "correct-horse-1" })).StatusCode);
 
         var me = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/account/me", UriKind.Relative))).RootElement;
         Assert.Equal(email, me.GetProperty("email").GetString());
@@ -55,13 +57,15 @@ public class AccountsApiTests(StoreFactory store) : IClassFixture<StoreFactory>
     }
 
     [Fact]
-    public async Task An_e_mail_address_registers_only_once()
+    public async Task An_e_mail_address_registers_only_once_and_a_second_password_opens_nothing()
     {
         using var client = store.CreateClient();
         var email = NewEmail();
-        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/account/register", new { email, password = "correct-horse-1" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/account/register", new { email, password = "correct-horse-1" })).StatusCode);
         using var again = store.CreateClient();
-        await (await again.PostAsJsonAsync("/api/account/register", new { email, password = "correct-horse-2" })).AssertProblemAsync(HttpStatusCode.BadRequest, "email");
+        Assert.Equal(HttpStatusCode.Accepted, (await again.PostAsJsonAsync("/api/account/register", new { email, password = "correct-horse-2" })).StatusCode);
+        await (await again.PostAsJsonAsync("/api/account/sign-in", new { email, password = "correct-horse-2" })).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.NoContent, (await again.PostAsJsonAsync("/api/account/sign-in", new { email, password = "correct-horse-1" })).StatusCode);
     }
 
     [Fact]

@@ -73,6 +73,23 @@ public sealed class BrowserStore : StoreFactory
         return admin;
     }
 
+    // Creates an account through the register page, then signs in through the sign-in page, as a new shopper does
+    // (registering answers "check your e-mail" and signs nobody in).
+    public static async Task RegisterAndSignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/register");
+        await page.GetByLabel("E-mail address").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByLabel("Confirm password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await page.GetByRole(AriaRole.Status).GetByText("Check your e-mail").WaitForAsync();
+        await page.GotoAsync("/account/sign-in");
+        await page.GetByLabel("E-mail address").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal));
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotDirectory);

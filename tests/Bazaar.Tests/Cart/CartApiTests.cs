@@ -44,6 +44,7 @@ public class CartApiTests(StoreFactory store) : IClassFixture<StoreFactory>
         using (var account = store.CreateClient())
         {
             (await account.PostAsJsonAsync("/api/account/register", new { email, password = "merge-password-1" })).EnsureSuccessStatusCode();
+            (await account.PostAsJsonAsync("/api/account/sign-in", new { email, password = "merge-password-1" })).EnsureSuccessStatusCode();
             (await account.PostAsJsonAsync("/api/cart/items", new { sku = shared, quantity = 2 })).EnsureSuccessStatusCode();
         }
 

@@ -79,11 +79,7 @@ public partial class CheckoutBrowserTests(BrowserStore store) : IClassFixture<Br
         var sku = await store.CreateStockedProductAsync(5);
         await using var context = await store.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/account/register");
-        await page.GetByLabel("E-mail address").FillAsync($"buyer-{Guid.NewGuid():N}@tests.local");
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("buyer-password-1");
-        await page.GetByLabel("Confirm password").FillAsync("buyer-password-1");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await BrowserStore.RegisterAndSignInAsync(page, $"buyer-{Guid.NewGuid():N}@tests.local", "buyer-password-1");
 
         await page.GotoAsync(await ProductPathAsync(sku));
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();

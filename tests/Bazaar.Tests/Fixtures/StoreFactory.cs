@@ -80,6 +80,11 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Accounts:SignInAttemptsPerMinute"] = "1000",
             // Test clients talk plain http to localhost; tests/Security runs the HTTPS shape on its own.
             ["Https:Required"] = "false",
+            // Every test client comes from the same (unknown) address; the abuse limits have their own tests (Security/).
+            ["Accounts:RegistrationsPerHour"] = "100000",
+            ["Accounts:PasswordResetsPerHour"] = "100000",
+            ["Accounts:SignInFreeFailuresPerClient"] = "100000",
+            ["Mail:PickupDirectory"] = Path.Combine(DataDirectory, "mail"),
             // No simulated history unless a test asks for it; orders count into also-bought as soon as they exist.
             ["Recommendations:DemoOrdersOnFirstStart"] = "0",
             ["Recommendations:SettleTime"] = "00:00:00",
@@ -123,6 +128,8 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
         var email = $"shopper-{Guid.NewGuid():N}@tests.local";
         var response = await client.PostAsJsonAsync("/api/account/register", new { email, password = "shopper-password-1", displayName = "Shopper" });
         response.EnsureSuccessStatusCode();
+        // Registering does not sign in (its answer must not tell a new address from a taken one).
+        (await client.PostAsJsonAsync("/api/account/sign-in", new { email, password = "shopper-password-1" })).EnsureSuccessStatusCode();
         return client;
     }
 

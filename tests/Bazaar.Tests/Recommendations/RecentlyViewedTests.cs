@@ -97,7 +97,7 @@ public class RecentlyViewedTests(StoreFactory store) : IClassFixture<StoreFactor
     }
 
     [Fact]
-    public async Task A_guests_views_follow_them_when_they_register_and_the_product_page_records_views()
+    public async Task A_guests_views_follow_them_when_they_register_and_sign_in_and_the_product_page_records_views()
     {
         using var client = store.CreateClient();
         var products = (await client.GetFromJsonAsync<JsonElement>("/api/products?pageSize=3")).GetProperty("items").EnumerateArray()
@@ -108,6 +108,7 @@ public class RecentlyViewedTests(StoreFactory store) : IClassFixture<StoreFactor
 
         var email = $"viewer-{Guid.NewGuid():N}@tests.local";
         (await client.PostAsJsonAsync("/api/account/register", new { email, password = "viewer-password-1", displayName = "Viewer" })).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync("/api/account/sign-in", new { email, password = "viewer-password-1" })).EnsureSuccessStatusCode();
 
         var mine = await client.GetFromJsonAsync<JsonElement>("/api/recently-viewed");
         Assert.Equal([products[1].Id, products[0].Id], mine.EnumerateArray().Select(p => p.GetProperty("id").GetInt32()));

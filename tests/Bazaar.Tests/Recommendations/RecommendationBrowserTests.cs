@@ -27,11 +27,7 @@ public class RecommendationBrowserTests(BrowserStore store) : IClassFixture<Brow
         var (pathA, pathC) = (await PathOfAsync(a.Id), await PathOfAsync(c.Id));
         await using var context = await store.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/account/register");
-        await page.GetByLabel("E-mail address").FillAsync($"reviewer-{Guid.NewGuid():N}@tests.local");
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("reviewer-password-1");
-        await page.GetByLabel("Confirm password").FillAsync("reviewer-password-1");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await BrowserStore.RegisterAndSignInAsync(page, $"reviewer-{Guid.NewGuid():N}@tests.local", "reviewer-password-1");
 
         // Views: C, then A. A's page lists C under recently viewed; the home page lists both, newest first.
         await page.GotoAsync(pathC);

@@ -117,12 +117,16 @@ public class AccountEnumerationTests(SecurityStore store)
         var response = await client.PostAsJsonAsync(path, body);
         var answer = await response.Content.ReadAsStringAsync();
         watch.Stop();
-        return (watch.Elapsed.TotalMilliseconds, $"{(int)response.StatusCode} {answer}");
+        // A problem's traceId differs per request by design; everything else must be the same.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(answer)!.AsObject();
+        json.Remove("traceId");
+        return (watch.Elapsed.TotalMilliseconds, $"{(int)response.StatusCode} {json.ToJsonString()}");
     }
 
     private static void AssertSimilar(List<double> a, List<double> b)
     {
         var (ma, mb) = (Median(a), Median(b));
+        TestContext.Current.TestOutputHelper?.WriteLine($"medians {ma:F1} ms and {mb:F1} ms");
         Assert.True(Math.Abs(ma - mb) <= 0.2 * Math.Max(ma, mb),
             $"Medians differ by more than 20%: {ma:F1} ms against {mb:F1} ms ({string.Join(", ", a.Select(x => x.ToString("F1", null)))} | "
             + $"{string.Join(", ", b.Select(x => x.ToString("F1", null)))})");

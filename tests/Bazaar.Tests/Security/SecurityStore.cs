@@ -20,7 +20,10 @@ public sealed class SecurityStore : StoreFactory
     {
         With("Accounts:RegistrationsPerHour", RegistrationsPerHour.ToString(System.Globalization.CultureInfo.InvariantCulture));
         With("Accounts:PasswordResetsPerHour", "5");
-        With("Mail:PickupDirectory", MailDirectory);
+        With("Accounts:SignInFreeFailuresPerAccount", "5");
+        With("Accounts:SignInFreeFailuresPerClient", "10");
+        // Long enough that a slow machine cannot outwait it between two attempts of one test.
+        With("Accounts:SignInBackOffStart", "00:00:30");
         WithServices(s => s.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
     }
 
