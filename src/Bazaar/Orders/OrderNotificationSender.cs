@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace Bazaar.Orders;
 
-// Sends what waits in the order notification outbox through the store's IMailSender (the one account mails use). Each node claims its batch (FOR UPDATE SKIP LOCKED on PostgreSQL), so a
-// message goes out once even with many nodes (at least once if a node dies between sending and marking).
+// Sends what waits in the order notification outbox through the store's IMailSender (the one account mails use).
+// Each node claims its batch (FOR UPDATE SKIP LOCKED on PostgreSQL), so a message goes out once even with many nodes
+// (at least once if a node dies between sending and marking).
 public sealed class OrderNotificationSender(
     IServiceScopeFactory scopes,
     StoreReadiness readiness,
