@@ -1,18 +1,15 @@
-using System.Net;
 using System.Net.Http.Json;
 using Bazaar.Tests.Fixtures;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bazaar.Tests.Security;
 
-// The real store with small abuse limits, where each test client can come from its own address. The address is
-// set the way UseForwardedHeaders sets it behind a proxy (Connection.RemoteIpAddress), from a header only this test
-// host reads. Mail goes to a pickup folder the tests read, so a token never passes through a log.
+// The real store with small abuse limits, where each test client comes from its own address (TestPeer sets the
+// socket's peer, the Connection.RemoteIpAddress that UseForwardedHeaders also sets behind a proxy). Mail goes to a
+// pickup folder the tests read, so a token never passes through a log.
 public sealed class SecurityStore : StoreFactory
 {
-    public const string ClientAddressHeader = "X-Test-Client-Address";
     public const string Password = "shopper-password-1";
     public const int RegistrationsPerHour = 5;
 
@@ -24,7 +21,7 @@ public sealed class SecurityStore : StoreFactory
         With("Accounts:SignInFreeFailuresPerClient", "10");
         // Long enough that a slow machine cannot outwait it between two attempts of one test.
         With("Accounts:SignInBackOffStart", "00:00:30");
-        WithServices(s => s.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
+        WithServices(s => s.AddTransient<IStartupFilter, TestPeer>());
     }
 
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
@@ -38,7 +35,7 @@ public sealed class SecurityStore : StoreFactory
     public HttpClient CreateClient(string address)
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Add(ClientAddressHeader, address);
+        client.DefaultRequestHeaders.Add(TestPeer.PeerHeader, address);
         return client;
     }
 
@@ -70,20 +67,6 @@ public sealed class SecurityStore : StoreFactory
         var mails = await MailToAsync(email, count);
         Assert.True(mails.Count >= count, $"Expected {count} mail(s) to {email}, found {mails.Count}.");
         return mails[^1];
-    }
-
-    private sealed class ClientAddressFromHeader : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, nextMiddleware) =>
-            {
-                if (context.Request.Headers.TryGetValue(ClientAddressHeader, out var value) && IPAddress.TryParse(value, out var ip))
-                    context.Connection.RemoteIpAddress = ip;
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
     }
 }
 
