@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using Bazaar.Platform;
@@ -11,7 +12,8 @@ namespace Bazaar.Accounts;
 
 // Writes the account mails and hands them to the store's IMailSender in the background. Queued rather than sent
 // in the request: a request that mails (a known address) must take as long as one that does not (an unknown
-// one), whatever the mail transport costs. A mail that cannot be sent is retried with back-off, then dropped
+// one), whatever the mail transport costs. Each mail also waits a random moment before it goes, so the work of
+// sending does not slow the end of the very request that queued it. A mail that cannot be sent is retried with back-off, then dropped
 // with a warning (the shopper can ask again); a node that stops loses what is still queued, for the same reason.
 public sealed class AccountMailer(
     IMailSender sender,
@@ -20,7 +22,8 @@ public sealed class AccountMailer(
     ILogger<AccountMailer> log) : BackgroundService
 {
     private const int Attempts = 4;
-    private readonly Channel<StoreMail> _queue = Channel.CreateBounded<StoreMail>(
+    private static readonly TimeSpan[] SendDelay = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(1000)];
+    private readonly Channel<(StoreMail Mail, long Due)> _queue = Channel.CreateBounded<(StoreMail, long)>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     public void ConfirmEmail(Customer customer, string token) => Enqueue(customer, "Confirm your e-mail address for Bazaar",
@@ -75,8 +78,11 @@ public sealed class AccountMailer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var mail in _queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var (mail, due) in _queue.Reader.ReadAllAsync(stoppingToken))
         {
+            // Wall time, not the store's TimeProvider: a test's frozen clock must not hold mail back.
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, stoppingToken);
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -102,7 +108,9 @@ public sealed class AccountMailer(
 
     private void Enqueue(Customer customer, string subject, string body)
     {
-        if (!_queue.Writer.TryWrite(new StoreMail(customer.Email!, subject, body)))
+        var delay = SendDelay[0] + (SendDelay[1] - SendDelay[0]) * Random.Shared.NextDouble();
+        var due = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+        if (!_queue.Writer.TryWrite((new StoreMail(customer.Email!, subject, body), due)))
             log.LogWarning("Account mail '{Subject}' for user {UserId} not queued", subject, customer.Id);
     }
 

@@ -109,7 +109,7 @@ public sealed class Accounts(
         await users.AddToRoleAsync(customer, Roles.Customer);
         mailer.ConfirmEmail(customer, await users.GenerateEmailConfirmationTokenAsync(customer));
         // Creating an account writes rows that telling the owner of a taken address does not: both answers wait
-        // for the typical time of this path.
+        // until this path's usual time (EvenTiming) has passed.
         registrationTiming.Observe(started);
         await registrationTiming.PadAsync(started, ct);
     }
