@@ -28,6 +28,10 @@ public sealed class Backorder
     public int Allocated { get; set; }
     public BackorderStatus Status { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    // When the order's payment went through. Only then does the back-order claim units: an order nobody pays must not
+    // keep received stock off sale until it is cancelled.
+    public DateTimeOffset? PaidAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
 
     public int Outstanding => Status == BackorderStatus.Open ? Quantity - Allocated : 0;

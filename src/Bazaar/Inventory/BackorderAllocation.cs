@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bazaar.Inventory;
 
-// Gives units that just became available (received, counted, returned, released) to the SKU's open back-orders, oldest
-// first, before any shopper can hold them. Lock rule: whatever writes a SKU's back-orders (placing, allocating,
+// Gives units that just became available (received, counted, returned, released) to the SKU's open, paid back-orders,
+// oldest first, before any shopper can hold them. Lock rule: whatever writes a SKU's back-orders (placing, allocating,
 // cancelling) first locks that SKU's stock row, so a receipt and a back-ordering checkout can never both miss each
 // other, and two receipts can never give the same owed unit twice.
 internal static class BackorderAllocation
@@ -18,9 +18,10 @@ internal static class BackorderAllocation
     // In the caller's transaction, after it has written (so locked) the SKU's stock row. Each allocation is committed to
     // its order exactly as a placed hold is: a committed reservation naming the order, a Committed ledger entry and
     // on_hand -= q. Returns the units allocated.
+    // Only paid back-orders claim units (Backorder.PaidAt); an unpaid one waits, and the units stay on sale.
     public static async Task<int> AllocateAsync(BazaarDb db, string sku, string actor, string reason, DateTimeOffset now, CancellationToken ct)
     {
-        var open = await db.Backorders.AsNoTracking().Where(b => b.Sku == sku && b.Status == BackorderStatus.Open)
+        var open = await db.Backorders.AsNoTracking().Where(b => b.Sku == sku && b.Status == BackorderStatus.Open && b.PaidAt != null)
             .OrderBy(b => b.Id).ToListAsync(ct);
         if (open.Count == 0) return 0;
         var available = await db.StockItems.Where(s => s.Sku == sku).Select(s => s.OnHand - s.Reserved).FirstAsync(ct);

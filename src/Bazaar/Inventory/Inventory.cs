@@ -463,6 +463,26 @@ public sealed class Inventory(
         return open.ToDictionary(b => b.Sku, b => b.Outstanding, StringComparer.Ordinal);
     }
 
+    // The order's payment went through: its open back-orders start claiming units, beginning with what is on the shelf
+    // now (units that arrived while it was unpaid stayed on sale). In the caller's transaction (the one that moves the
+    // order to Paid); stock rows are locked in SKU order first, the lock rule of every back-order write.
+    public async Task ClaimBackordersAsync(long orderId, IReadOnlyCollection<string> skus, string actor, CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Claiming back-orders needs the caller's transaction, the one that confirms the payment.");
+        if (!await db.Backorders.AnyAsync(b => b.OrderId == orderId && b.Status == BackorderStatus.Open && b.PaidAt == null, ct)) return;
+        var now = clock.GetUtcNow();
+        var ordered = skus.Distinct().Order(StringComparer.Ordinal).ToList();
+        foreach (var sku in ordered) await BackorderAllocation.LockStockAsync(db, sku, ct);
+        await db.Backorders.Where(b => b.OrderId == orderId && b.Status == BackorderStatus.Open && b.PaidAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(b => b.PaidAt, now), ct);
+        foreach (var sku in ordered)
+        {
+            var allocated = await BackorderAllocation.AllocateAsync(db, sku, actor, $"order {orderId} paid", now, ct);
+            // The units left the shelf: the gate's copy of them goes too (it is repaired if this falls behind).
+            if (allocated > 0 && (await GetConfigAsync(sku, ct))?.Strategy == ReservationStrategy.Gate) await gate.TryAdmitAsync(sku, allocated);
+        }
+    }
+
     // An order's back-orders, open or ended, by SKU.
     public async Task<IReadOnlyDictionary<string, BackorderView>> GetBackordersAsync(long orderId, CancellationToken ct = default) =>
         await db.Backorders.AsNoTracking().Where(b => b.OrderId == orderId).Select(ToView).ToDictionaryAsync(b => b.Sku, StringComparer.Ordinal, ct);

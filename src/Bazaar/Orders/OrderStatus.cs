@@ -52,4 +52,7 @@ public enum OrderEffects
 
     // The returned units go back on the shelf.
     RestockReturned = 16,
+
+    // The order's back-orders start claiming stock (an unpaid order's do not).
+    ClaimBackorders = 32,
 }

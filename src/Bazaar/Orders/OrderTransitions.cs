@@ -12,7 +12,7 @@ public static class OrderTransitions
 
     public static IReadOnlyList<OrderTransition> Table { get; } =
     [
-        new(Pending, OrderAction.ConfirmPayment, OrderStatus.Paid, OrderEffects.None),
+        new(Pending, OrderAction.ConfirmPayment, OrderStatus.Paid, OrderEffects.ClaimBackorders),
         new(Pending, OrderAction.Cancel, OrderStatus.Cancelled, OrderEffects.RestockUnshipped | OrderEffects.VoidPayment),
         new(Pending, OrderAction.ExpireUnpaid, OrderStatus.Cancelled, OrderEffects.RestockUnshipped | OrderEffects.VoidPayment),
 

@@ -128,7 +128,12 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
             var move = o.Apply(OrderAction.ConfirmPayment, actor, "payment authorised", clock.GetUtcNow());
             status = move.To;
             return move;
-        }, null, ct);
+        },
+        async (order, move) =>
+        {
+            if (move.Effects.HasFlag(OrderEffects.ClaimBackorders) && order.Lines.Any(l => l.QuantityBackordered > 0))
+                await inventory.ClaimBackordersAsync(id, order.Lines.Select(l => l.Sku).ToList(), actor, ct);
+        }, ct);
         return status;
     }
 

@@ -510,6 +510,10 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("order_id");
 
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
                     b.Property<int>("Quantity")
                         .HasColumnType("integer")
                         .HasColumnName("quantity");

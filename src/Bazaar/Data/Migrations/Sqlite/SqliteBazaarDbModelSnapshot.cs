@@ -495,6 +495,10 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("order_id");
 
+                    b.Property<long?>("PaidAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_at");
+
                     b.Property<int>("Quantity")
                         .HasColumnType("INTEGER")
                         .HasColumnName("quantity");
