@@ -14,6 +14,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using OpenTelemetry.Metrics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -99,8 +101,27 @@ public static class StoreHost
         if (!CanWriteDataDirectory(app)) return 1;
         await app.Services.PrepareDatabaseAsync();
         await app.Services.RequireAdminAsync();
+        app.Lifetime.ApplicationStarted.Register(() => _ = AnnounceWhenReadyAsync(app));
         await app.RunAsync();
         return 0;
+    }
+
+    // The last line of a (first) start: where to go, once the catalogue is loaded, at the address really bound.
+    private static async Task AnnounceWhenReadyAsync(WebApplication app)
+    {
+        try
+        {
+            await app.Services.GetRequiredService<StoreReadiness>().WhenReady.WaitAsync(app.Lifetime.ApplicationStopping);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses?.FirstOrDefault() is not { } address) return;
+        var admin = app.Configuration["Accounts:AdminEmail"];
+        app.Logger.LogInformation("Bazaar is ready at {Address}{Admin}", address.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
+            .Replace("://[::]:", "://127.0.0.1:", StringComparison.Ordinal), string.IsNullOrWhiteSpace(admin) ? "" : $" (admin: {admin})");
     }
 
     // A node on a directory it cannot write fails at its first hold or index commit; say so in one line at start instead

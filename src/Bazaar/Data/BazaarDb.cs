@@ -77,8 +77,11 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
 public sealed class SqliteBazaarDb(DbContextOptions<SqliteBazaarDb> options) : BazaarDb(options)
 {
     // snake_case names on both providers, so hand-written SQL reads the same everywhere.
+    // SQLite rebuilds a table to change it, with foreign keys off around it, which cannot be in a transaction; EF
+    // warns about that on every first start in words that read as an error. It is how SQLite migrations work.
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, string connectionString) =>
-        BazaarDb.QuietExpectedFailures(builder.UseSqlite(connectionString).UseSnakeCaseNamingConvention());
+        BazaarDb.QuietExpectedFailures(builder.UseSqlite(connectionString).UseSnakeCaseNamingConvention())
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning));
 
     public static SqliteBazaarDb Create(string connectionString) =>
         new((DbContextOptions<SqliteBazaarDb>)Configure(new DbContextOptionsBuilder<SqliteBazaarDb>(), connectionString).Options);

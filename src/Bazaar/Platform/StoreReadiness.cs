@@ -8,7 +8,11 @@ public sealed class StoreReadiness
     private int _processed;
     private int _total;
 
+    private readonly TaskCompletionSource _whenReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public bool IsReady => _ready;
+
+    public Task WhenReady => _whenReady.Task;
     public string Stage => _stage;
     public int Processed => Volatile.Read(ref _processed);
     public int Total => Volatile.Read(ref _total);
@@ -24,5 +28,6 @@ public sealed class StoreReadiness
     {
         _stage = "ready";
         _ready = true;
+        _whenReady.TrySetResult();
     }
 }
