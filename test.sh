@@ -78,7 +78,7 @@ log "starting services"
 eval "$("$ROOT/scripts/services.sh" env)"
 export BAZAAR_TEST_POSTGRES="$BAZAAR_PG_CONNECTION"
 export BAZAAR_TEST_REDIS="$BAZAAR_REDIS_CONNECTION"
-BAZAAR_SERVICES_DIR="$FAULT_SERVICES_DIR" "$ROOT/scripts/services.sh" start || die "could not start the fault-test services"
+BAZAAR_PG_SYNC_COMMIT=on BAZAAR_SERVICES_DIR="$FAULT_SERVICES_DIR" "$ROOT/scripts/services.sh" start || die "could not start the fault-test services"
 export BAZAAR_TEST_FAULT_SERVICES="$FAULT_SERVICES_DIR"
 
 # ------------------------------------------------------------ test passes

@@ -21,6 +21,9 @@ PG_STATE="$STATE_DIR/pg.env"
 REDIS_STATE="$STATE_DIR/redis.env"
 
 PG_PORT_START="${BAZAAR_PG_PORT_START:-15432}"
+# Fault tests stop PostgreSQL abruptly (`down`: immediate shutdown): with synchronous_commit off, commits it already
+# acknowledged may be lost in that stop, which no real deployment would accept. BAZAAR_PG_SYNC_COMMIT=on keeps them.
+PG_SYNC_COMMIT="${BAZAAR_PG_SYNC_COMMIT:-off}"
 REDIS_PORT_START="${BAZAAR_REDIS_PORT_START:-16379}"
 PORT_LIMIT=32767
 WAIT_SECONDS="${BAZAAR_SERVICES_TIMEOUT:-60}"
@@ -202,7 +205,7 @@ unix_socket_directories = '$dir'
 max_connections = 300
 shared_buffers = 256MB
 fsync = off
-synchronous_commit = off
+synchronous_commit = $PG_SYNC_COMMIT
 full_page_writes = off
 EOF
   # trust on loopback only (initdb --auth=trust already does this; be explicit)

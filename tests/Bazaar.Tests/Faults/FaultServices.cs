@@ -17,7 +17,7 @@ public static class FaultServices
     public static void SkipUnlessConfigured() =>
         Assert.SkipWhen(Directory is null,
             "Fault tests need their own PostgreSQL and Redis: ./test.sh starts them and sets BAZAAR_TEST_FAULT_SERVICES "
-            + "(or: BAZAAR_SERVICES_DIR=/tmp/svc-faults scripts/services.sh start; BAZAAR_TEST_FAULT_SERVICES=/tmp/svc-faults).");
+            + "(or: BAZAAR_PG_SYNC_COMMIT=on BAZAAR_SERVICES_DIR=/tmp/svc-faults scripts/services.sh start; BAZAAR_TEST_FAULT_SERVICES=/tmp/svc-faults).");
 
     public static string PostgresServer => State.Value["BAZAAR_PG_CONNECTION"];
 
