@@ -21,6 +21,7 @@ public sealed class ProductSearch(
     private const int SuggestedProducts = 6;
     private const int SuggestedBrands = 4;
     private const int SuggestedCategories = 4;
+    private const int SuggestedSearches = 4;
 
     public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct = default)
     {
@@ -69,11 +70,14 @@ public sealed class ProductSearch(
     public async Task<Suggestions> SuggestAsync(string? text, CancellationToken ct = default)
     {
         var typed = SearchEngine.Normalize(text);
-        if (SearchFields.Compact(typed).Length == 0) return new Suggestions(typed, [], [], []);
+        if (SearchFields.Compact(typed).Length == 0) return new Suggestions(typed, [], [], [], []);
         List<ProductSuggestion> products;
+        List<string> searches;
         using (var lease = index.Acquire())
         {
-            var built = new SearchQueryBuilder(lease.Searcher.IndexReader, synonyms.Current, RankingOptions.Default).BuildPrefix(typed);
+            var builder = new SearchQueryBuilder(lease.Searcher.IndexReader, synonyms.Current, RankingOptions.Default);
+            searches = builder.Completions(typed, SuggestedSearches);
+            var built = builder.BuildPrefix(typed, searches.FirstOrDefault());
             products = built.Query is null ? [] : lease.Searcher.Search(built.Query, SuggestedProducts).ScoreDocs
                 .Select(hit =>
                 {
@@ -83,8 +87,10 @@ public sealed class ProductSearch(
                 .ToList();
         }
         var needle = typed.ToLowerInvariant();
+        // A brand named by a finished word counts too: "hp las" offers HP.
+        var named = needle.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipLast(1).ToHashSet(StringComparer.Ordinal);
         var brands = (await BrandsAsync(ct))
-            .Where(b => Matches(b.Brand, needle))
+            .Where(b => Matches(b.Brand, needle) || named.Contains(b.Brand.ToLowerInvariant()))
             .Take(SuggestedBrands)
             .Select(b => new FacetValue(b.Brand, b.Brand, b.Count, false))
             .ToList();
@@ -96,7 +102,7 @@ public sealed class ProductSearch(
             .Take(SuggestedCategories)
             .Select(c => new CategorySuggestion(c.Id, c.Name, c.Slug, paths[c.Id], c.ProductCount))
             .ToList();
-        return new Suggestions(typed, products, brands, categories);
+        return new Suggestions(typed, products, brands, categories, searches);
     }
 
     // A name matches what is being typed when it, or one of its words, starts with it.

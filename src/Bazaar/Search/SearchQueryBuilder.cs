@@ -100,7 +100,42 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
     }
 
     // Autocomplete: every word but the last as typed, the last as the start of a word.
-    public BuiltQuery BuildPrefix(string text)
+    // What the shopper is typing, completed: the words before the last as typed, the last completed to the words
+    // of the catalogue that start with it, most common first, kept only when some product has them all ("hp las"
+    // -> "hp laserjet").
+    public List<string> Completions(string text, int take)
+    {
+        var trimmed = text.TrimEnd().ToLowerInvariant();
+        var lastSpace = trimmed.LastIndexOf(' ');
+        var head = lastSpace < 0 ? "" : trimmed[..lastSpace].TrimEnd();
+        var prefix = SearchFields.Compact(lastSpace < 0 ? trimmed : trimmed[(lastSpace + 1)..]);
+        var terms = MultiFields.GetTerms(reader, SearchFields.Vocabulary);
+        if (prefix.Length < 2 || terms is null) return [];
+        var candidates = new List<(string Term, int Docs)>();
+        var e = terms.GetEnumerator();
+        if (e.SeekCeil(new BytesRef(prefix)) == TermsEnum.SeekStatus.END) return [];
+        var seen = 0;
+        do
+        {
+            var term = e.Term.Utf8ToString();
+            if (!term.StartsWith(prefix, StringComparison.Ordinal)) break;
+            if (term.Length > prefix.Length || head.Length > 0) candidates.Add((term, e.DocFreq));
+        }
+        while (++seen < 500 && e.MoveNext());
+        var words = head.Length == 0 ? [] : Slots(head).Where(s => !StopWords.Contains(s.Primary)).Select(s => s.Primary).ToList();
+        return candidates
+            .OrderByDescending(c => c.Docs).Take(take * 3)
+            .Select(c => (Text: head.Length == 0 ? c.Term : $"{head} {c.Term}", Docs: words.Count == 0 ? c.Docs : Support([c.Term], words, all: true)))
+            .Where(c => c.Docs > 0)
+            .OrderByDescending(c => c.Docs)
+            .Take(take)
+            .Select(c => c.Text)
+            .ToList();
+    }
+
+    // `completed`: the likeliest completion of the text (see Completions), whose product type and brand put the
+    // products it names first ("hp las": HP's LaserJet printers).
+    public BuiltQuery BuildPrefix(string text, string? completed = null)
     {
         var trimmed = text.TrimEnd();
         var lastSpace = trimmed.LastIndexOf(' ');
@@ -122,6 +157,13 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
             { new PrefixQuery(new Term(SearchFields.Title, prefix)) { Boost = 2 }, Occur.SHOULD },
         };
         query.Add(last, Occur.MUST);
+        if (completed is not null)
+        {
+            var slots = Slots(completed);
+            if (ranking.BrandMatchBoost > 0 && BrandQuery(slots) is { } brand) query.Add(brand, Occur.SHOULD);
+            if (ranking.TypeBoost > 0 && TypeOf(completed, slots) is { } type)
+                query.Add(new ConstantScoreQuery(new TermQuery(new Term(SearchFields.Type, type))) { Boost = ranking.TypeBoost }, Occur.SHOULD);
+        }
         return new BuiltQuery(query, highlight, null, 1, prefix);
     }
 
@@ -282,7 +324,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
 
     // How many products have these words (next to each other, when more than one) and, when the query has
     // other words, at least one of them.
-    private int Support(string[] words, List<string> context)
+    private int Support(string[] words, List<string> context, bool all = false)
     {
         Query have;
         if (words.Length == 1) have = new TermQuery(new Term(SearchFields.Vocabulary, words[0]));
@@ -296,7 +338,7 @@ internal sealed class SearchQueryBuilder(IndexReader reader, SynonymSet synonyms
         if (context.Count > 0)
         {
             var any = new BooleanQuery(disableCoord: true);
-            foreach (var word in context) any.Add(new TermQuery(new Term(SearchFields.Vocabulary, word)), Occur.SHOULD);
+            foreach (var word in context) any.Add(new TermQuery(new Term(SearchFields.Vocabulary, word)), all ? Occur.MUST : Occur.SHOULD);
             query.Add(any, Occur.MUST);
         }
         var count = new TotalHitCountCollector();

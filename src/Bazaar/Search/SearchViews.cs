@@ -125,7 +125,9 @@ public sealed record AppliedFilter(string Facet, string Value, string Label);
 
 public sealed record AppliedFilters(IReadOnlyList<AppliedFilter> Filters, string? Sort);
 
-public sealed record Suggestions(string Query, IReadOnlyList<ProductSuggestion> Products, IReadOnlyList<FacetValue> Brands, IReadOnlyList<CategorySuggestion> Categories);
+// Type-ahead, grouped as the box shows it: searches (the typed words completed), categories, brands, products.
+public sealed record Suggestions(string Query, IReadOnlyList<ProductSuggestion> Products, IReadOnlyList<FacetValue> Brands,
+    IReadOnlyList<CategorySuggestion> Categories, IReadOnlyList<string> Searches);
 
 public sealed record ProductSuggestion(int Id, string Slug, string Title, string TitleHtml, string Brand, decimal Price, string Currency, string? ImageUrl);
 

@@ -80,6 +80,29 @@ public class BundledSearchTests(BundledSliceStore store) : IClassFixture<Bundled
         Assert.All(top.Take(5), hit => Assert.Equal("Laptop Bags & Cases", hit.Category));
     }
 
+    [Fact]
+    public async Task Type_ahead_completes_the_search_and_offers_the_brand_it_names()
+    {
+        await store.WaitForIndexAsync(TimeSpan.FromSeconds(120));
+        using var client = store.CreateClient();
+        using var doc = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/search/suggest?q=hp%20las", UriKind.Relative)));
+        var searches = doc.RootElement.GetProperty("searches").EnumerateArray().Select(s => s.GetString()).ToList();
+        Assert.Contains("hp laserjet", searches);
+        Assert.Contains(doc.RootElement.GetProperty("brands").EnumerateArray(), b => b.GetProperty("value").GetString() == "HP");
+        Assert.All(doc.RootElement.GetProperty("products").EnumerateArray(), p => Assert.Equal("HP", p.GetProperty("brand").GetString()));
+    }
+
+    [Fact]
+    public async Task Every_page_has_the_type_ahead_box_in_its_header_and_the_search_page_has_only_that_one()
+    {
+        using var client = store.CreateClient();
+        var home = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.Matches("<input id=\"site-search\"[^>]*role=\"combobox\"", home);
+        var search = await client.GetStringAsync(new Uri("/search?q=toner", UriKind.Relative));
+        Assert.Single(Regex.Matches(search, "type=\"search\""));
+        Assert.Matches("<input id=\"site-search\"[^>]*value=\"toner\"", search);
+    }
+
     private async Task<List<(string Title, string Brand, string Category)>> TopAsync(string query)
     {
         await store.WaitForIndexAsync(TimeSpan.FromSeconds(120));

@@ -30,7 +30,7 @@ public partial class SearchBrowserTests(BrowserStore store) : IClassFixture<Brow
         Task Screenshot(string step) => BrowserStore.ScreenshotAsync(page, $"search-{Pass}-{++shot:00}-{step}");
 
         await page.GotoAsync("/search");
-        var box = page.Locator("#search-page-q");
+        var box = page.Locator("#site-search");
         var suggestions = page.GetByTestId("suggestions");
         var product = suggestions.Locator("li.suggest-option a[href^='/p/']").First;
         // The box suggests once the page is interactive; typing before that is just typing. Under load the list
