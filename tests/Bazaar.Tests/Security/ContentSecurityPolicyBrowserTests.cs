@@ -36,7 +36,9 @@ public class ContentSecurityPolicyBrowserTests(BrowserStore store) : IClassFixtu
         }
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
         {
-            lock (violations) throw new Xunit.Sdk.XunitException(string.Join("\n", violations) + "\n" + e);
+            var body = await page.InnerTextAsync("body");
+            lock (violations)
+                throw new Xunit.Sdk.XunitException($"{string.Join("\n", violations)}\nat {page.Url}: {body[..Math.Min(600, body.Length)]}\n{e}");
         }
 
         await using var adminContext = await store.NewContextAsync();
