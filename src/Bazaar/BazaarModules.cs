@@ -47,6 +47,7 @@ public static class BazaarModules
         services.AddBazaarSearch();
         services.AddBazaarCheckout();
         services.AddOptions<Reviews.ReviewsOptions>().BindConfiguration(Reviews.ReviewsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Reviews.ReviewClientLimit>();
         services.AddScoped<Reviews.Reviews>();
         services.AddBazaarRecommendations();
         services.AddScoped<StoreAudit>();

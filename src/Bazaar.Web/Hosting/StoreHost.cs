@@ -30,6 +30,7 @@ public static class StoreHost
     {
         var services = builder.Services;
         services.AddBazaar(builder.Configuration);
+        services.AddOptions<SearchRateLimitOptions>().BindConfiguration(SearchRateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -66,6 +67,7 @@ public static class StoreHost
         app.UseAuthentication();
         // After authentication: an antiforgery token is bound to the signed-in user.
         app.UseMiddleware<CrossSiteRequests>();
+        app.UseWhen(SearchRateLimit.Applies, search => search.UseMiddleware<SearchRateLimit>());
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();

@@ -43,14 +43,15 @@ public sealed class AdminAccounts(UserManager<Customer> users, TimeProvider cloc
         if (existing is null)
         {
             await CreateAsync(email, password);
-            log.LogInformation("Created the first admin {Email} from Accounts:AdminEmail", email);
+            // No address in the log (here or below): the setting names it for whoever needs it.
+            log.LogInformation("Created the first admin from Accounts:AdminEmail");
         }
         else if (!await users.IsInRoleAsync(existing, Roles.Admin))
-            log.LogError("Accounts:AdminEmail {Email} belongs to an account that is not an admin; it is not promoted. Create the admin " +
-                "with `admin create --email <address>` using an address nobody has registered", email);
+            log.LogError("Accounts:AdminEmail belongs to an account that is not an admin; it is not promoted. Create the admin " +
+                "with `admin create --email <address>` using an address nobody has registered");
         else if (!await users.CheckPasswordAsync(existing, password))
-            log.LogWarning("Accounts:AdminPassword is not the password of admin {Email} and does not change it: the setting only seeds " +
-                "the first admin. Change it with `admin set-password --email {Email}`", email, email);
+            log.LogWarning("Accounts:AdminPassword is not the password of the admin named by Accounts:AdminEmail and does not " +
+                "change it: the setting only seeds the first admin. Change it with `admin set-password --email <address>`");
     }
 
     private static AccountValidationException Invalid(string field, params string[] messages) =>

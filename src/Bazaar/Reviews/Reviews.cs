@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Bazaar.Reviews;
 
 // The shopper writing; a review shows "A shopper" for an account without a display name.
-public sealed record ReviewAuthor(string CustomerId, string? DisplayName)
+// ClientAddress: where the request came from (Platform.ClientAddress), for the limit per address.
+public sealed record ReviewAuthor(string CustomerId, string? DisplayName, string ClientAddress)
 {
     public string ShownName => string.IsNullOrWhiteSpace(DisplayName) ? "A shopper" : DisplayName.Trim();
 }
@@ -14,7 +15,9 @@ public sealed record ReviewAuthor(string CustomerId, string? DisplayName)
 // The reviews facade: one review per shopper per product, helpful votes, moderation, and the rating summaries the
 // product page, the search index and the recommendations read. Every write that changes a product's published
 // ratings appends to the search change feed in the same transaction, so the rating facet and sort follow.
-public sealed class Reviews(BazaarDb db, Catalog.Catalog catalog, Orders.OrderHistory orders, TimeProvider clock, IOptions<ReviewsOptions> options)
+public sealed class Reviews(
+    BazaarDb db, Catalog.Catalog catalog, Orders.OrderHistory orders, TimeProvider clock, IOptions<ReviewsOptions> options,
+    ReviewClientLimit clientLimit)
 {
     public const int MaxPageSize = 50;
 
@@ -72,6 +75,7 @@ public sealed class Reviews(BazaarDb db, Catalog.Catalog catalog, Orders.OrderHi
         var limit = options.Value.WritesPerHour;
         if (await db.Reviews.CountAsync(r => r.CustomerId == author.CustomerId && r.UpdatedAt > now.AddHours(-1), ct) >= limit)
             throw new TooManyReviews(limit);
+        clientLimit.Take(author.ClientAddress);
         var verified = await orders.HasBoughtAsync(author.CustomerId, productId, ct);
 
         for (var attempt = 0; ; attempt++)
@@ -237,4 +241,19 @@ public sealed class Reviews(BazaarDb db, Catalog.Catalog catalog, Orders.OrderHi
 public sealed class ProductNotReviewable(int productId) : Exception($"There is no product {productId} to review.")
 {
     public int ProductId { get; } = productId;
+}
+
+// Reviews:WritesPerClientPerHour, counted in memory on this node (the per-account limit is counted in the database).
+public sealed class ReviewClientLimit(IOptions<ReviewsOptions> options) : IDisposable
+{
+    private readonly Platform.ClientWindowLimiter _limiter =
+        new(() => options.Value.WritesPerClientPerHour, TimeSpan.FromHours(1));
+
+    public void Take(string clientAddress)
+    {
+        if (!_limiter.TryTake(clientAddress, out var retryAfter))
+            throw new TooManyReviewsFromClient(options.Value.WritesPerClientPerHour, retryAfter);
+    }
+
+    public void Dispose() => _limiter.Dispose();
 }

@@ -63,7 +63,14 @@ public static class ReviewsApi
         var name = (await accounts.FindAsync(customerId))?.DisplayName;
         try
         {
-            return TypedResults.Ok(await reviews.WriteAsync(productId, new ReviewAuthor(customerId, name), input, ct));
+            var author = new ReviewAuthor(customerId, name, ClientAddress.Of(http));
+            return TypedResults.Ok(await reviews.WriteAsync(productId, author, input, ct));
+        }
+        catch (TooManyReviewsFromClient e)
+        {
+            http.Response.Headers.RetryAfter = e.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many reviews.", extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = e.RetryAfterSeconds });
         }
         catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
     }

@@ -92,6 +92,9 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Checkout:PlacementsPerShopperPerMinute"] = "100000",
             ["Checkout:RequestsPerShopperPerMinute"] = "100000",
             ["Checkout:RequestsPerClientPerMinute"] = "100000",
+            // Every test request comes from the same (no) address; the per-address limits have their own tests.
+            ["Search:RequestsPerClientPerMinute"] = "1000000",
+            ["Reviews:WritesPerClientPerHour"] = "1000000",
             // In-process requests come from the one client "unknown" (unless a test names an address), and tests add
             // fast; the cart's per-client caps and add limits have their own tests (Security/HoardingTests) on real
             // client addresses.
