@@ -51,6 +51,8 @@ public static class BazaarModules
         services.AddScoped<Reviews.Reviews>();
         services.AddBazaarRecommendations();
         services.AddScoped<StoreAudit>();
+        services.AddOptions<PurgeOptions>().BindConfiguration(PurgeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<StoragePurge>();
         return services;
     }
 

@@ -188,6 +188,20 @@ public sealed class Cart(
         db.ChangeTracker.Clear();
     }
 
+    // Bounded storage (StoragePurge): guest carts whose lines have not changed since `unchangedSince` and that hold
+    // nothing, a batch of carts at a time. Accounts' carts are kept (a cart holds at most Cart:MaxLines lines). Returns
+    // the lines deleted.
+    public async Task<int> PurgeGuestCartsAsync(DateTimeOffset unchangedSince, int batchSize, CancellationToken ct = default)
+    {
+        var stale = await db.CartLines.AsNoTracking().Where(l => l.ShopperKey.StartsWith("g:"))
+            .GroupBy(l => l.ShopperKey).Where(g => g.Max(l => l.UpdatedAt) < unchangedSince)
+            .Select(g => g.Key).Take(batchSize).ToListAsync(ct);
+        if (stale.Count == 0) return 0;
+        var holding = await inventory.ShoppersHoldingAsync(stale, ct);
+        var abandoned = stale.Where(k => !holding.Contains(k)).ToList();
+        return await db.CartLines.Where(l => abandoned.Contains(l.ShopperKey) && l.UpdatedAt < unchangedSince).ExecuteDeleteAsync(ct);
+    }
+
     // For the header on every page: one query, and it does not count as cart activity (holds are not extended).
     public async Task<int> CountItemsAsync(string shopperKey, CancellationToken ct = default) =>
         await db.CartLines.Where(l => l.ShopperKey == shopperKey).SumAsync(l => (int?)l.Quantity, ct) ?? 0;

@@ -529,6 +529,28 @@ public sealed class Inventory(
         return ended;
     }
 
+    // Bounded storage (StoragePurge): released and expired holds that ended before `endedBefore`, a batch at a time.
+    // Their ledger entries stay (the ledger is the stock's history) but no longer point at them. Sold holds are kept:
+    // they are the units of orders, which the audits count.
+    public async Task<int> PurgeEndedHoldsAsync(DateTimeOffset endedBefore, int batchSize, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ids = await db.Reservations.AsNoTracking()
+            .Where(r => (r.Status == ReservationStatus.Released || r.Status == ReservationStatus.Expired) && r.EndedAt < endedBefore)
+            .OrderBy(r => r.Id).Take(batchSize).Select(r => r.Id).ToListAsync(ct);
+        if (ids.Count == 0) return 0;
+        await db.StockMovements.Where(m => m.ReservationId != null && ids.Contains(m.ReservationId.Value))
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.ReservationId, (long?)null), ct);
+        var deleted = await db.Reservations.Where(r => ids.Contains(r.Id) && r.Status != ReservationStatus.Active).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+        return deleted;
+    }
+
+    // Which of these shoppers hold stock now (a cart that holds something is not abandoned).
+    public async Task<IReadOnlySet<string>> ShoppersHoldingAsync(IReadOnlyCollection<string> shopperKeys, CancellationToken ct = default) =>
+        await db.Reservations.AsNoTracking().Where(r => r.Status == ReservationStatus.Active && shopperKeys.Contains(r.ShopperKey))
+            .Select(r => r.ShopperKey).Distinct().ToHashSetAsync(StringComparer.Ordinal, ct);
+
     public async Task<StockLevel> ReceiveAsync(string sku, int quantity, string actor, string reason, CancellationToken ct = default)
     {
         if (quantity <= 0) throw new ArgumentOutOfRangeException(nameof(quantity), "The quantity received must be at least 1.");

@@ -37,6 +37,21 @@ public sealed class Recommendations(
     public async Task<IReadOnlyList<ProductSummary>> RecentlyViewedAsync(string shopperKey, CancellationToken ct = default) =>
         await SummariesInOrderAsync(await recentlyViewed.ListAsync(shopperKey, ct), inStockOnly: false, ct);
 
+    // Bounded storage (StoragePurge): a guest's views older than `viewedBefore`, and guests with a single view older
+    // than `oneViewBefore` (a visitor without cookies is a new guest on every page, so one row per page view). Accounts'
+    // lists are kept; they hold at most IRecentlyViewed.Capacity rows each. Returns the rows deleted, at most `batchSize`
+    // per kind.
+    public async Task<int> PurgeGuestViewsAsync(DateTimeOffset viewedBefore, DateTimeOffset oneViewBefore, int batchSize, CancellationToken ct = default)
+    {
+        var old = db.RecentViews.Where(v => v.ShopperKey.StartsWith("g:") && v.ViewedAt < viewedBefore)
+            .OrderBy(v => v.ViewedAt).Take(batchSize).Select(v => v.ShopperKey).Distinct();
+        var deleted = await db.RecentViews.Where(v => old.Contains(v.ShopperKey) && v.ViewedAt < viewedBefore).ExecuteDeleteAsync(ct);
+        var oneView = db.RecentViews.Where(v => v.ShopperKey.StartsWith("g:"))
+            .GroupBy(v => v.ShopperKey).Where(g => g.Count() == 1 && g.Max(v => v.ViewedAt) < oneViewBefore)
+            .Select(g => g.Key).Take(batchSize);
+        return deleted + await db.RecentViews.Where(v => oneView.Contains(v.ShopperKey)).ExecuteDeleteAsync(ct);
+    }
+
     public Task ClearRecentlyViewedAsync(string shopperKey, CancellationToken ct = default) => recentlyViewed.ClearAsync(shopperKey, ct);
 
     // A guest signed in: what they viewed joins their account's list.
