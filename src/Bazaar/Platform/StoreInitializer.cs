@@ -62,14 +62,33 @@ public sealed class CatalogSeeder(
     ILogger<CatalogSeeder> log)
     : BackgroundService
 {
+    // Set once this process has begun importing: a retry after a failure imports again (the import is idempotent)
+    // even though the catalogue is no longer empty, so a database outage mid-import never leaves half a catalogue.
+    private bool _importStarted;
+    private bool _historyTried;
+
+    // A failure (the database down at first start) is retried with a back-off, so the node becomes ready by itself
+    // once the database is back instead of staying not-ready until someone restarts it.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var failures = 0; !stoppingToken.IsCancellationRequested;)
+        {
+            if (await TrySeedAsync(failures, stoppingToken)) return;
+            failures++;
+            try { await Task.Delay(PeriodicJob.BackoffAfter(failures, TimeSpan.FromSeconds(1)), stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private async Task<bool> TrySeedAsync(int failures, CancellationToken stoppingToken)
     {
         try
         {
             await using var scope = services.CreateAsyncScope();
             var catalog = scope.ServiceProvider.GetRequiredService<Catalog.Catalog>();
-            if (options.Value.ImportBundledCatalog && await catalog.IsEmptyAsync(stoppingToken))
+            if (options.Value.ImportBundledCatalog && (_importStarted || await catalog.IsEmptyAsync(stoppingToken)))
             {
+                _importStarted = true;
                 var path = string.IsNullOrWhiteSpace(options.Value.SeedCatalogPath) ? CatalogImport.BundledCatalogPath : options.Value.SeedCatalogPath;
                 log.LogInformation("The catalogue is empty: importing {Path}", path);
                 var import = scope.ServiceProvider.GetRequiredService<CatalogImport>();
@@ -93,23 +112,36 @@ public sealed class CatalogSeeder(
                         .SeedDemoStockAsync(await catalog.ListSkusAsync(stoppingToken), stoppingToken);
                     log.LogInformation("Demo stock given to {Count} products", seeded);
                 }
-                if (inventoryOptions.Value.SeedDemoStock && recommendationOptions.Value.DemoOrdersOnFirstStart > 0)
+                if (inventoryOptions.Value.SeedDemoStock && recommendationOptions.Value.DemoOrdersOnFirstStart > 0 && !_historyTried)
                 {
+                    // Written once per process even if it fails part-way: writing it again would repeat the orders
+                    // already written (and their reviews' shoppers), and the store works without it.
+                    _historyTried = true;
                     readiness.Report("writing demo shopping history");
-                    var demo = await scope.ServiceProvider.GetRequiredService<Recommendations.DemoHistory>()
-                        .WriteAsync(recommendationOptions.Value.DemoOrdersOnFirstStart, ct: stoppingToken);
-                    log.LogInformation("Demo history (marked demo): {Orders} orders by {Shoppers} simulated shoppers, {Reviews} reviews", demo.Orders, demo.Shoppers, demo.Reviews);
+                    try
+                    {
+                        var demo = await scope.ServiceProvider.GetRequiredService<Recommendations.DemoHistory>()
+                            .WriteAsync(recommendationOptions.Value.DemoOrdersOnFirstStart, ct: stoppingToken);
+                        log.LogInformation("Demo history (marked demo): {Orders} orders by {Shoppers} simulated shoppers, {Reviews} reviews", demo.Orders, demo.Shoppers, demo.Reviews);
+                    }
+                    catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        log.LogWarning(e, "The demo history was not written in full; `seed-demo` adds more");
+                    }
                 }
             }
             readiness.MarkReady();
+            return true;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            return true;
         }
         catch (Exception e)
         {
-            readiness.Report("catalogue import failed: " + e.Message);
-            log.LogError(e, "The catalogue import failed; the node stays not-ready");
+            readiness.Report("catalogue import failed, retrying: " + e.Message);
+            log.LogError(e, "Preparing the catalogue failed ({Failures} before); the node stays not-ready and tries again", failures);
+            return false;
         }
     }
 }
