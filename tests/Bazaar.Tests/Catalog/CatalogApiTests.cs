@@ -287,13 +287,11 @@ public class CatalogApiTests(StoreFactory store) : IClassFixture<StoreFactory>
     }
 
     [Fact]
-    public async Task Health_and_metrics_endpoints_answer()
+    public async Task Health_endpoints_answer()
     {
+        // /metrics needs its token outside Development: QuietEndpointsTests scrapes it.
         using var client = store.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
-        await client.GetAsync(new Uri("/api/products", UriKind.Relative));
-        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        Assert.Contains("http_server_request_duration", metrics, StringComparison.Ordinal);
     }
 }

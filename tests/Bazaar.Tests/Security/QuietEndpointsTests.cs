@@ -45,11 +45,12 @@ public class QuietEndpointsTests : IClassFixture<QuietEndpointsTests.Store>
     public async Task Metrics_answer_the_scraper_with_the_token_or_on_the_metrics_port()
     {
         using var client = _store.CreateClient();
+        await client.GetAsync(new Uri("/api/products", UriKind.Relative));
         using var withToken = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         withToken.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         var scraped = await client.SendAsync(withToken);
         Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
-        Assert.Contains("# TYPE", await scraped.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration", await scraped.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         using var onPort = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         onPort.Headers.Add(TestPeer.LocalPortHeader, ScrapePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
