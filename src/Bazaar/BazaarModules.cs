@@ -28,6 +28,8 @@ public static class BazaarModules
         services.AddMemoryCache();
         services.AddBazaarData(configuration);
         services.AddSingleton<StoreReadiness>();
+        services.AddOptions<StoreCurrencyOptions>().BindConfiguration(StoreCurrencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StoreCurrency>();
         services.AddSingleton<BackgroundMetrics>();
         services.AddHostedService<CatalogSeeder>();
         services.AddHealthChecks()

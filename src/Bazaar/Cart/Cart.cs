@@ -13,7 +13,8 @@ public sealed class Cart(
     Catalog.Catalog catalog,
     CartRateLimits rateLimits,
     TimeProvider clock,
-    IOptions<CartOptions> options)
+    IOptions<CartOptions> options,
+    Platform.StoreCurrency currency)
 {
     public const int MaxLineQuantity = 99;
 
@@ -230,7 +231,9 @@ public sealed class Cart(
                 line.Quantity, held, product.Price * line.Quantity, state, expiry, StockLabels.For(stock.GetValueOrDefault(line.ProductId))));
         }
         var next = views.Where(v => v.Hold is HoldState.Held or HoldState.PartlyHeld).Select(v => v.HoldExpiresAt).Min();
-        return new CartView(views, views.Sum(v => v.Quantity), views.Sum(v => v.LineTotal), views.FirstOrDefault()?.Currency ?? "USD", next);
+        // Amounts in one currency only: a product still priced in another (from before Store:Currency was enforced)
+        // shows its own price but is not added in, and checkout refuses it (ADR 0009).
+        return new CartView(views, views.Sum(v => v.Quantity), views.Where(v => currency.Is(v.Currency)).Sum(v => v.LineTotal), currency.Code, next);
     }
 
     // Active holds whose cart line is gone: the audit reports them as stranded.

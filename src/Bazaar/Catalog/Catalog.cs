@@ -6,7 +6,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Bazaar.Catalog;
 
 // The catalogue's facade: the only way other modules and the pages reach products and categories.
-public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
+public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock, Platform.StoreCurrency currency)
 {
     public const int MaxPageSize = 100;
     private const string TreeCacheKey = "catalog:tree";
@@ -276,9 +276,23 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
 
     private void Invalidate() => cache.Remove(TreeCacheKey);
 
+    // Products priced in another currency than the store's (saved before Store:Currency was enforced, or before it
+    // changed): they cannot be bought until an admin prices them in the store's currency (ADR 0009).
+    public async Task<IReadOnlyList<Inventory.Violation>> AuditCurrencyAsync(CancellationToken ct = default) =>
+        (await db.Products.AsNoTracking().Where(p => p.Currency != currency.Code).OrderBy(p => p.Id).Take(100)
+            .Select(p => new { p.Sku, p.Currency }).ToListAsync(ct))
+        .Select(p => new Inventory.Violation("every price is in the store's currency", $"product {p.Sku}",
+            $"priced in {p.Currency.Trim()}, the store sells in {currency.Code}: price it in {currency.Code}"))
+        .ToList();
+
     private async Task CheckAsync(ProductInput input, int? productId, CancellationToken ct)
     {
         var errors = CatalogRules.Check(input);
+        // One store currency: a price in another is refused where it enters, never converted (ADR 0009).
+        if (input.Currency is { } given && !errors.ContainsKey("currency") && !currency.Is(given.Trim().ToUpperInvariant()))
+            errors["currency"] = [currency.Refusal(given)];
+        if (input.Price is { } price && !errors.ContainsKey("price") && !currency.IsWhole(price))
+            errors["price"] = [$"A price in {currency.Code} has at most {currency.Decimals} decimal places."];
         if (input.CategoryId is { } categoryId && !await db.Categories.AnyAsync(c => c.Id == categoryId, ct))
             errors["categoryId"] = [$"No category with id {categoryId}."];
         if (errors.Count > 0) throw new CatalogValidationException(errors);
@@ -317,14 +331,14 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock)
         return slug;
     }
 
-    private static void Apply(Product product, ProductInput input, DateTimeOffset now)
+    private void Apply(Product product, ProductInput input, DateTimeOffset now)
     {
         product.Title = input.Title!.Trim();
         product.Brand = input.Brand!.Trim();
         product.Model = input.Model?.Trim() ?? "";
         product.Description = input.Description?.Trim() ?? "";
         product.Price = input.Price!.Value;
-        product.Currency = input.Currency ?? "USD";
+        product.Currency = currency.Code;
         product.CategoryId = input.CategoryId!.Value;
         product.ReleasedOn = input.ReleasedOn;
         product.Eans = [.. input.Eans ?? []];

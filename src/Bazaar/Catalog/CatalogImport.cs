@@ -17,7 +17,7 @@ namespace Bazaar.Catalog;
 // arrays, or a directory of any of those) and derives the category tree on the way in.
 // Re-running the same input changes nothing: products are matched on ExternalId, categories on slug,
 // and a row is written only when one of its fields differs.
-public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogger<CatalogImport> logger)
+public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogger<CatalogImport> logger, Platform.StoreCurrency currency)
 {
     // About a thousand products (and their ~20k attribute rows) per SaveChanges keeps both the change
     // tracker and each transaction small without paying a round trip per product.
@@ -152,7 +152,7 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
         || file.EndsWith(".json.gz", StringComparison.OrdinalIgnoreCase)
         || file.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task ReadFileAsync(string file, List<Product> records, List<ImportSkip> skipped, CancellationToken ct)
+    private async Task ReadFileAsync(string file, List<Product> records, List<ImportSkip> skipped, CancellationToken ct)
     {
         var name = Path.GetFileName(file);
         if (file.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
@@ -177,7 +177,7 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
         }
     }
 
-    private static async Task ReadArrayAsync(Stream stream, string source, List<Product> records, List<ImportSkip> skipped, CancellationToken ct)
+    private async Task ReadArrayAsync(Stream stream, string source, List<Product> records, List<ImportSkip> skipped, CancellationToken ct)
     {
         using var document = await JsonDocument.ParseAsync(stream, default, ct);
         if (document.RootElement.ValueKind != JsonValueKind.Array)
@@ -186,7 +186,7 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
         foreach (var element in document.RootElement.EnumerateArray())
         {
             position++;
-            var (product, reason) = ProductRecord.Read(element);
+            var (product, reason) = ProductRecord.Read(element, currency);
             if (product is not null) records.Add(product);
             else skipped.Add(new ImportSkip($"{source}#{position}", ProductRecord.IdOf(element), reason!));
         }
@@ -401,7 +401,8 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
         public static string? IdOf(JsonElement element) =>
             element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var id) ? Scalar(id) : null;
 
-        public static (Product? Product, string? Reason) Read(JsonElement element)
+        // Prices are whole minor units (cents) of the store's currency; a record naming another currency is refused.
+        public static (Product? Product, string? Reason) Read(JsonElement element, Platform.StoreCurrency currency)
         {
             if (element.ValueKind != JsonValueKind.Object) return (null, "not a JSON object");
             var id = IdOf(element);
@@ -416,6 +417,9 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
             if (priceElement.ValueKind != JsonValueKind.Number || !priceElement.TryGetDecimal(out var cents))
                 return (null, "price is not a number");
             if (cents < 0) return (null, "negative price");
+            if (cents != decimal.Truncate(cents)) return (null, "price is not a whole number of cents");
+            if (Text(element, "currency") is { Length: > 0 } named && !currency.Is(named.Trim().ToUpperInvariant()))
+                return (null, "currency: " + currency.Refusal(named.Trim()));
             var sku = Text(element, "sku") is { Length: > 0 } given ? given.Trim() : "IC-" + id;
             if (sku.Length > 64) return (null, "SKU longer than 64 characters");
 
@@ -428,8 +432,8 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
                 Model = Clip(ProductText.LineFromHtml(Text(element, "name")), 200),
                 Title = Clip(title, 400),
                 Description = Clip(ProductText.FromHtml(Text(element, "short_description")), 4000),
-                Price = Math.Round(cents / 100m, 2),
-                Currency = "USD",
+                Price = currency.Decimals == 0 ? cents : cents / 100m,
+                Currency = currency.Code,
                 ReleasedOn = ReleaseDate(element),
                 Eans = Eans(element),
                 ImageUrls = ImageKeys

@@ -108,13 +108,21 @@ public sealed class Checkout(
 
     private CheckoutQuote Quote(CartView view, ShippingMethodOption method, ShippingAddress address)
     {
+        // One store currency (ADR 0009): a line priced in another is never summed with the rest, nor converted.
+        var foreign = view.Lines.Where(l => !string.Equals(l.Currency, view.Currency, StringComparison.Ordinal)).ToList();
+        if (foreign.Count > 0)
+            throw new CheckoutInvalid(foreign.ToDictionary(l => $"lines.{l.Sku}", l => new[]
+            {
+                $"{l.Title} is priced in {l.Currency}, but this store sells in {view.Currency}: it cannot be bought until it is priced in "
+                + $"{view.Currency}. Remove it from the cart to check out the rest.",
+            }));
         var lines = view.Lines.Select(l => new CheckoutLineQuote(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.UnitPrice * l.Quantity, l.Hold.ToString(),
             l.Hold == HoldState.Backordered)).ToList();
         var subtotal = lines.Sum(l => l.LineTotal);
         var shipping = method.FreeFrom is { } free && subtotal >= free ? 0m : method.Price;
         var rate = CheckoutRules.TaxRate(Options, address.Country, address.Region);
         // The one place an amount is rounded (docs/money.md): the tax, on the whole order, once.
-        var tax = decimal.Round((subtotal + shipping) * rate, 2, MidpointRounding.AwayFromZero);
+        var tax = decimal.Round((subtotal + shipping) * rate, Platform.StoreCurrency.DecimalsOf(view.Currency), MidpointRounding.AwayFromZero);
         var total = subtotal + shipping + tax;
         return new CheckoutQuote(lines, method.Code, method.Name, method.DaysMin, method.DaysMax, subtotal, shipping, rate, tax, total, view.Currency,
             CheckoutQuoteHash.Of(lines, method.Code, subtotal, shipping, rate, tax, total, view.Currency));

@@ -45,9 +45,6 @@ public sealed class CheckoutOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int RequestsPerClientPerMinute { get; set; } = 60;
 
-    [Required, RegularExpression("^[A-Z]{3}$", ErrorMessage = "Checkout:Currency must be a three-letter ISO code such as USD.")]
-    public string Currency { get; set; } = "USD";
-
     public static readonly IReadOnlyList<ShippingMethodOption> DefaultShippingMethods =
     [
         new() { Code = "economy", Name = "Economy", Price = 2.99m, DaysMin = 5, DaysMax = 8 },

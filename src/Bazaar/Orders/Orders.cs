@@ -197,7 +197,7 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         var everything = false;
         await MoveAsync(id, o =>
         {
-            (var move, received, share) = o.ReceiveReturn(units, actor, reason, clock.GetUtcNow());
+            (var move, received, share) = o.ReceiveReturn(units, actor, reason, clock.GetUtcNow(), Platform.StoreCurrency.MinorUnitOf(o.Currency));
             everything = o.EverythingReturned;
             return move;
         },

@@ -31,7 +31,8 @@ public sealed class CatalogImportTests : IAsyncDisposable
         return db;
     }
 
-    private CatalogImport Importer(BazaarDb db) => new(db, _clock, NullLogger<CatalogImport>.Instance);
+    private CatalogImport Importer(BazaarDb db) =>
+        new(db, _clock, NullLogger<CatalogImport>.Instance, new Bazaar.Platform.StoreCurrency(Microsoft.Extensions.Options.Options.Create(new Bazaar.Platform.StoreCurrencyOptions())));
 
     private async Task<(SqliteBazaarDb Db, ImportResult Result)> ImportSampleAsync()
     {
