@@ -32,7 +32,7 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
         var skipped = new List<ImportSkip>();
         var records = new List<Product>();
         foreach (var file in SourceFiles(path))
-            await ReadFileAsync(file, records, skipped, ct);
+            await ReadFileAsync(file, currency, records, skipped, ct);
         var total = records.Count + skipped.Count;
         LogReading(logger, path, total);
 
@@ -82,7 +82,9 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
     {
         var records = new List<Product>();
         foreach (var file in SourceFiles(path))
-            await ReadFileAsync(file, records, [], ct);
+            // Read as a store in the catalogue's own currency would: only the products matter here, not their prices.
+            await ReadFileAsync(file, new Platform.StoreCurrency(Microsoft.Extensions.Options.Options.Create(new Platform.StoreCurrencyOptions())),
+                records, [], ct);
         var classifier = CategoryClassifier.Default;
         var ids = classifier.Nodes.Select((node, k) => (node, k)).ToDictionary(x => x.node, x => x.k + 1);
         return records
@@ -152,7 +154,8 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
         || file.EndsWith(".json.gz", StringComparison.OrdinalIgnoreCase)
         || file.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
-    private async Task ReadFileAsync(string file, List<Product> records, List<ImportSkip> skipped, CancellationToken ct)
+    private static async Task ReadFileAsync(string file, Platform.StoreCurrency currency, List<Product> records, List<ImportSkip> skipped,
+        CancellationToken ct)
     {
         var name = Path.GetFileName(file);
         if (file.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
@@ -161,7 +164,7 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
             foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".json", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e.FullName, StringComparer.Ordinal))
             {
                 await using var stream = entry.Open();
-                await ReadArrayAsync(stream, $"{name}/{entry.FullName}", records, skipped, ct);
+                await ReadArrayAsync(stream, $"{name}/{entry.FullName}", currency, records, skipped, ct);
             }
             return;
         }
@@ -169,15 +172,16 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
         if (file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
         {
             await using var gzip = new GZipStream(fileStream, CompressionMode.Decompress);
-            await ReadArrayAsync(gzip, name, records, skipped, ct);
+            await ReadArrayAsync(gzip, name, currency, records, skipped, ct);
         }
         else
         {
-            await ReadArrayAsync(fileStream, name, records, skipped, ct);
+            await ReadArrayAsync(fileStream, name, currency, records, skipped, ct);
         }
     }
 
-    private async Task ReadArrayAsync(Stream stream, string source, List<Product> records, List<ImportSkip> skipped, CancellationToken ct)
+    private static async Task ReadArrayAsync(Stream stream, string source, Platform.StoreCurrency currency, List<Product> records,
+        List<ImportSkip> skipped, CancellationToken ct)
     {
         using var document = await JsonDocument.ParseAsync(stream, default, ct);
         if (document.RootElement.ValueKind != JsonValueKind.Array)
