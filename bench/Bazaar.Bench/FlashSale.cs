@@ -41,8 +41,10 @@ public static class FlashSale
             ["Accounts__AdminPassword"] = AdminPassword,
             // Benchmarks talk plain http to loopback.
             ["Https__Required"] = "false",
-        // Benchmarks talk plain http to loopback.
-        ["Https__Required"] = "false",
+            // Every buyer pays on the sandbox gateway's page, all from this one address.
+            ["Payments__Gateway"] = "Sandbox",
+            ["Payments__WebhookSecret"] = StoreNode.WebhookSecret,
+            ["Payments__Sandbox__AttemptsPerClientPerMinute"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Critical",
             // Ten thousand buyers check out from this one address; the per-address limit is for real clients.
@@ -148,14 +150,39 @@ public static class FlashSale
         email = "buyer@bench.local",
         shipTo = new { name = "Flash Buyer", line1 = "1 Main St", city = "Austin", region = "TX", postalCode = "73301", country = "US" },
         shippingMethod = "standard",
-        card = new { number = "4242424242424242", expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 3, cvc = "123" },
     };
+
+    // What a buyer types on the gateway's page (never sent to the store).
+    internal static FormUrlEncodedContent CardForm() => new(new Dictionary<string, string>
+    {
+        ["number"] = "4242424242424242",
+        ["expiryMonth"] = "12",
+        ["expiryYear"] = (DateTime.UtcNow.Year + 3).ToString(CultureInfo.InvariantCulture),
+        ["cvc"] = "123",
+    });
+
+    // Pays an order the store answered 202 for: the card on the gateway's page (which redirects back to the store),
+    // then the return to the store, which places the order. 201 when it is placed, otherwise the status that stopped it.
+    internal static async Task<int> PayAsync(HttpClient client, string? cookie, HttpResponseMessage placed)
+    {
+        if (placed.StatusCode != HttpStatusCode.Accepted) return (int)placed.StatusCode;
+        var payAt = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentUrl").GetString()!;
+        using var card = new HttpRequestMessage(HttpMethod.Post, payAt) { Content = CardForm() };
+        using var paid = await client.SendAsync(card);
+        if (paid.StatusCode != HttpStatusCode.Redirect && paid.StatusCode != HttpStatusCode.SeeOther) return (int)paid.StatusCode;
+        using var back = new HttpRequestMessage(HttpMethod.Get, paid.Headers.Location);
+        if (cookie is not null) back.Headers.Add("Cookie", cookie);
+        using var returned = await client.SendAsync(back);
+        var location = returned.Headers.Location?.OriginalString ?? "";
+        return location.Contains("placed=Paid", StringComparison.Ordinal) ? 201 : (int)returned.StatusCode;
+    }
 
     private static async Task<SaleOutcome> SellAsync(IReadOnlyList<StoreNode> stores, int buyers, int concurrency, bool checkout)
     {
         var clients = stores.Select(s => new HttpClient(new SocketsHttpHandler
         {
             UseCookies = false,
+            AllowAutoRedirect = false,
             MaxConnectionsPerServer = Math.Max(1, concurrency / stores.Count),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         }) { BaseAddress = s.BaseAddress, Timeout = TimeSpan.FromMinutes(2) }).ToList();
@@ -232,7 +259,7 @@ public static class FlashSale
             try
             {
                 using var response = await client.SendAsync(request);
-                return ((int)response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                return (await PayAsync(client, cookie, response), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (HttpRequestException) when (attempt < 3)
             {

@@ -38,6 +38,10 @@ public sealed class StoreNode : IAsyncDisposable
         ["Accounts__AdminPassword"] = AdminPassword,
         // Benchmarks talk plain http to loopback.
         ["Https__Required"] = "false",
+        // Benchmarks pay through the sandbox gateway's page, named explicitly as production settings require.
+        ["Payments__Gateway"] = "Sandbox",
+        ["Payments__WebhookSecret"] = WebhookSecret,
+        ["Payments__Sandbox__AttemptsPerClientPerMinute"] = "100000",
         ["Logging__LogLevel__Default"] = "Warning",
         [LoadGeneratorSetting] = LoadGeneratorAddress,
     };
@@ -47,6 +51,8 @@ public sealed class StoreNode : IAsyncDisposable
     // generator, so its address is one of Cart:UnlimitedClients; the per-shopper caps still apply.
     public const string LoadGeneratorSetting = "Cart__UnlimitedClients__0";
     public const string LoadGeneratorAddress = "127.0.0.1";
+
+    public const string WebhookSecret = "bench-webhook-secret-0123456789abcdef";
 
     public static string StoreDirectory => Path.Combine(Repo.Root, "src", "Bazaar.Web", "bin", "Release", "net10.0");
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Bazaar.Accounts;
 using Bazaar.Catalog;
@@ -6,6 +7,7 @@ using Bazaar.Data;
 using Bazaar.Inventory;
 using Bazaar.Orders;
 using Bazaar.Payments;
+using Bazaar.Payments.Sandbox;
 using Bazaar.Platform;
 using Bazaar.Search;
 using Microsoft.AspNetCore.Builder;
@@ -14,6 +16,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -61,12 +64,30 @@ public static class BazaarModules
     // Checkout, Orders and Payments: the three modules that turn a cart into a paid order.
     private static void AddBazaarCheckout(this IServiceCollection services)
     {
-        services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.Section)
+            .PostConfigure<IHostEnvironment>((o, env) =>
+            {
+                o.IsDevelopment = env.IsDevelopment();
+                if (!o.IsDevelopment) return;
+                // Development runs with nothing to set: the sandbox, and a webhook secret made up for this process.
+                if (string.IsNullOrWhiteSpace(o.Gateway)) o.Gateway = PaymentsOptions.Sandbox;
+                if (string.IsNullOrWhiteSpace(o.WebhookSecret)) o.WebhookSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OrdersOptions>().BindConfiguration(OrdersOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.Section).PostConfigure(o => o.ApplyDefaults())
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SandboxPaymentGateway>();
-        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SandboxPaymentGateway>());
+        // The sandbox provider: a component of its own (its page, its ledger, its webhook sender), reached by the store
+        // only through its adapter, and only when Payments:Gateway names it (validated at start).
+        services.AddSingleton<SandboxGateway>();
+        services.AddSingleton<SandboxClientLimit>();
+        services.AddHttpClient(SandboxWebhookSender.ClientName);
+        services.AddSingleton<SandboxWebhookSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<SandboxWebhookSender>());
+        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.UsesSandbox
+            ? new SandboxPaymentGateway(sp.GetRequiredService<SandboxGateway>())
+            : throw new InvalidOperationException("No payment gateway: set Payments:Gateway."));
         services.AddScoped<Payments.Payments>();
         services.AddScoped<Orders.Orders>();
         services.AddScoped<OrderAudit>();

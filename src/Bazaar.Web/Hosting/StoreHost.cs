@@ -5,6 +5,8 @@ using Bazaar.Catalog;
 using Bazaar.Checkout;
 using Bazaar.Data;
 using Bazaar.Orders;
+using Bazaar.Payments;
+using Bazaar.Payments.Sandbox;
 using Bazaar.Platform;
 using Bazaar.Recommendations;
 using Bazaar.Reviews;
@@ -13,11 +15,11 @@ using Bazaar.Web.Components;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace Bazaar.Web.Hosting;
@@ -89,6 +91,7 @@ public static class StoreHost
         app.MapInventoryApi();
         app.MapCartApi();
         app.MapCheckoutApi();
+        MapPaymentGateway(app);
         app.MapOrdersApi();
         app.MapSearchApi();
         app.MapReviewsApi();
@@ -96,6 +99,19 @@ public static class StoreHost
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
+    }
+
+    // The sandbox gateway's page exists only where the sandbox is the gateway; anywhere but Development that was
+    // asked for by name, and every start says so loudly. (Reading the options here also refuses a start without a
+    // gateway, naming Payments:Gateway.)
+    private static void MapPaymentGateway(WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<PaymentsOptions>>().Value.UsesSandbox) return;
+        app.MapSandboxGateway();
+        if (!app.Environment.IsDevelopment())
+            app.Logger.LogWarning("PAYMENTS ARE SIMULATED: Payments:Gateway=Sandbox in the {Environment} environment. The sandbox "
+                + "authorises test cards and takes no money: every order is free. Configure a real gateway before selling.",
+                app.Environment.EnvironmentName);
     }
 
     public static async Task<int> StartStoreAsync(this WebApplication app)

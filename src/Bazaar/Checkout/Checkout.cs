@@ -27,23 +27,24 @@ public sealed record ShippingMethodView(string Code, string Name, decimal Price,
 
 public enum CheckoutOutcome
 {
+    // The order is written and its payment opened at the gateway: the shopper pays on the gateway's page (PayUrl).
+    // Nothing is placed yet: the cart and its holds are as they were.
+    AwaitingPayment,
+
+    // The gateway authorised the payment: the order is placed, its stock sold and its lines out of the cart.
     Paid,
-    Declined,
 
-    // The gateway did not answer in time: the order waits for its payment; the same request may be repeated.
-    PaymentPending,
-
-    // The order was cancelled before its payment went through (it waited too long).
+    // The order was cancelled before it was paid (the shopper came back without paying, it waited too long, or its
+    // items could no longer be held); nothing is charged.
     Cancelled,
 }
 
-public sealed record CheckoutResult(long OrderId, string Number, CheckoutOutcome Outcome, string? Message, bool Replayed)
+public sealed record CheckoutResult(long OrderId, string Number, CheckoutOutcome Outcome, string? PayUrl, string? Message, bool Replayed)
 {
     public int StatusCode => Outcome switch
     {
         CheckoutOutcome.Paid => 201,
-        CheckoutOutcome.Declined => 402,
-        CheckoutOutcome.PaymentPending => 202,
+        CheckoutOutcome.AwaitingPayment => 202,
         _ => 409,
     };
 }
@@ -69,8 +70,14 @@ public sealed class IdempotencyKeyReused(string key)
 }
 
 // The checkout facade: address, shipping and tax, totals computed here (never taken from the client), and placing the
-// order exactly once per Idempotency-Key. Placing writes the key, the order, its sold stock (the cart's holds), its
-// payment row and the emptied cart in ONE transaction; the card is authorised after it commits, outside it.
+// order exactly once per Idempotency-Key, in two steps (docs/payments.md):
+// 1. PlaceAsync writes the key, the order (PendingPayment) and its payment row in one transaction, then opens the
+//    payment at the gateway and answers with the gateway's page. The cart and its holds are untouched: a shopper who
+//    is declined, or comes back without paying, still has them.
+// 2. CompletePaymentAsync, when the gateway reports the authorisation (the redirect back, or its signed webhook,
+//    whichever comes first; the other finds it done), marks the payment authorised, sells the held stock to the order,
+//    takes its lines out of the cart and moves the order to Paid, in ONE transaction.
+// The store never sees a card.
 public sealed class Checkout(
     BazaarDb db,
     Cart.Cart cart,
@@ -134,30 +141,29 @@ public sealed class Checkout(
         Limit(() => rateLimit.TakeRequest(shopper.ShopperKey, shopper.ClientAddress));
         var hash = Hash(shopper, input);
         // A slot bounds the database work of placing only. The gateway may take seconds to answer (or never, until its
-        // timeout), so a slot held across it would let a few slow cards, or one key repeated in a loop, hold them all.
+        // timeout), so a slot held across it would let a few slow calls, or one key repeated in a loop, hold them all.
         Placement placement;
         using (await throttle.EnterAsync(ct)) placement = await PlaceOrderAsync(shopper, key, hash, input, ct);
-        return placement.Answer ?? await PayAsync(shopper, key, placement.OrderId, placement.Card!, placement.Replayed, ct);
+        return placement.Answer ?? await StartPaymentAsync(placement.OrderId, placement.Replayed, ct);
     }
 
-    // What placing left to do: nothing (Answer), or asking the gateway for the order's payment.
-    private sealed record Placement(CheckoutResult? Answer, long OrderId, CardDetails? Card, bool Replayed);
+    // What placing left to do: nothing (Answer), or opening the order's payment at the gateway (again, for a replay).
+    private sealed record Placement(CheckoutResult? Answer, long OrderId, bool Replayed);
 
     private async Task<Placement> PlaceOrderAsync(CheckoutShopper shopper, string key, string hash, CheckoutInput input, CancellationToken ct)
     {
-        if (await FindRequestAsync(shopper.ShopperKey, key, ct) is { } earlier) return await ResumeAsync(shopper, earlier, hash, input, ct);
+        if (await FindRequestAsync(shopper.ShopperKey, key, ct) is { } earlier) return await ResumeAsync(earlier, hash, ct);
         Limit(() => rateLimit.TakePlacement(shopper.ShopperKey));
 
         OrderDraft draft;
-        CardDetails card;
         try
         {
-            (draft, card) = await PrepareAsync(shopper, input, ct);
+            draft = await PrepareAsync(shopper, input, ct);
         }
         catch (CheckoutInvalid)
         {
             // A concurrent request with the same key may have placed the order (and emptied the cart) meanwhile.
-            if (await FindRequestAsync(shopper.ShopperKey, key, ct) is { } placed) return await ResumeAsync(shopper, placed, hash, input, ct);
+            if (await FindRequestAsync(shopper.ShopperKey, key, ct) is { } placed) return await ResumeAsync(placed, hash, ct);
             throw;
         }
         long orderId;
@@ -170,10 +176,10 @@ public sealed class Checkout(
             // The same key is being placed by another request: it waited for that one's transaction, which won.
             db.ChangeTracker.Clear();
             var winner = await FindRequestAsync(shopper.ShopperKey, key, ct) ?? throw new InvalidOperationException("A unique violation without a checkout request.", e);
-            return await ResumeAsync(shopper, winner, hash, input, ct);
+            return await ResumeAsync(winner, hash, ct);
         }
         faults.At(CheckoutStep.OrderCommitted);
-        return new Placement(null, orderId, card, Replayed: false);
+        return new Placement(null, orderId, Replayed: false);
     }
 
     private void Limit(Action take)
@@ -189,14 +195,17 @@ public sealed class Checkout(
         }
     }
 
-    private async Task<(OrderDraft Draft, CardDetails Card)> PrepareAsync(CheckoutShopper shopper, CheckoutInput input, CancellationToken ct)
+    // Where the gateway sends the shopper back after its page (the store then asks the gateway what happened).
+    public static string ReturnPath(long orderId) => $"/checkout/return/{orderId}";
+
+    private async Task<OrderDraft> PrepareAsync(CheckoutShopper shopper, CheckoutInput input, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var email = shopper.AccountEmail is { } account && string.IsNullOrWhiteSpace(input.Email) ? account : CheckoutRules.Email(input.Email, errors);
         var address = CheckoutRules.Address(input.ShipTo, Options, errors);
         var method = CheckoutRules.Method(input.ShippingMethod, Options, errors);
-        var card = CheckoutRules.Card(input.Card, clock.GetUtcNow(), errors);
-        var view = await cart.GetAsync(shopper.ShopperKey, extendHolds: false, ct);
+        // Checking out is cart activity: the holds are extended, so that they outlive the visit to the gateway's page.
+        var view = await cart.GetAsync(shopper.ShopperKey, extendHolds: true, ct);
         if (view.Lines.Count == 0) errors["cart"] = ["The cart is empty: add something before checking out."];
         if (errors.Count > 0)
         {
@@ -211,13 +220,39 @@ public sealed class Checkout(
             metrics.Count("quote_changed");
             throw new CheckoutQuoteChanged(quote, input.ExpectedTotal);
         }
+        await HoldAgainAsync(shopper, view, ct);
         var draft = new OrderDraft(shopper.ShopperKey, shopper.CustomerId, email, address, quote.ShippingMethod, quote.ShippingMethodName, quote.DeliveryDaysMin, quote.DeliveryDaysMax,
             quote.Lines.Select(l => new OrderDraftLine(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.Backordered)).ToList(),
             quote.Subtotal, quote.ShippingCost, quote.TaxRate, quote.Tax, quote.Total, quote.Currency);
-        return (draft, card!);
+        return draft;
     }
 
-    // One transaction: the key, the order, its sold stock, its payment row, the emptied cart lines, the address book.
+    // Lines whose hold ran out are held again now if the shelf allows, so that the order is paid for stock the shopper
+    // holds; if one cannot be, nothing is placed and the holds just taken go back.
+    private async Task HoldAgainAsync(CheckoutShopper shopper, CartView view, CancellationToken ct)
+    {
+        var shortfalls = new List<CommitShortfall>();
+        var taken = new List<string>();
+        foreach (var line in view.Lines.Where(l => l.Hold is HoldState.Expired or HoldState.PartlyHeld))
+        {
+            try
+            {
+                await inventory.ChangeHoldAsync(line.Sku, shopper.ShopperKey, line.Quantity, shopper.Actor, ct: ct);
+                taken.Add(line.Sku);
+            }
+            catch (InsufficientStock e)
+            {
+                shortfalls.Add(new CommitShortfall(line.Sku, line.Quantity, line.HeldQuantity, e.Available + line.HeldQuantity, "expired"));
+            }
+        }
+        if (shortfalls.Count == 0) return;
+        foreach (var sku in taken) await inventory.ReleaseAsync(sku, shopper.ShopperKey, shopper.Actor, "checkout refused: another line is sold out", ct);
+        metrics.Count("unavailable_lines");
+        throw new CheckoutLinesUnavailable(shortfalls);
+    }
+
+    // One transaction: the key, the order (waiting for its payment), its payment row, the address book. No stock moves
+    // and the cart stays as it is until the payment is authorised (CompletePaymentAsync).
     private async Task<long> WriteOrderAsync(CheckoutShopper shopper, string key, string hash, OrderDraft draft, bool saveAddress, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -229,29 +264,18 @@ public sealed class Checkout(
 
         var orderId = await orders.CreateAsync(draft, shopper.Actor, ct);
         await payments.OpenAsync(orderId, draft.Total, draft.Currency, ct);
-        await cart.RemoveOrderedAsync(shopper.ShopperKey, draft.Lines.Select(l => l.Sku).ToList(), ct);
         await db.CheckoutRequests.Where(r => r.ShopperKey == shopper.ShopperKey && r.Key == key)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.OrderId, orderId), ct);
         if (saveAddress && shopper.CustomerId is { } customerId) await SaveAddressAsync(customerId, draft.ShipTo, now, ct);
-        // The stock last: the hot rows of a flash sale stay locked only from here to the commit.
-        var committed = await inventory.CommitHoldsAsync(shopper.ShopperKey, draft.Lines.Select(l => new CommitLine(l.Sku, l.Quantity, l.MayBackorder)).ToList(), orderId, shopper.Actor, ct);
-        if (committed.Shortfalls.Count > 0)
-        {
-            await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            metrics.Count("unavailable_lines");
-            throw new CheckoutLinesUnavailable(committed.Shortfalls);
-        }
-        if (committed.Backordered.Count > 0) await orders.RecordBackorderedAsync(orderId, committed.Backordered, ct);
         faults.At(CheckoutStep.OrderWritten);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return orderId;
     }
 
-    // The key was seen before: the same request gets the same order and answer (finishing its payment if a crash or a
-    // timeout left it open); another request under the same key is refused.
-    private async Task<Placement> ResumeAsync(CheckoutShopper shopper, CheckoutRequest earlier, string hash, CheckoutInput input, CancellationToken ct)
+    // The key was seen before: the same request gets the same order, as it stands now (still waiting for its payment:
+    // the same gateway page again); another request under the same key is refused.
+    private async Task<Placement> ResumeAsync(CheckoutRequest earlier, string hash, CancellationToken ct)
     {
         if (!string.Equals(earlier.RequestHash, hash, StringComparison.Ordinal))
         {
@@ -259,48 +283,119 @@ public sealed class Checkout(
             throw new IdempotencyKeyReused(earlier.Key);
         }
         var orderId = earlier.OrderId ?? throw new InvalidOperationException($"Checkout request {earlier.Key} has no order.");
-        if (earlier.ResponseStatus is { } status)
+        metrics.Count("replayed");
+        return await orders.StatusOfAsync(orderId, ct) switch
         {
-            metrics.Count("replayed");
-            var outcome = status switch { 201 => CheckoutOutcome.Paid, 402 => CheckoutOutcome.Declined, _ => CheckoutOutcome.Cancelled };
-            var message = outcome == CheckoutOutcome.Declined ? (await payments.GetAsync(orderId, ct))?.Attempts.LastOrDefault(a => a.Outcome == "Declined")?.Message : null;
-            return new Placement(new CheckoutResult(orderId, OrderNumbers.Format(orderId), outcome, message, Replayed: true), orderId, null, Replayed: true);
-        }
-        var errors = new Dictionary<string, string[]>();
-        var card = CheckoutRules.Card(input.Card, clock.GetUtcNow(), errors) ?? throw new CheckoutInvalid(errors);
-        return new Placement(null, orderId, card, Replayed: true);
+            OrderStatus.PendingPayment => new Placement(null, orderId, Replayed: true),
+            OrderStatus.Cancelled => new Placement(new CheckoutResult(orderId, OrderNumbers.Format(orderId), CheckoutOutcome.Cancelled, null,
+                "The order was cancelled before it was paid; nothing is charged.", Replayed: true), orderId, Replayed: true),
+            _ => new Placement(new CheckoutResult(orderId, OrderNumbers.Format(orderId), CheckoutOutcome.Paid, null, null, Replayed: true), orderId,
+                Replayed: true),
+        };
     }
 
-    private async Task<CheckoutResult> PayAsync(CheckoutShopper shopper, string key, long orderId, CardDetails card, bool replayed, CancellationToken ct)
+    private async Task<CheckoutResult> StartPaymentAsync(long orderId, bool replayed, CancellationToken ct)
     {
-        var authorisation = await payments.AuthoriseAsync(orderId, card, ct);
-        var outcome = authorisation.Outcome switch
+        var session = await payments.StartAsync(orderId, ReturnPath(orderId), ct);
+        faults.At(CheckoutStep.PaymentOpened);
+        if (!replayed) metrics.Count("awaiting_payment");
+        return new CheckoutResult(orderId, OrderNumbers.Format(orderId), CheckoutOutcome.AwaitingPayment, session.PayUrl, null, replayed);
+    }
+
+    // The shopper is back from the gateway's page: the gateway (not the query string) says whether it was paid. Paid:
+    // the order is placed. Not paid (the shopper left the page, declined or not): the order is cancelled at once, so
+    // nothing lingers, and the cart with its holds is as it was. Null when the order is not this shopper's.
+    public async Task<CheckoutResult?> ReturnAsync(CheckoutShopper shopper, long orderId, CancellationToken ct = default)
+    {
+        var order = await orders.GetForShopperAsync(orderId, shopper.ShopperKey, ct);
+        if (order is null) return null;
+        var number = OrderNumbers.Format(orderId);
+        if (order.Status != nameof(OrderStatus.PendingPayment))
+            return new CheckoutResult(orderId, number, order.Status == nameof(OrderStatus.Cancelled) ? CheckoutOutcome.Cancelled : CheckoutOutcome.Paid,
+                null, null, Replayed: true);
+        var state = await payments.AskGatewayAsync(orderId, ct);
+        if (state?.Status == GatewayPaymentStatus.Authorised)
         {
-            AuthorisationOutcome.Authorised => CheckoutOutcome.Paid,
-            AuthorisationOutcome.Declined => CheckoutOutcome.Declined,
-            AuthorisationOutcome.Unavailable => CheckoutOutcome.PaymentPending,
-            _ => CheckoutOutcome.Cancelled,
-        };
-        if (outcome == CheckoutOutcome.Paid)
-        {
-            faults.At(CheckoutStep.PaymentAuthorised);
-            var status = await orders.ConfirmPaymentAsync(orderId, shopper.Actor, ct);
-            // Authorised, but the order was cancelled first (it waited too long): the cancellation voids the payment.
-            if (status == OrderStatus.Cancelled) outcome = CheckoutOutcome.Cancelled;
-            faults.At(CheckoutStep.OrderPaid);
+            var outcome = await CompletePaymentAsync(orderId, state.Amount, state.CardBrand, state.CardLast4, shopper.Actor, ct);
+            return new CheckoutResult(orderId, number, outcome, null, outcome == CheckoutOutcome.Paid ? null : ReturnCodes.ItemsGone, Replayed: false);
         }
-        var result = new CheckoutResult(orderId, OrderNumbers.Format(orderId), outcome, authorisation.Message, replayed);
-        if (outcome != CheckoutOutcome.PaymentPending)
-            await db.CheckoutRequests.Where(r => r.ShopperKey == shopper.ShopperKey && r.Key == key && r.ResponseStatus == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(r => r.ResponseStatus, result.StatusCode), ct);
-        metrics.Count(outcome switch
+        try
         {
-            CheckoutOutcome.Paid => "paid",
-            CheckoutOutcome.Declined => "declined",
-            CheckoutOutcome.PaymentPending => "payment_pending",
-            _ => "cancelled",
-        });
-        return result;
+            await orders.CancelAsync(orderId, shopper.Actor, "the payment was not completed", byShopper: false, ct);
+        }
+        catch (InvalidOrderMove)
+        {
+            // Paid by the webhook meanwhile.
+            if (await orders.StatusOfAsync(orderId, ct) is not OrderStatus.Cancelled)
+                return new CheckoutResult(orderId, number, CheckoutOutcome.Paid, null, null, Replayed: true);
+        }
+        metrics.Count("not_paid");
+        return new CheckoutResult(orderId, number, CheckoutOutcome.Cancelled, null,
+            state?.LastDecline is null ? ReturnCodes.NotPaid : ReturnCodes.Declined, Replayed: false);
+    }
+
+    // Why a shopper is back at checkout, as a code in the address (the page words it; nothing from the address is shown).
+    public static class ReturnCodes
+    {
+        public const string NotPaid = "not-paid";
+        public const string Declined = "declined";
+        public const string ItemsGone = "items-gone";
+        public const string GatewayDown = "gateway-down";
+    }
+
+    // The gateway authorised the order's payment (by the redirect or the webhook; two at once are fine): in one
+    // transaction the order becomes Paid, the payment Authorised (by its table), the held stock is sold to the order
+    // and its lines leave the cart. Lock order as in every order move: order row, payment row, stock rows. If the
+    // stock cannot be committed (the shopper emptied the cart meanwhile, or a hold ran out and sold elsewhere), the
+    // order is cancelled instead and the authorisation given back.
+    public async Task<CheckoutOutcome> CompletePaymentAsync(long orderId, decimal amount, string? brand, string? last4, string actor,
+        CancellationToken ct = default)
+    {
+        var order = await orders.GetForPaymentAsync(orderId, ct) ?? throw new OrderNotFound(orderId);
+        var backorderable = (await cart.GetAsync(order.ShopperKey, extendHolds: false, ct)).Lines
+            .Where(l => l.Hold == HoldState.Backordered).Select(l => l.Sku).ToHashSet(StringComparer.Ordinal);
+        CommitOutcome committed;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var (status, moved) = await orders.ConfirmPaymentAsync(orderId, actor, ct);
+            if (!moved) return status == OrderStatus.Cancelled ? CheckoutOutcome.Cancelled : CheckoutOutcome.Paid;
+            if (await payments.RecordAuthorisationAsync(orderId, amount, brand, last4, ct) != AuthorisationOutcome.Authorised)
+                throw new InvalidOperationException($"Order {orderId} was waiting for payment, but its payment was not.");
+            faults.At(CheckoutStep.PaymentAuthorised);
+            committed = await inventory.CommitHoldsAsync(order.ShopperKey,
+                order.Lines.Select(l => new CommitLine(l.Sku, l.Quantity, backorderable.Contains(l.Sku))).ToList(), orderId, actor, ct);
+            if (committed.Shortfalls.Count == 0)
+            {
+                if (committed.Backordered.Count > 0)
+                {
+                    // Its back-orders are written now, with the payment: they may claim restocked units at once.
+                    await orders.RecordBackorderedAsync(orderId, committed.Backordered, ct);
+                    await inventory.ClaimBackordersAsync(orderId, committed.Backordered.Keys.ToList(), actor, ct);
+                }
+                await cart.RemoveOrderedAsync(order.ShopperKey, order.Lines.Select(l => l.Sku).ToList(), ct);
+                await db.CheckoutRequests.Where(r => r.OrderId == orderId).ExecuteUpdateAsync(u => u.SetProperty(r => r.ResponseStatus, 201), ct);
+                faults.At(CheckoutStep.OrderPaid);
+                await tx.CommitAsync(ct);
+                db.ChangeTracker.Clear();
+                metrics.Count("paid");
+                return CheckoutOutcome.Paid;
+            }
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        // Authorised at the gateway, but there is nothing to sell: the payment is recorded, then voided with the order.
+        await payments.RecordAuthorisationAsync(orderId, amount, brand, last4, ct);
+        try
+        {
+            await orders.CancelAsync(orderId, "system", "the items could no longer be held: " + string.Join("; ", committed.Shortfalls.Select(CheckoutLinesUnavailable.Describe)),
+                byShopper: false, ct);
+        }
+        catch (InvalidOrderMove)
+        {
+            // Cancelled or paid by a concurrent call.
+        }
+        metrics.Count("unavailable_lines");
+        return await orders.StatusOfAsync(orderId, ct) == OrderStatus.Cancelled ? CheckoutOutcome.Cancelled : CheckoutOutcome.Paid;
     }
 
     public async Task<IReadOnlyList<ShippingAddress>> ListAddressesAsync(string customerId, CancellationToken ct = default) =>
@@ -335,7 +430,7 @@ public sealed class Checkout(
         return key;
     }
 
-    // The request as it means: the shopper and the body, normalised, hashed (the card number is never stored).
+    // The request as it means: the shopper and the body, normalised, hashed. (It holds no card: the store takes none.)
     private static string Hash(CheckoutShopper shopper, CheckoutInput input)
     {
         var canonical = JsonSerializer.Serialize(new
@@ -344,7 +439,6 @@ public sealed class Checkout(
             Email = input.Email?.Trim().ToLowerInvariant(),
             input.ShipTo,
             ShippingMethod = input.ShippingMethod?.Trim().ToLowerInvariant(),
-            Card = input.Card is null ? null : input.Card with { Number = new string((input.Card.Number ?? "").Where(char.IsAsciiDigit).ToArray()) },
             input.ExpectedTotal,
             QuoteHash = input.QuoteHash?.Trim().ToUpperInvariant(),
             input.SaveAddress,

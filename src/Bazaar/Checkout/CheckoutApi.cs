@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bazaar.Cart;
 using Bazaar.Inventory;
 using Bazaar.Orders;
+using Bazaar.Payments;
 using Bazaar.Platform;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,8 @@ namespace Bazaar.Checkout;
 
 public sealed record CheckoutOptionsView(IReadOnlyList<ShippingMethodView> ShippingMethods, IReadOnlyList<string> Countries);
 
-public sealed record PlacedOrder(long OrderId, string Number, string Outcome, string? Message, bool Replayed);
+// PaymentUrl: the gateway's page where the shopper pays (AwaitingPayment only); the card goes there, never here.
+public sealed record PlacedOrder(long OrderId, string Number, string Outcome, string? PaymentUrl, string? Message, bool Replayed);
 
 public static class CheckoutApi
 {
@@ -26,6 +28,8 @@ public static class CheckoutApi
         api.MapPost("/quote", Quote);
         api.MapPost("/", Place);
         api.MapGet("/addresses", ListAddresses).RequireAuthorization();
+        app.MapGet("/checkout/return/{orderId:long}", Return).ExcludeFromDescription();
+        app.MapPaymentWebhook();
         return app;
     }
 
@@ -47,11 +51,12 @@ public static class CheckoutApi
         catch (CheckoutInvalid e) { return ProblemResults.Invalid(e.Errors); }
     }
 
-    // 201 paid; 202 placed, payment not confirmed yet (repeat the request with the same key); 402 placed, card declined
-    // (pay again at /api/orders/{id}/payment); 409 a line can no longer be held, the order was cancelled, or the quote
-    // confirmed (quoteHash, expectedTotal) is not the one the server would charge now (the new one is in the answer); 422 the key
-    // was used for another checkout; 429 too many new orders from this shopper (Retry-After says when to try again).
-    // The same key and body always get the same order.
+    // 202 the order is written and its payment opened: send the shopper to paymentUrl (the gateway's page); it is placed
+    // once paid. The same key and body always get the same order, as it stands: 202 again while it waits for payment,
+    // 201 once paid, 409 once cancelled. 409 also when a line can no longer be held (nothing written) or the quote
+    // confirmed (quoteHash, expectedTotal) is not the one the server would charge now (the new one is in the answer);
+    // 422 the key was used for another checkout; 429 too many new orders from this shopper (Retry-After); 503 the
+    // gateway did not answer (repeat with the same key).
     private static async Task<Results<Created<PlacedOrder>, Accepted<PlacedOrder>, ValidationProblem, ProblemHttpResult>> Place(
         CheckoutInput input, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, Checkout checkout, HttpContext http, CancellationToken ct)
     {
@@ -59,18 +64,16 @@ public static class CheckoutApi
         {
             var result = await checkout.PlaceAsync(ShopperOf(http), idempotencyKey, input, ct);
             if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
-            var body = new PlacedOrder(result.OrderId, result.Number, result.Outcome.ToString(), result.Message, result.Replayed);
+            var body = new PlacedOrder(result.OrderId, result.Number, result.Outcome.ToString(), result.PayUrl, result.Message, result.Replayed);
             var location = $"/api/orders/{result.OrderId}";
             return result.Outcome switch
             {
                 CheckoutOutcome.Paid => TypedResults.Created(location, body),
-                CheckoutOutcome.PaymentPending => TypedResults.Accepted(location, body with { Message = "The order is placed; its payment is not confirmed yet. Repeat the request with the same Idempotency-Key to find out." }),
-                CheckoutOutcome.Declined => TypedResults.Problem(
-                    $"Order {result.Number} is placed and waits for payment: {result.Message ?? "the card was declined"}. Pay with another card before the order times out.",
-                    statusCode: StatusCodes.Status402PaymentRequired, title: "The payment was declined.",
-                    extensions: new Dictionary<string, object?> { ["orderId"] = result.OrderId, ["number"] = result.Number, ["payAt"] = $"{location}/payment",
-                        ["errors"] = new Dictionary<string, string[]> { ["card"] = [result.Message ?? "The card was declined."] } }),
-                _ => TypedResults.Problem($"Order {result.Number} was cancelled before its payment went through; nothing is charged.",
+                CheckoutOutcome.AwaitingPayment => TypedResults.Accepted(location, body with
+                {
+                    Message = "The order waits for its payment: send the shopper to paymentUrl. It is placed once the payment is authorised.",
+                }),
+                _ => TypedResults.Problem($"Order {result.Number} was cancelled before it was paid; nothing is charged.",
                     statusCode: StatusCodes.Status409Conflict, title: "The order was cancelled.", extensions: new Dictionary<string, object?> { ["orderId"] = result.OrderId }),
             };
         }
@@ -87,6 +90,30 @@ public static class CheckoutApi
             http.Response.Headers.RetryAfter = e.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many checkouts.",
                 extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = e.RetryAfterSeconds });
+        }
+        catch (PaymentGatewayUnavailable e) { return GatewayUnavailable(http, e); }
+    }
+
+    public static ProblemHttpResult GatewayUnavailable(HttpContext http, PaymentGatewayUnavailable e)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The payment service is not answering.");
+    }
+
+    // The gateway's page sends the shopper here. Paid: the order page. Not paid: back to checkout, cart and holds as
+    // they were, with what happened.
+    private static async Task<IResult> Return(long orderId, Checkout checkout, HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            var result = await checkout.ReturnAsync(ShopperOf(http), orderId, ct);
+            if (result is null) return Results.Redirect("/orders");
+            if (result.Outcome == CheckoutOutcome.Paid) return Results.Redirect($"/orders/{orderId}?placed={CheckoutOutcome.Paid}");
+            return Results.Redirect("/checkout?payment=" + (result.Message ?? Checkout.ReturnCodes.NotPaid));
+        }
+        catch (PaymentGatewayUnavailable)
+        {
+            return Results.Redirect("/checkout?payment=" + Checkout.ReturnCodes.GatewayDown);
         }
     }
 

@@ -3,16 +3,20 @@ namespace Bazaar.Checkout;
 // The points in a checkout where a crash is interesting: between them, different parts of the work are durable.
 public enum CheckoutStep
 {
-    // The order, its stock and its payment row are written but not committed.
+    // The order and its payment row are written but not committed.
     OrderWritten,
 
-    // The order is committed; the payment has not been asked for.
+    // The order is committed; the payment has not been opened at the gateway.
     OrderCommitted,
 
-    // The gateway authorised and the payment row says so; the order is still waiting for payment.
+    // The payment is open at the gateway; the shopper has not been sent to its page.
+    PaymentOpened,
+
+    // The gateway authorised; in the transaction that places the order, the order is Paid and the payment Authorised,
+    // but the stock is not committed yet.
     PaymentAuthorised,
 
-    // The order is paid; the answer to the key is not yet recorded.
+    // Everything of the placing transaction is written but not committed.
     OrderPaid,
 }
 

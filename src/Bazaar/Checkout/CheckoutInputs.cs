@@ -1,18 +1,16 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Bazaar.Orders;
-using Bazaar.Payments;
 
 namespace Bazaar.Checkout;
 
 public sealed record AddressInput(string? Name, string? Line1, string? Line2, string? City, string? Region, string? PostalCode, string? Country, string? Phone);
 
-public sealed record CardInput(string? Number, int? ExpiryMonth, int? ExpiryYear, string? Cvc);
-
 // The body of POST /api/checkout. There are no prices in it: the server computes every amount. QuoteHash is the hash
 // of the quote (POST /api/checkout/quote) the shopper saw and confirmed, ExpectedTotal its total (either or both);
-// if the server's quote differs now, nothing is placed and the answer (409) carries the new one.
-public sealed record CheckoutInput(string? Email, AddressInput? ShipTo, string? ShippingMethod, CardInput? Card, decimal? ExpectedTotal, bool SaveAddress = true,
+// if the server's quote differs now, nothing is placed and the answer (409) carries the new one. There is no card in
+// it either: the card is entered on the payment gateway's page, never sent to the store.
+public sealed record CheckoutInput(string? Email, AddressInput? ShipTo, string? ShippingMethod, decimal? ExpectedTotal, bool SaveAddress = true,
     string? QuoteHash = null);
 
 public sealed record QuoteInput(AddressInput? ShipTo, string? ShippingMethod);
@@ -91,39 +89,6 @@ public static partial class CheckoutRules
         return method;
     }
 
-    public static CardDetails? Card(CardInput? input, DateTimeOffset now, Dictionary<string, string[]> errors)
-    {
-        if (input is null)
-        {
-            errors["card"] = ["The card details are required."];
-            return null;
-        }
-        var number = new string((input.Number ?? "").Where(c => c is not (' ' or '-')).ToArray());
-        var before = errors.Count;
-        if (number.Length == 0) errors["card.number"] = ["The card number is required."];
-        else if (number.Length is < 12 or > 19 || !number.All(char.IsAsciiDigit)) errors["card.number"] = ["A card number has 12 to 19 digits."];
-        else if (!PassesLuhn(number)) errors["card.number"] = ["This card number is not valid: check the digits."];
-        if (input.ExpiryMonth is not (>= 1 and <= 12)) errors["card.expiryMonth"] = ["The expiry month is 1 to 12."];
-        if (input.ExpiryYear is null) errors["card.expiryYear"] = ["The expiry year is required."];
-        else if (input.ExpiryMonth is >= 1 and <= 12 && new DateTimeOffset(input.ExpiryYear.Value is >= 1 and <= 9999 ? input.ExpiryYear.Value : 1, input.ExpiryMonth.Value, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1) <= now)
-            errors["card.expiryYear"] = ["The card has expired."];
-        else if (input.ExpiryYear > now.Year + 20) errors["card.expiryYear"] = ["The expiry year is too far ahead."];
-        if (input.Cvc is null || !Cvc().IsMatch(input.Cvc)) errors["card.cvc"] = ["The security code is 3 or 4 digits."];
-        return errors.Count == before ? new CardDetails(number, input.ExpiryMonth!.Value, input.ExpiryYear!.Value, input.Cvc!) : null;
-    }
-
-    public static bool PassesLuhn(string digits)
-    {
-        var sum = 0;
-        for (var i = 0; i < digits.Length; i++)
-        {
-            var d = digits[digits.Length - 1 - i] - '0';
-            if (i % 2 == 1 && (d *= 2) > 9) d -= 9;
-            sum += d;
-        }
-        return sum % 10 == 0;
-    }
-
     public static bool ShipsTo(CheckoutOptions options, string country) => Countries(options).Contains(country);
 
     public static IReadOnlyList<string> Countries(CheckoutOptions options) =>
@@ -164,7 +129,4 @@ public static partial class CheckoutRules
 
     [GeneratedRegex(@"^\+?[\d\s()\-]{7,20}$")]
     private static partial Regex PhoneNumber();
-
-    [GeneratedRegex(@"^\d{3,4}$")]
-    private static partial Regex Cvc();
 }

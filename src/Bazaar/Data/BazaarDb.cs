@@ -5,6 +5,7 @@ using Bazaar.Checkout;
 using Bazaar.Inventory;
 using Bazaar.Orders;
 using Bazaar.Payments;
+using Bazaar.Payments.Sandbox;
 using Bazaar.Recommendations;
 using Bazaar.Reviews;
 using Bazaar.Search;
@@ -38,6 +39,10 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     public DbSet<OrderNotification> OrderNotifications => Set<OrderNotification>();
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<PaymentAttempt> PaymentAttempts => Set<PaymentAttempt>();
+    public DbSet<PaymentWebhookEvent> PaymentWebhookEvents => Set<PaymentWebhookEvent>();
+    public DbSet<SandboxPayment> SandboxPayments => Set<SandboxPayment>();
+    public DbSet<SandboxOperation> SandboxOperations => Set<SandboxOperation>();
+    public DbSet<SandboxWebhook> SandboxWebhooks => Set<SandboxWebhook>();
     public DbSet<CheckoutRequest> CheckoutRequests => Set<CheckoutRequest>();
     public DbSet<SavedAddress> SavedAddresses => Set<SavedAddress>();
 

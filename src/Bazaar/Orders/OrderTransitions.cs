@@ -4,7 +4,8 @@ public sealed record OrderTransition(OrderStatus From, OrderAction Action, Order
 
 // The one transition table of an order. A move not in this table is refused (InvalidOrderMove, 409 on the API).
 //
-// Payment: authorised at placement, captured once at the first shipment (partial or whole), so that a shopper is
+// Payment: an order is written PendingPayment when the shopper goes to the gateway's page, and becomes Paid (its stock
+// committed, its cart lines gone) in one transaction when the gateway reports the authorisation; captured once at the first shipment (partial or whole), so that a shopper is
 // never charged for goods that have not left; cancelling before shipment voids the authorisation. See ADR 0006.
 public static class OrderTransitions
 {
@@ -13,8 +14,10 @@ public static class OrderTransitions
     public static IReadOnlyList<OrderTransition> Table { get; } =
     [
         new(Pending, OrderAction.ConfirmPayment, OrderStatus.Paid, OrderEffects.ClaimBackorders),
-        new(Pending, OrderAction.Cancel, OrderStatus.Cancelled, OrderEffects.RestockUnshipped | OrderEffects.VoidPayment),
-        new(Pending, OrderAction.ExpireUnpaid, OrderStatus.Cancelled, OrderEffects.RestockUnshipped | OrderEffects.VoidPayment),
+        // An unpaid order holds no stock (its units are still the cart's holds until it is paid): cancelling it only
+        // closes its payment at the gateway, so that its page takes no card after.
+        new(Pending, OrderAction.Cancel, OrderStatus.Cancelled, OrderEffects.VoidPayment),
+        new(Pending, OrderAction.ExpireUnpaid, OrderStatus.Cancelled, OrderEffects.VoidPayment),
 
         new(OrderStatus.Paid, OrderAction.Cancel, OrderStatus.Cancelled, OrderEffects.RestockUnshipped | OrderEffects.VoidPayment),
         new(OrderStatus.Paid, OrderAction.StartFulfilment, OrderStatus.Fulfilling, OrderEffects.None),

@@ -45,9 +45,8 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         order.RecordPlaced(actor, now);
         db.Orders.Add(order);
         await db.SaveChangesAsync(ct);
-        db.OrderNotifications.Add(Notification(order, $"We have your order {OrderNumbers.Format(order.Id)}",
-            $"Thank you. {order.Lines.Sum(l => l.Quantity)} item(s), {order.Total:0.00} {order.Currency}, going to {order.ShipTo.Name}, {order.ShipTo.City} by {order.ShippingMethodName}.", now));
-        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        // No "we have your order" yet: it is placed for the shopper only once paid (ConfirmPaymentAsync writes that).
         return order.Id;
     }
 
@@ -87,7 +86,11 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
 
     public async Task<IReadOnlyList<OrderSummary>> ListForShopperAsync(string shopperKey, int take = 100, CancellationToken ct = default)
     {
-        var orders = await db.Orders.AsNoTracking().Where(o => o.ShopperKey == shopperKey).OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(take)
+        // An order that was never paid was never placed for the shopper: the checkout went to the gateway's page and
+        // came back without a payment (or is still there).
+        var orders = await db.Orders.AsNoTracking().Where(o => o.ShopperKey == shopperKey && o.Status != OrderStatus.PendingPayment
+                && (o.Status != OrderStatus.Cancelled || o.Events.Any(e => e.Action == nameof(OrderAction.ConfirmPayment))))
+            .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Take(take)
             .Select(o => new OrderSummary(o.Id, "", o.Status.ToString(), o.Email, o.Lines.Sum(l => l.Quantity), o.Total, o.Currency, o.PlacedAt))
             .ToListAsync(ct);
         return orders.Select(s => s with { Number = OrderNumbers.Format(s.Id) }).ToList();
@@ -117,11 +120,12 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
     public async Task<OrderStatus?> StatusOfAsync(long id, CancellationToken ct = default) =>
         await db.Orders.Where(o => o.Id == id).Select(o => (OrderStatus?)o.Status).FirstOrDefaultAsync(ct);
 
-    // The payment went through: PendingPayment -> Paid. Repeating it is harmless. Returns the status after.
-    public async Task<OrderStatus> ConfirmPaymentAsync(long id, string actor, CancellationToken ct = default)
+    // The payment went through: PendingPayment -> Paid, in the caller's transaction when there is one (Checkout's, which
+    // commits the stock with it). Repeating it is harmless. Returns the status after and whether this call moved it.
+    public async Task<(OrderStatus Status, bool Moved)> ConfirmPaymentAsync(long id, string actor, CancellationToken ct = default)
     {
         var status = OrderStatus.PendingPayment;
-        await MoveAsync(id, o =>
+        var move = await MoveAsync(id, o =>
         {
             status = o.Status;
             if (o.Status != OrderStatus.PendingPayment) return null;
@@ -134,7 +138,14 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
             if (move.Effects.HasFlag(OrderEffects.ClaimBackorders) && order.Lines.Any(l => l.QuantityBackordered > 0))
                 await inventory.ClaimBackordersAsync(id, order.Lines.Select(l => l.Sku).ToList(), actor, ct);
         }, ct);
-        return status;
+        return (status, move is not null);
+    }
+
+    // Who the order is for and what it holds, for Checkout to commit its stock when it is paid.
+    public async Task<(string ShopperKey, IReadOnlyList<(string Sku, int Quantity)> Lines)?> GetForPaymentAsync(long id, CancellationToken ct = default)
+    {
+        var order = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct);
+        return order is null ? null : (order.ShopperKey, order.Lines.OrderBy(l => l.Id).Select(l => (l.Sku, l.Quantity)).ToList());
     }
 
     public Task CancelAsync(long id, string actor, string reason, bool byShopper, CancellationToken ct = default) =>
@@ -150,9 +161,10 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
                 throw new InvalidOrderMove(id, order.Status, action, OrderTransitions.AllowedFrom(order.Status).Where(a => OrderTransitions.ShopperMay(order.Status, a)).ToList());
             return order.Apply(action, actor, reason, clock.GetUtcNow());
         },
-        async (order, _) =>
+        async (order, move) =>
         {
-            await payments.BeginVoidAsync(id, ct);
+            if (move.Effects.HasFlag(OrderEffects.VoidPayment)) await payments.BeginVoidAsync(id, ct);
+            if (!move.Effects.HasFlag(OrderEffects.RestockUnshipped)) return;
             // Units still owed were never committed: their demand ends, and only committed units go back on the shelf.
             var owed = order.Lines.Any(l => l.QuantityBackordered > 0)
                 ? await inventory.CancelBackordersAsync(id, order.Lines.Select(l => l.Sku).ToList(), ct)
@@ -233,16 +245,6 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         await MoveAsync(id, o => o.Apply(left == 0 ? OrderAction.RefundRest : OrderAction.RefundPart, actor, note, clock.GetUtcNow()), null, ct);
     }
 
-    // Another card for an order whose payment was declined or timed out.
-    public async Task<AuthorisationResult> PayAsync(long id, CardDetails card, string actor, CancellationToken ct = default)
-    {
-        var status = await StatusOfAsync(id, ct) ?? throw new OrderNotFound(id);
-        if (status != OrderStatus.PendingPayment && status != OrderStatus.Cancelled) return new(AuthorisationOutcome.Authorised, null);
-        var result = await payments.AuthoriseAsync(id, card, ct);
-        if (result.Outcome == AuthorisationOutcome.Authorised) await ConfirmPaymentAsync(id, actor, ct);
-        return result;
-    }
-
     // The timeout job's step: cancels unpaid orders past their due time and finishes cancellations whose void a
     // stopped node left half-done. Safe on every node at once: each move is arbitrated by the order's version.
     public async Task<int> CancelUnpaidAsync(int batchSize, CancellationToken ct = default)
@@ -277,7 +279,8 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         {
             try
             {
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                // Inside a caller's transaction (Checkout placing a paid order) the move is part of it.
+                await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
                 var order = await db.Orders.Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new OrderNotFound(id);
                 var done = move(order);
                 if (done is null) return null;
@@ -285,7 +288,7 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
                 db.OrderNotifications.Add(Notification(order, $"Order {OrderNumbers.Format(id)}: {Describe(done.To)}", $"{Describe(done.To)}. {order.Events[^1].Reason}", now));
                 await db.SaveChangesAsync(ct);
                 if (alsoInTransaction is not null) await alsoInTransaction(order, done);
-                await tx.CommitAsync(ct);
+                if (tx is not null) await tx.CommitAsync(ct);
                 return done;
             }
             catch (DbUpdateConcurrencyException) when (attempt < 5)

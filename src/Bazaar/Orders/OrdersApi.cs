@@ -18,7 +18,6 @@ public sealed record LinesInput(Dictionary<string, int>? Lines, string? Reason);
 
 public sealed record RefundInput(decimal? Amount, string? Reason);
 
-public sealed record PayInput(CardInput? Card);
 
 public sealed record AuditView(bool Ok, IReadOnlyList<string> Violations, int ExtraOrdersPerShopper, int Orders);
 
@@ -31,7 +30,6 @@ public static class OrdersApi
         mine.MapGet("/{id:long}", GetMine);
         mine.MapPost("/{id:long}/cancel", CancelMine);
         mine.MapPost("/{id:long}/return", RequestReturn);
-        mine.MapPost("/{id:long}/payment", Pay);
 
         var admin = app.MapGroup("/api/admin/orders").WithTags("Orders admin").RequireAuthorization(Roles.Admin);
         admin.MapGet("/", Search);
@@ -74,27 +72,6 @@ public static class OrdersApi
         if (await orders.GetForShopperAsync(id, ShopperKeys.For(http), ct) is null) return ProblemResults.NotFound($"You have no order {id}.");
         if (string.IsNullOrWhiteSpace(input?.Reason)) return ProblemResults.Invalid("reason", "Tell us why you are returning the order.");
         return await Run(() => orders.RequestReturnAsync(id, input.Lines, ShopperKeys.ActorFor(http), Reason(input.Reason, ""), ct), id, orders, ct);
-    }
-
-    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> Pay(long id, PayInput input, Orders orders, HttpContext http, TimeProvider clock, CancellationToken ct)
-    {
-        if (await orders.GetForShopperAsync(id, ShopperKeys.For(http), ct) is null) return ProblemResults.NotFound($"You have no order {id}.");
-        var errors = new Dictionary<string, string[]>();
-        var card = CheckoutRules.Card(input.Card, clock.GetUtcNow(), errors);
-        if (card is null) return ProblemResults.Invalid(errors);
-        try
-        {
-            var result = await orders.PayAsync(id, card, ShopperKeys.ActorFor(http), ct);
-            return result.Outcome switch
-            {
-                AuthorisationOutcome.Authorised => TypedResults.Ok((await orders.GetAsync(id, ct))!),
-                AuthorisationOutcome.Declined => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status402PaymentRequired, title: "The payment was declined.",
-                    extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["card"] = [result.Message ?? "The card was declined."] } }),
-                AuthorisationOutcome.Unavailable => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The payment service did not answer; try again."),
-                _ => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict, title: "The order was cancelled."),
-            };
-        }
-        catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
     }
 
     // The amount is always stated: a request without one (a forged or mistaken empty POST) must not mean "everything".

@@ -1,23 +1,5 @@
 namespace Bazaar.Payments;
 
-// A card as the shopper typed it. Only the brand and the last four digits are ever stored.
-public sealed record CardDetails(string Number, int ExpiryMonth, int ExpiryYear, string Cvc)
-{
-    public string Last4 => Number[^4..];
-
-    public string Brand => Number[0] switch
-    {
-        '4' => "Visa",
-        '5' or '2' => "Mastercard",
-        '3' => "American Express",
-        _ => "Card",
-    };
-
-    // Names the card in an idempotency key without carrying the number.
-    public string Fingerprint =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Number}|{ExpiryMonth}|{ExpiryYear}")))[..16];
-}
-
 public enum GatewayOutcome
 {
     Approved,
@@ -34,16 +16,40 @@ public sealed record GatewayResult(GatewayOutcome Outcome, string? Reference, st
     public static GatewayResult Declined(string message) => new(GatewayOutcome.Declined, null, message);
 }
 
-// A payment service provider. Every call carries an idempotency key: the same key always gets the same answer
-// and moves money at most once, so a call repeated after a crash or a timeout is safe.
-// Implementations: SandboxPaymentGateway (built in); a real provider plugs in here.
+// A payment the gateway opened for an order: its id at the gateway and the gateway's own page where the shopper
+// enters the card (the store never sees the card).
+public sealed record GatewaySession(string PaymentId, string PayUrl);
+
+public enum GatewayPaymentStatus
+{
+    // Open: no card has been authorised yet (none tried, or every try was declined).
+    RequiresPaymentMethod,
+    Authorised,
+    Captured,
+    Voided,
+}
+
+// What the gateway says about a payment when asked (after the shopper comes back from its page). Brand and last4
+// are the only card facts a gateway gives a merchant, and the only ones the store keeps.
+public sealed record GatewayPaymentState(string PaymentId, GatewayPaymentStatus Status, decimal Amount, string Currency,
+    string? CardBrand, string? CardLast4, string? LastDecline);
+
+// A payment service provider in the shape real ones have (Stripe's PaymentIntents, Adyen's sessions): the store opens
+// a payment for an amount, the shopper pays on the provider's page, the store learns the result from the redirect
+// (by asking GetPaymentAsync, never from the query string) and from signed webhooks (PaymentWebhooks). Capture, void
+// and refund are server-to-server. Every call carries an idempotency key: the same key always gets the same answer and
+// moves money at most once, so a call repeated after a crash or a timeout is safe.
+// Implementations: Sandbox.SandboxPaymentGateway (built in); a real provider's adapter plugs in here (ADR 0009).
 public interface IPaymentGateway
 {
-    Task<GatewayResult> AuthoriseAsync(string idempotencyKey, CardDetails card, decimal amount, string currency, CancellationToken ct);
+    Task<GatewaySession> CreatePaymentAsync(string idempotencyKey, long orderId, decimal amount, string currency, string returnUrl,
+        CancellationToken ct);
 
-    Task<GatewayResult> CaptureAsync(string idempotencyKey, string authorisationRef, decimal amount, CancellationToken ct);
+    Task<GatewayPaymentState?> GetPaymentAsync(string paymentId, CancellationToken ct);
 
-    Task<GatewayResult> VoidAsync(string idempotencyKey, string authorisationRef, CancellationToken ct);
+    Task<GatewayResult> CaptureAsync(string idempotencyKey, string paymentId, decimal amount, CancellationToken ct);
 
-    Task<GatewayResult> RefundAsync(string idempotencyKey, string captureRef, decimal amount, CancellationToken ct);
+    Task<GatewayResult> VoidAsync(string idempotencyKey, string paymentId, CancellationToken ct);
+
+    Task<GatewayResult> RefundAsync(string idempotencyKey, string paymentId, decimal amount, CancellationToken ct);
 }

@@ -1,20 +1,5 @@
 namespace Bazaar.Payments;
 
-public enum PaymentStatus
-{
-    // Waiting for an authorisation (none yet, or the last one was declined or timed out).
-    Pending,
-    Authorised,
-
-    // A capture was claimed and sent to the gateway; its answer decides Captured (retries reuse the same key).
-    Capturing,
-    Captured,
-
-    // A void was claimed (the order is being cancelled); nothing can be captured any more.
-    Voiding,
-    Voided,
-}
-
 // The money side of one order. The rules below are the ones the Payments facade states again as conditional
 // UPDATEs (so that two nodes cannot both capture): capture at most once, refunds never above the capture.
 public sealed class Payment
@@ -26,7 +11,10 @@ public sealed class Payment
     public decimal Authorised { get; set; }
     public decimal Captured { get; set; }
     public decimal Refunded { get; set; }
-    public string? AuthorisationRef { get; set; }
+
+    // The payment's id at the gateway (set once the gateway opened it) and the gateway's page where the shopper pays.
+    public string? GatewayPaymentId { get; set; }
+    public string? PayUrl { get; set; }
     public string? CaptureRef { get; set; }
     public string? CardBrand { get; set; }
     public string? CardLast4 { get; set; }
@@ -34,52 +22,45 @@ public sealed class Payment
 
     public decimal Refundable => Captured - Refunded;
 
-    public void Authorise(string reference, decimal amount)
+    // Every change of status goes through the table; a move not in it throws.
+    public PaymentTransition Apply(PaymentEvent action)
     {
-        if (Status != PaymentStatus.Pending) throw new PaymentStateConflict(OrderId, Status, "authorise");
-        if (amount != Amount) throw new InvalidOperationException($"Order {OrderId}: authorised {amount}, but the order is for {Amount}.");
-        Status = PaymentStatus.Authorised;
-        Authorised = amount;
-        AuthorisationRef = reference;
+        var move = PaymentTransitions.Find(Status, action) ?? throw new PaymentStateConflict(OrderId, Status, action.ToString());
+        Status = move.To;
+        return move;
     }
 
-    public void BeginCapture()
+    public bool Allows(PaymentEvent action) => PaymentTransitions.Find(Status, action) is not null;
+
+    public void Authorise(decimal amount, string? brand, string? last4)
     {
-        if (Status != PaymentStatus.Authorised) throw new PaymentStateConflict(OrderId, Status, "capture");
-        Status = PaymentStatus.Capturing;
+        if (amount != Amount) throw new InvalidOperationException($"Order {OrderId}: authorised {amount}, but the order is for {Amount}.");
+        Apply(PaymentEvent.Authorise);
+        Authorised = amount;
+        CardBrand = brand is { Length: > 30 } ? brand[..30] : brand;
+        CardLast4 = last4 is { Length: 4 } && last4.All(char.IsAsciiDigit) ? last4 : null;
     }
 
     public void CompleteCapture(string reference)
     {
-        if (Status != PaymentStatus.Capturing) throw new PaymentStateConflict(OrderId, Status, "complete a capture");
-        Status = PaymentStatus.Captured;
+        Apply(PaymentEvent.CompleteCapture);
         Captured = Authorised;
         CaptureRef = reference;
-    }
-
-    public void BeginVoid()
-    {
-        if (Status is not (PaymentStatus.Pending or PaymentStatus.Authorised)) throw new PaymentStateConflict(OrderId, Status, "void");
-        Status = PaymentStatus.Voiding;
-    }
-
-    public void CompleteVoid()
-    {
-        if (Status != PaymentStatus.Voiding) throw new PaymentStateConflict(OrderId, Status, "complete a void");
-        Status = PaymentStatus.Voided;
     }
 
     public void Refund(decimal amount)
     {
         if (amount <= 0) throw new ArgumentOutOfRangeException(nameof(amount), "A refund must be more than zero.");
-        if (Status != PaymentStatus.Captured) throw new PaymentStateConflict(OrderId, Status, "refund");
+        if (!Allows(PaymentEvent.Refund)) throw new PaymentStateConflict(OrderId, Status, "refund");
         if (amount > Refundable) throw new RefundExceedsCapture(OrderId, amount, Refundable);
+        Apply(PaymentEvent.Refund);
         Refunded += amount;
     }
 }
 
 public enum PaymentOperation
 {
+    Create,
     Authorise,
     Capture,
     Void,

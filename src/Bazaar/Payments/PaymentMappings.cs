@@ -1,3 +1,4 @@
+using Bazaar.Payments.Sandbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bazaar.Payments;
@@ -18,7 +19,9 @@ internal static class PaymentMappings
             p.Property(x => x.OrderId).ValueGeneratedNever();
             p.Property(x => x.Status).HasConversion<string>().HasMaxLength(12);
             p.Property(x => x.Currency).HasMaxLength(3);
-            p.Property(x => x.AuthorisationRef).HasMaxLength(64);
+            p.Property(x => x.GatewayPaymentId).HasMaxLength(64);
+            p.Property(x => x.PayUrl).HasMaxLength(500);
+            p.HasIndex(x => x.GatewayPaymentId).IsUnique();
             p.Property(x => x.CaptureRef).HasMaxLength(64);
             p.Property(x => x.CardBrand).HasMaxLength(30);
             p.Property(x => x.CardLast4).HasMaxLength(4);
@@ -42,5 +45,18 @@ internal static class PaymentMappings
             a.HasIndex(x => new { x.OrderId, x.Id });
             a.HasOne<Payment>().WithMany().HasForeignKey(x => x.OrderId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        model.Entity<PaymentWebhookEvent>(e =>
+        {
+            e.ToTable("payment_webhook_events");
+            e.HasKey(x => x.EventId);
+            e.Property(x => x.EventId).HasMaxLength(100);
+            e.Property(x => x.GatewayPaymentId).HasMaxLength(64);
+            e.Property(x => x.Type).HasMaxLength(40);
+            e.Property(x => x.Outcome).HasMaxLength(10);
+            e.HasIndex(x => x.GatewayPaymentId);
+        });
+
+        model.MapSandbox();
     }
 }

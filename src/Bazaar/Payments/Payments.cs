@@ -5,24 +5,23 @@ using Microsoft.Extensions.Options;
 
 namespace Bazaar.Payments;
 
+// What became of an authorisation the gateway reported, by the payment's table.
 public enum AuthorisationOutcome
 {
+    // Pending -> Authorised: the order can now be placed.
     Authorised,
-    Declined,
 
-    // The gateway did not answer in time or kept failing: the order stays unpaid and the same call may be repeated.
-    Unavailable,
+    // It was authorised before (the redirect and the webhook both report it): nothing to do.
+    AlreadyAuthorised,
 
-    // The order was cancelled meanwhile; an authorisation that arrived late was voided.
+    // The payment is being voided or was (the order was cancelled first): the late authorisation must be given back.
     Closed,
 }
-
-public sealed record AuthorisationResult(AuthorisationOutcome Outcome, string? Message);
 
 public sealed record PaymentAttemptView(long Id, string Operation, decimal Amount, string Outcome, string? Reference, string? Message, DateTimeOffset At);
 
 public sealed record PaymentView(long OrderId, string Status, decimal Amount, string Currency, decimal Authorised, decimal Captured, decimal Refunded,
-    string? CardBrand, string? CardLast4, IReadOnlyList<PaymentAttemptView> Attempts);
+    string? CardBrand, string? CardLast4, string? GatewayPaymentId, string? PayUrl, IReadOnlyList<PaymentAttemptView> Attempts);
 
 public sealed record PaymentAuditRow(long OrderId, PaymentStatus Status, decimal Amount, decimal Authorised, decimal Captured, decimal Refunded, int Captures);
 
@@ -31,7 +30,12 @@ public sealed class PaymentFailed(long orderId, string message) : Exception(mess
     public long OrderId { get; } = orderId;
 }
 
-// The payments facade. Every gateway call happens outside any database transaction; the payment row is the arbiter
+// The gateway did not answer in time: nothing is lost, the same call may be repeated (503 with Retry-After).
+public sealed class PaymentGatewayUnavailable(string message) : Exception(message);
+
+// The payments facade. The store never sees a card: it opens a payment at the gateway for the order's amount, the
+// shopper pays on the gateway's page, and the result comes back by the redirect and by signed webhooks, applied through
+// PaymentTransitions. Every gateway call happens outside any database transaction; the payment row is the arbiter
 // between racing callers: a capture or a void is first claimed with a short locked update, then sent to the gateway
 // under a key derived from the order, so that a repeated call (after a crash, on another node) moves money once.
 public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider clock, IOptions<PaymentsOptions> options, ILogger<Payments> log)
@@ -52,58 +56,139 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
         var attempts = await db.PaymentAttempts.AsNoTracking().Where(a => a.OrderId == orderId).OrderBy(a => a.Id)
             .Select(a => new PaymentAttemptView(a.Id, a.Operation.ToString(), a.Amount, a.Outcome.ToString(), a.Reference, a.Message, a.At))
             .ToListAsync(ct);
-        return new PaymentView(p.OrderId, p.Status.ToString(), p.Amount, p.Currency, p.Authorised, p.Captured, p.Refunded, p.CardBrand, p.CardLast4, attempts);
+        return new PaymentView(p.OrderId, p.Status.ToString(), p.Amount, p.Currency, p.Authorised, p.Captured, p.Refunded, p.CardBrand, p.CardLast4,
+            p.GatewayPaymentId, p.PayUrl, attempts);
     }
 
     public async Task<PaymentStatus?> StatusOfAsync(long orderId, CancellationToken ct = default) =>
         await db.Payments.Where(p => p.OrderId == orderId).Select(p => (PaymentStatus?)p.Status).FirstOrDefaultAsync(ct);
 
-    public async Task<AuthorisationResult> AuthoriseAsync(long orderId, CardDetails card, CancellationToken ct = default)
-    {
-        var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.OrderId == orderId, ct) ?? throw new PaymentFailed(orderId, $"Order {orderId} has no payment.");
-        if (payment.Status is PaymentStatus.Authorised or PaymentStatus.Capturing or PaymentStatus.Captured) return new(AuthorisationOutcome.Authorised, null);
-        if (payment.Status is PaymentStatus.Voiding or PaymentStatus.Voided) return new(AuthorisationOutcome.Closed, "The order was cancelled.");
+    // The order whose payment the gateway knows by this id, if any.
+    public async Task<long?> FindOrderAsync(string gatewayPaymentId, CancellationToken ct = default) =>
+        await db.Payments.Where(p => p.GatewayPaymentId == gatewayPaymentId).Select(p => (long?)p.OrderId).FirstOrDefaultAsync(ct);
 
-        // The same card on the same order always uses the same key: a retry after a timeout or a crash cannot authorise twice.
-        var key = $"auth:{orderId}:{card.Fingerprint}";
-        for (var attempt = 1; ; attempt++)
+    // Opens the payment at the gateway (once: a repeat gets the same session) and returns the page where the shopper
+    // pays. The gateway is called outside any transaction; the row only remembers what it answered.
+    public async Task<GatewaySession> StartAsync(long orderId, string returnUrl, CancellationToken ct = default)
+    {
+        var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.OrderId == orderId, ct)
+            ?? throw new PaymentFailed(orderId, $"Order {orderId} has no payment.");
+        if (payment is { GatewayPaymentId: { } known, PayUrl: { } url }) return new GatewaySession(known, url);
+        var key = $"create:{orderId}";
+        GatewaySession session;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            var result = await CallAsync(orderId, PaymentOperation.Authorise, payment.Amount, key,
-                t => gateway.AuthoriseAsync(key, card, payment.Amount, payment.Currency, t), ct, recordApproved: false);
-            switch (result?.Outcome)
+            timeout.CancelAfter(Options.GatewayTimeout);
+            try
             {
-                case GatewayOutcome.Approved:
-                    return await RecordAuthorisationAsync(orderId, result.Reference!, card, Attempt(orderId, PaymentOperation.Authorise, payment.Amount, key, result), ct);
-                case GatewayOutcome.Declined:
-                    return new(AuthorisationOutcome.Declined, result.Message ?? "The card was declined.");
-                case GatewayOutcome.Retryable when attempt < Options.MaxAttempts:
-                    await Task.Delay(Options.RetryDelay * attempt, ct);
-                    continue;
-                default:
-                    return new(AuthorisationOutcome.Unavailable, result?.Message ?? "The payment service did not answer in time.");
+                session = await gateway.CreatePaymentAsync(key, orderId, payment.Amount, payment.Currency, returnUrl, timeout.Token);
             }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new PaymentGatewayUnavailable("The payment service did not answer in time; try again in a moment.");
+            }
+        }
+        await db.Payments.Where(p => p.OrderId == orderId && p.GatewayPaymentId == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.GatewayPaymentId, session.PaymentId).SetProperty(p => p.PayUrl, session.PayUrl)
+                .SetProperty(p => p.UpdatedAt, clock.GetUtcNow()), ct);
+        return session;
+    }
+
+    // Asks the gateway how the payment stands (the redirect's answer is never taken from its query string).
+    public async Task<GatewayPaymentState?> AskGatewayAsync(long orderId, CancellationToken ct = default)
+    {
+        var id = await db.Payments.Where(p => p.OrderId == orderId).Select(p => p.GatewayPaymentId).FirstOrDefaultAsync(ct);
+        if (id is null) return null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Options.GatewayTimeout);
+        try
+        {
+            return await gateway.GetPaymentAsync(id, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new PaymentGatewayUnavailable("The payment service did not answer in time; try again in a moment.");
         }
     }
 
-    private async Task<AuthorisationResult> RecordAuthorisationAsync(long orderId, string reference, CardDetails card, PaymentAttempt attempt, CancellationToken ct)
+    // The gateway authorised the payment (its redirect or its webhook says so): Pending -> Authorised by the table,
+    // in the caller's transaction (the one that places the order), with the card's brand and last four digits.
+    public async Task<AuthorisationOutcome> RecordAuthorisationAsync(long orderId, decimal amount, string? brand, string? last4,
+        CancellationToken ct = default)
     {
-        // The attempt is written with the payment's change: one transaction fewer on the checkout path.
-        db.PaymentAttempts.Add(attempt);
-        var applied = await ChangeAsync(orderId, p =>
+        var outcome = await ChangeAsync(orderId, p =>
         {
-            if (p.Status != PaymentStatus.Pending) return false;
-            p.Authorise(reference, p.Amount);
-            p.CardBrand = card.Brand;
-            p.CardLast4 = card.Last4;
+            if (p.Allows(PaymentEvent.Authorise))
+            {
+                p.Authorise(amount, brand, last4);
+                return AuthorisationOutcome.Authorised;
+            }
+            return p.Status is PaymentStatus.Voiding or PaymentStatus.Voided ? AuthorisationOutcome.Closed : AuthorisationOutcome.AlreadyAuthorised;
+        }, ct);
+        if (outcome == AuthorisationOutcome.Authorised)
+        {
+            db.PaymentAttempts.Add(Attempt(orderId, PaymentOperation.Authorise, amount, $"authorise:{orderId}",
+                new GatewayResult(GatewayOutcome.Approved, null, brand is null ? null : $"{brand} ending {last4}")));
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        return outcome;
+    }
+
+    // A card was declined on the gateway's page: the payment stays open for another card; the try is on the record.
+    public async Task RecordDeclineAsync(long orderId, decimal amount, string? message, CancellationToken ct = default)
+    {
+        db.PaymentAttempts.Add(Attempt(orderId, PaymentOperation.Authorise, amount, $"authorise:{orderId}",
+            GatewayResult.Declined(message ?? "The card was declined.")));
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    // The gateway confirms a capture the store asked for (its answer was lost, e.g. a timeout): Capturing -> Captured.
+    public Task<bool> ConfirmCaptureAsync(long orderId, string reference, CancellationToken ct = default) =>
+        ChangeAsync(orderId, p =>
+        {
+            if (!p.Allows(PaymentEvent.CompleteCapture)) return false;
+            p.CompleteCapture(reference);
             return true;
         }, ct);
-        if (applied) return new(AuthorisationOutcome.Authorised, null);
-        var status = await StatusOfAsync(orderId, ct);
-        if (status is PaymentStatus.Authorised or PaymentStatus.Capturing or PaymentStatus.Captured) return new(AuthorisationOutcome.Authorised, null);
-        // Cancelled while the gateway was answering: give the late authorisation back.
-        await CallAsync(orderId, PaymentOperation.Void, 0, "void-late:" + reference, t => gateway.VoidAsync("void-late:" + reference, reference, t), ct);
-        return new(AuthorisationOutcome.Closed, "The order was cancelled while the payment was being authorised; the authorisation was voided.");
+
+    // The gateway confirms a void: Voiding -> Voided.
+    public Task<bool> ConfirmVoidAsync(long orderId, CancellationToken ct = default) =>
+        ChangeAsync(orderId, p =>
+        {
+            if (!p.Allows(PaymentEvent.CompleteVoid)) return false;
+            p.Apply(PaymentEvent.CompleteVoid);
+            return true;
+        }, ct);
+
+    // Webhook events are processed once per event id.
+    public Task<bool> HasProcessedEventAsync(string eventId, CancellationToken ct = default) =>
+        db.PaymentWebhookEvents.AnyAsync(e => e.EventId == eventId, ct);
+
+    public async Task RecordEventAsync(string eventId, string gatewayPaymentId, string type, bool applied, CancellationToken ct = default)
+    {
+        db.PaymentWebhookEvents.Add(new PaymentWebhookEvent
+        {
+            EventId = eventId, GatewayPaymentId = gatewayPaymentId, Type = type, Outcome = applied ? "applied" : "ignored", ReceivedAt = clock.GetUtcNow(),
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // The same event, delivered twice at once: both processed it idempotently; one row is enough.
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
+
+    // Null when the webhook's signature holds, otherwise why it does not.
+    public string? CheckWebhookSignature(string? header, string body) =>
+        WebhookSignature.Check(Options.WebhookSecret!, header, body, clock.GetUtcNow(), Options.WebhookTolerance);
 
     // Takes the authorised amount, at most once per order. Repeating it (after a crash or a timeout) is safe.
     public async Task CaptureAsync(long orderId, CancellationToken ct = default)
@@ -111,27 +196,23 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
         var claim = await ChangeAsync(orderId, p =>
         {
             if (p.Status is PaymentStatus.Captured or PaymentStatus.Capturing) return p;
-            p.BeginCapture();
+            p.Apply(PaymentEvent.BeginCapture);
             return p;
         }, ct);
         if (claim.Status == PaymentStatus.Captured) return;
         var key = $"capture:{orderId}";
         var result = await CallAsync(orderId, PaymentOperation.Capture, claim.Authorised, key,
-            t => gateway.CaptureAsync(key, claim.AuthorisationRef!, claim.Authorised, t), ct);
+            t => gateway.CaptureAsync(key, claim.GatewayPaymentId!, claim.Authorised, t), ct);
         if (result?.Outcome == GatewayOutcome.Approved)
         {
-            await ChangeAsync(orderId, p =>
-            {
-                if (p.Status == PaymentStatus.Capturing) p.CompleteCapture(result.Reference!);
-                return true;
-            }, ct);
+            await ConfirmCaptureAsync(orderId, result.Reference!, ct);
             return;
         }
         if (result?.Outcome == GatewayOutcome.Declined)
             // A refused capture is final for this try: the authorisation stands and shipping can be tried again.
             await ChangeAsync(orderId, p =>
             {
-                if (p.Status == PaymentStatus.Capturing) p.Status = PaymentStatus.Authorised;
+                if (p.Allows(PaymentEvent.RefuseCapture)) p.Apply(PaymentEvent.RefuseCapture);
                 return true;
             }, ct);
         // A timeout leaves the claim in place: the next try sends the same key, which the gateway answers once.
@@ -144,16 +225,17 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
         ChangeAsync(orderId, p =>
         {
             if (p.Status is PaymentStatus.Voiding or PaymentStatus.Voided) return true;
-            p.BeginVoid();
+            p.Apply(PaymentEvent.BeginVoid);
             return true;
         }, ct);
 
-    // Second half of a cancellation: gives the authorisation back at the gateway (if there was one).
+    // Second half of a cancellation: closes the payment at the gateway (an open one can no longer be paid on its page;
+    // an authorised one is given back).
     public async Task CompleteVoidAsync(long orderId, CancellationToken ct = default)
     {
         var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.OrderId == orderId, ct);
         if (payment is null || payment.Status != PaymentStatus.Voiding) return;
-        if (payment.AuthorisationRef is { } reference)
+        if (payment.GatewayPaymentId is { } reference)
         {
             var key = $"void:{orderId}";
             var result = await CallAsync(orderId, PaymentOperation.Void, payment.Authorised, key, t => gateway.VoidAsync(key, reference, t), ct);
@@ -163,11 +245,7 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
                 return;
             }
         }
-        await ChangeAsync(orderId, p =>
-        {
-            if (p.Status == PaymentStatus.Voiding) p.CompleteVoid();
-            return true;
-        }, ct);
+        await ConfirmVoidAsync(orderId, ct);
     }
 
     // Gives money back; never more than was captured, whatever the callers race.
@@ -179,7 +257,7 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
             return p;
         }, ct);
         var key = $"refund:{orderId}:{Guid.NewGuid():N}";
-        var result = await CallAsync(orderId, PaymentOperation.Refund, amount, key, t => gateway.RefundAsync(key, claim.CaptureRef!, amount, t), ct);
+        var result = await CallAsync(orderId, PaymentOperation.Refund, amount, key, t => gateway.RefundAsync(key, claim.GatewayPaymentId!, amount, t), ct);
         if (result?.Outcome == GatewayOutcome.Approved) return claim.Refundable;
         // The claimed amount goes back so that it can be refunded again.
         await ChangeAsync(orderId, p => p.Refunded -= amount, ct);
@@ -200,7 +278,7 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
             .Select(p => p.OrderId).Take(take).ToListAsync(ct);
 
     private async Task<GatewayResult?> CallAsync(long orderId, PaymentOperation operation, decimal amount, string key,
-        Func<CancellationToken, Task<GatewayResult>> call, CancellationToken ct, bool recordApproved = true)
+        Func<CancellationToken, Task<GatewayResult>> call, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Options.GatewayTimeout);
@@ -213,7 +291,6 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
         {
             result = null;
         }
-        if (result?.Outcome == GatewayOutcome.Approved && !recordApproved) return result;
         var attempt = Attempt(orderId, operation, amount, key, result);
         db.PaymentAttempts.Add(attempt);
         await db.SaveChangesAsync(ct);

@@ -76,25 +76,28 @@ public class CheckoutClockTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_order_whose_payment_never_completes_is_cancelled_and_its_stock_released()
+    public async Task An_order_whose_payment_never_completes_is_cancelled_within_minutes_and_its_page_takes_no_card()
     {
         var sku = await _store.CreateStockedProductAsync(5);
         using var shopper = await _store.ShopperWithCartAsync(sku, 2);
-        var pending = await shopper.CheckOutAsync(CheckoutScenario.Body(card: SandboxPaymentGateway.TimesOut));
+        var pending = await shopper.PlaceAsync(CheckoutScenario.Body());
         Assert.Equal(HttpStatusCode.Accepted, pending.StatusCode);
         var id = await CheckoutScenario.OrderIdOf(pending);
         var canceller = _store.Services.GetRequiredService<UnpaidOrderCanceller>();
         Assert.Equal(0, await canceller.RunOnceAsync(CancellationToken.None));
-        Assert.Equal(3, (await _store.StockOfAsync(sku)).OnHand);
 
-        _clock.Advance(TimeSpan.FromMinutes(16));
+        _clock.Advance(TimeSpan.FromMinutes(11));
         await Task.WhenAll(canceller.RunOnceAsync(CancellationToken.None), canceller.RunOnceAsync(CancellationToken.None));
 
         var order = await shopper.OrderAsync(id);
         Assert.Equal("Cancelled", order.GetProperty("status").GetString());
         Assert.Equal(("ExpireUnpaid", "system"), (order.GetProperty("timeline").EnumerateArray().Last().GetProperty("action").GetString(), order.GetProperty("timeline").EnumerateArray().Last().GetProperty("actor").GetString()));
-        Assert.Equal((5, 0), ((await _store.StockOfAsync(sku)).OnHand, (await _store.StockOfAsync(sku)).Reserved));
+        // It never took stock: the units are still the cart's holds, which the shopper can check out again.
+        Assert.Equal((5, 2), ((await _store.StockOfAsync(sku)).OnHand, (await _store.StockOfAsync(sku)).Reserved));
         Assert.Equal("Voided", (await _store.PaymentOfAsync(id))!.Status);
+        var late = await shopper.PayOnGatewayAsync((await _store.PaymentOfAsync(id))!.PayUrl!, Bazaar.Payments.Sandbox.SandboxCard.Succeeds);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Empty(await _store.FullAuditAsync());
+        Assert.Equal(HttpStatusCode.Created, (await shopper.CheckOutAsync(CheckoutScenario.Body())).StatusCode);
     }
 }

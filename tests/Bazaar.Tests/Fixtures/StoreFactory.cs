@@ -12,6 +12,7 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminEmail = "admin@tests.local";
     public const string AdminPassword = "admin-password-1";
+    public const string WebhookSecret = "tests-webhook-secret-0123456789abcdef";
     public static readonly string SampleCatalog = Path.Combine(AppContext.BaseDirectory, "Catalog", "sample-catalog.json");
 
     private TestDatabase? _database;
@@ -100,6 +101,11 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
             // client addresses.
             ["Cart:UnlimitedClients:0"] = "unknown",
             ["Cart:AddsPerShopperPerMinute"] = "100000",
+            // The sandbox gateway, named as it must be outside Development; the card-testing limit per address has its
+            // own test that lowers it (every test shopper comes from one address).
+            ["Payments:Gateway"] = "Sandbox",
+            ["Payments:WebhookSecret"] = WebhookSecret,
+            ["Payments:Sandbox:AttemptsPerClientPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             // Expected refusals (a unique index turning away a racing insert) are logged by EF as errors; tests assert outcomes instead.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Critical",

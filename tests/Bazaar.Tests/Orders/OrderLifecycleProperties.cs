@@ -31,7 +31,8 @@ public class OrderLifecycleProperties
         RefundTooMuch,
     }
 
-    // One order of 2 x A and 1 x B; 5 of each received; the order's units committed at placement.
+    // One order of 2 x A and 1 x B; 5 of each received; the order's units held in the cart while it waits for its
+    // payment, and committed when it is paid (as Checkout.CompletePaymentAsync does).
     private sealed class World
     {
         public Order Order { get; } = OrderTransitionTests.NewOrder(OrderStatus.PendingPayment);
@@ -46,13 +47,11 @@ public class OrderLifecycleProperties
 
         public World()
         {
-            // Placement: holds taken and committed, as Inventory.CommitHoldsAsync does.
-            foreach (var line in Order.Lines)
-            {
-                Stock[line.Sku].Reserve(line.Quantity);
-                Stock[line.Sku].Commit(line.Quantity);
-            }
+            // The cart's holds, taken before checkout.
+            foreach (var line in Order.Lines) Stock[line.Sku].Reserve(line.Quantity);
         }
+
+        public bool Paid { get; set; }
 
         // Does what the Orders facade does for the step; a refusal leaves everything as it was.
         public void Run(Step step, decimal amount)
@@ -61,8 +60,10 @@ public class OrderLifecycleProperties
             {
                 case Step.Authorise:
                     if (Payment.Status != PaymentStatus.Pending || Order.Status != OrderStatus.PendingPayment) return;
-                    Payment.Authorise("auth_1", Payment.Amount);
+                    Payment.Authorise(Payment.Amount, "Visa", "4242");
                     Move(OrderAction.ConfirmPayment);
+                    foreach (var l in Order.Lines) Stock[l.Sku].Commit(l.Quantity);
+                    Paid = true;
                     return;
                 case Step.Cancel:
                     EndUnshipped(OrderAction.Cancel);
@@ -81,7 +82,7 @@ public class OrderLifecycleProperties
                     preview.Ship(units, "admin", "preview", Now);
                     if (Payment.Status == PaymentStatus.Authorised)
                     {
-                        Payment.BeginCapture();
+                        Payment.Apply(PaymentEvent.BeginCapture);
                         Payment.CompleteCapture("cap_1");
                         Captures++;
                     }
@@ -127,11 +128,13 @@ public class OrderLifecycleProperties
 
         private void EndUnshipped(OrderAction action)
         {
-            if (OrderTransitions.Find(Order.Status, action) is null) throw new InvalidOrderMove(7, Order.Status, action);
-            Payment.BeginVoid();
+            var move = OrderTransitions.Find(Order.Status, action) ?? throw new InvalidOrderMove(7, Order.Status, action);
+            // The effects the table names, as the facade performs them.
+            if (move.Effects.HasFlag(OrderEffects.VoidPayment)) Payment.Apply(PaymentEvent.BeginVoid);
             Move(action);
-            foreach (var l in Order.Lines.Where(l => l.Quantity > l.QuantityShipped)) Stock[l.Sku].Return(l.Quantity - l.QuantityShipped);
-            Payment.CompleteVoid();
+            if (move.Effects.HasFlag(OrderEffects.RestockUnshipped))
+                foreach (var l in Order.Lines.Where(l => l.Quantity > l.QuantityShipped)) Stock[l.Sku].Return(l.Quantity - l.QuantityShipped);
+            if (move.Effects.HasFlag(OrderEffects.VoidPayment)) Payment.Apply(PaymentEvent.CompleteVoid);
         }
 
         private void Move(OrderAction action)
@@ -146,6 +149,12 @@ public class OrderLifecycleProperties
             {
                 if (s.Reserved < 0 || s.Reserved > s.OnHand) return $"{s.Sku}: reserved {s.Reserved}, on hand {s.OnHand}";
                 var line = Order.Lines.Single(l => l.Sku == s.Sku);
+                if (!Paid)
+                {
+                    // Never paid, never placed: the units are still the cart's holds, on the shelf.
+                    if (s.OnHand != 5 || s.Reserved != line.Quantity) return $"{s.Sku}: unpaid, but on hand {s.OnHand}, reserved {s.Reserved}";
+                    continue;
+                }
                 var away = Order.Status == OrderStatus.Cancelled ? line.QuantityShipped - line.QuantityReturned : line.Quantity - line.QuantityReturned;
                 if (s.OnHand + away != 5) return $"{s.Sku}: on hand {s.OnHand} + away {away} != 5 received";
             }

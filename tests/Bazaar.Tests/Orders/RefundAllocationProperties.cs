@@ -56,8 +56,8 @@ public class RefundAllocationProperties
     private static Payment Captured(Order order)
     {
         var payment = new Payment { OrderId = order.Id, Amount = order.Total, Status = PaymentStatus.Pending };
-        payment.Authorise("auth", order.Total);
-        payment.BeginCapture();
+        payment.Authorise(order.Total, "Visa", "4242");
+        payment.Apply(PaymentEvent.BeginCapture);
         payment.CompleteCapture("capture");
         return payment;
     }

@@ -2,12 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Bazaar.Payments;
+using Bazaar.Payments.Sandbox;
 using Bazaar.Tests.Checkout;
 using Bazaar.Tests.Fixtures;
 
 namespace Bazaar.Tests.Payments;
 
-// The sandbox gateway's cards through the real checkout: declined, retried, timed out; capture once; refunds capped.
+// The sandbox gateway's cards through the real checkout and its page: declined then paid; capture once; refunds capped.
 public class PaymentTests(CheckoutStore store) : IClassFixture<CheckoutStore>
 {
     private async Task<(HttpClient Shopper, long OrderId)> PaidOrderAsync(int units = 2)
@@ -20,61 +21,26 @@ public class PaymentTests(CheckoutStore store) : IClassFixture<CheckoutStore>
     }
 
     [Fact]
-    public async Task A_declined_card_places_the_order_unpaid_and_another_card_pays_it()
+    public async Task A_declined_card_places_nothing_and_another_card_on_the_same_page_pays()
     {
         var sku = await store.CreateStockedProductAsync(10);
         using var shopper = await store.ShopperWithCartAsync(sku, 1);
-        var key = Guid.NewGuid().ToString();
+        var placed = await shopper.PlaceAsync(CheckoutScenario.Body());
+        var body = await placed.Content.ReadFromJsonAsync<JsonElement>();
+        var (id, payAt) = (body.GetProperty("orderId").GetInt64(), body.GetProperty("paymentUrl").GetString()!);
 
-        var declined = await shopper.CheckOutAsync(CheckoutScenario.Body(card: SandboxPaymentGateway.Declines), key);
+        var declined = await shopper.PayOnGatewayAsync(payAt, SandboxCard.Declines);
 
-        var problem = await declined.AssertProblemAsync(HttpStatusCode.PaymentRequired, "card");
-        var id = problem.GetProperty("orderId").GetInt64();
+        Assert.Equal(HttpStatusCode.PaymentRequired, declined.StatusCode);
         Assert.Equal("PendingPayment", (await shopper.OrderAsync(id)).GetProperty("status").GetString());
-        Assert.Equal(9, (await store.StockOfAsync(sku)).OnHand);
-        var replay = await shopper.CheckOutAsync(CheckoutScenario.Body(card: SandboxPaymentGateway.Declines), key);
-        Assert.Equal(id, (await replay.AssertProblemAsync(HttpStatusCode.PaymentRequired)).GetProperty("orderId").GetInt64());
-
-        var paid = await shopper.PostAsJsonAsync($"/api/orders/{id}/payment", new { card = new { number = SandboxPaymentGateway.Succeeds, expiryMonth = 1, expiryYear = DateTime.UtcNow.Year + 1, cvc = "999" } });
-
-        paid.EnsureSuccessStatusCode();
+        Assert.Equal((10, 1), ((await store.StockOfAsync(sku)).OnHand, (await store.StockOfAsync(sku)).Reserved));
+        var paid = await shopper.PayOnGatewayAsync(payAt, SandboxCard.Succeeds);
+        Assert.Contains($"/orders/{id}?placed=Paid", paid.RequestMessage!.RequestUri!.PathAndQuery, StringComparison.Ordinal);
         var order = await shopper.OrderAsync(id);
         Assert.Equal("Paid", order.GetProperty("status").GetString());
-        Assert.Equal(["Declined", "Succeeded"], order.GetProperty("payment").GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("outcome").GetString()!).ToArray());
+        Assert.Equal(("Visa", "4242"), (order.GetProperty("payment").GetProperty("cardBrand").GetString(), order.GetProperty("payment").GetProperty("cardLast4").GetString()));
+        Assert.Equal((9, 0), ((await store.StockOfAsync(sku)).OnHand, (await store.StockOfAsync(sku)).Reserved));
         Assert.Empty(await store.FullAuditAsync());
-    }
-
-    [Fact]
-    public async Task A_card_that_needs_a_retry_is_retried_and_both_attempts_are_recorded()
-    {
-        var sku = await store.CreateStockedProductAsync(10);
-        using var shopper = await store.ShopperWithCartAsync(sku, 1);
-
-        var response = await shopper.CheckOutAsync(CheckoutScenario.Body(card: SandboxPaymentGateway.NeedsRetry));
-
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var payment = await store.PaymentOfAsync(await CheckoutScenario.OrderIdOf(response));
-        Assert.Equal("Authorised", payment!.Status);
-        Assert.Equal([AttemptOutcome.Retryable.ToString(), AttemptOutcome.Succeeded.ToString()], payment.Attempts.Select(a => a.Outcome).ToArray());
-    }
-
-    [Fact]
-    public async Task A_timed_out_payment_leaves_the_order_waiting_and_the_same_request_may_be_repeated()
-    {
-        var sku = await store.CreateStockedProductAsync(10);
-        using var shopper = await store.ShopperWithCartAsync(sku, 1);
-        var key = Guid.NewGuid().ToString();
-
-        var pending = await shopper.CheckOutAsync(CheckoutScenario.Body(card: SandboxPaymentGateway.TimesOut), key);
-        var again = await shopper.CheckOutAsync(CheckoutScenario.Body(card: SandboxPaymentGateway.TimesOut), key);
-
-        Assert.Equal(HttpStatusCode.Accepted, pending.StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
-        var id = await CheckoutScenario.OrderIdOf(pending);
-        Assert.Equal(id, await CheckoutScenario.OrderIdOf(again));
-        var order = await shopper.OrderAsync(id);
-        Assert.Equal("PendingPayment", order.GetProperty("status").GetString());
-        Assert.All(order.GetProperty("payment").GetProperty("attempts").EnumerateArray(), a => Assert.Equal("TimedOut", a.GetProperty("outcome").GetString()));
     }
 
     [Fact]
@@ -89,8 +55,8 @@ public class PaymentTests(CheckoutStore store) : IClassFixture<CheckoutStore>
         foreach (var refused in ships.Where(r => r.StatusCode != HttpStatusCode.OK)) await refused.AssertProblemAsync(HttpStatusCode.Conflict);
         var payment = await store.PaymentOfAsync(id);
         Assert.Equal(("Captured", CheckoutScenario.TotalFor(2)), (payment!.Status, payment.Captured));
-        var authorisation = payment.Attempts.First(a => a.Operation == "Authorise" && a.Outcome == "Succeeded").Reference!;
-        Assert.Equal(1, store.Gateway().Inspect(authorisation)!.Value.Captures);
+        var atGateway = await store.GatewayPaymentAsync(id);
+        Assert.Equal((GatewayPaymentStatus.Captured, CheckoutScenario.TotalFor(2)), (atGateway.Status, atGateway.Captured));
         Assert.Empty(await store.FullAuditAsync());
         shopper.Dispose();
     }
@@ -141,12 +107,13 @@ public class PaymentTests(CheckoutStore store) : IClassFixture<CheckoutStore>
     public void The_payment_rules_refuse_a_second_capture_and_an_oversized_refund()
     {
         var payment = new Payment { OrderId = 1, Amount = 10m, Status = PaymentStatus.Pending };
-        payment.Authorise("auth", 10m);
-        payment.BeginCapture();
+        payment.Authorise(10m, "Visa", "4242");
+        payment.Apply(PaymentEvent.BeginCapture);
         payment.CompleteCapture("cap");
 
-        Assert.Throws<PaymentStateConflict>(payment.BeginCapture);
-        Assert.Throws<PaymentStateConflict>(payment.BeginVoid);
+        Assert.Throws<PaymentStateConflict>(() => payment.Apply(PaymentEvent.BeginCapture));
+        Assert.Throws<PaymentStateConflict>(() => payment.Apply(PaymentEvent.BeginVoid));
+        Assert.Throws<PaymentStateConflict>(() => payment.Authorise(10m, null, null));
         payment.Refund(4m);
         Assert.Throws<RefundExceedsCapture>(() => payment.Refund(6.01m));
         payment.Refund(6m);

@@ -16,20 +16,20 @@ public class UnpaidBackorderTests(CheckoutStore store) : IClassFixture<CheckoutS
     {
         var sku = await store.CreateStockedProductAsync(0, backorderable: true);
         using var squatter = await store.ShopperWithCartAsync(sku, 3);
-        var declined = await squatter.CheckOutAsync(CheckoutScenario.Body(SandboxPaymentGateway.Declines));
+        var declined = await squatter.CheckOutAsync(CheckoutScenario.Body(Bazaar.Payments.Sandbox.SandboxCard.Declines));
         var id = await CheckoutScenario.OrderIdOf(declined);
         Assert.Equal("PendingPayment", (await squatter.OrderAsync(id)).GetProperty("status").GetString());
 
         await ReceiveAsync(sku, 2);
 
-        // The two units are on sale, not given to the unpaid order.
+        // The two units are on sale, not given to the unpaid order (which owes nothing until it is paid).
         Assert.Equal(2, (await store.StockOfAsync(sku)).Available);
-        Assert.Equal(3, BackorderedOn(await squatter.OrderAsync(id), sku));
+        Assert.Equal(0, BackorderedOn(await squatter.OrderAsync(id), sku));
         using var buyer = await store.ShopperWithCartAsync(sku, 2);
         Assert.Equal(HttpStatusCode.Created, (await buyer.CheckOutAsync(CheckoutScenario.Body())).StatusCode);
 
         // Paid now: the order claims what arrives from here on (nothing is left of the first delivery).
-        var paid = await squatter.PostAsJsonAsync($"/api/orders/{id}/payment", new { card = Card(SandboxPaymentGateway.Succeeds) });
+        var paid = await squatter.PayOnGatewayAsync((await store.PaymentOfAsync(id))!.PayUrl!, Bazaar.Payments.Sandbox.SandboxCard.Succeeds);
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
         Assert.Equal(3, BackorderedOn(await squatter.OrderAsync(id), sku));
         await ReceiveAsync(sku, 3);
@@ -43,19 +43,17 @@ public class UnpaidBackorderTests(CheckoutStore store) : IClassFixture<CheckoutS
     {
         var sku = await store.CreateStockedProductAsync(0, backorderable: true);
         using var shopper = await store.ShopperWithCartAsync(sku, 2);
-        var id = await CheckoutScenario.OrderIdOf(await shopper.CheckOutAsync(CheckoutScenario.Body(SandboxPaymentGateway.Declines)));
+        var id = await CheckoutScenario.OrderIdOf(await shopper.CheckOutAsync(CheckoutScenario.Body(Bazaar.Payments.Sandbox.SandboxCard.Declines)));
         await ReceiveAsync(sku, 5);
         Assert.Equal(5, (await store.StockOfAsync(sku)).Available);
 
-        var paid = await shopper.PostAsJsonAsync($"/api/orders/{id}/payment", new { card = Card(SandboxPaymentGateway.Succeeds) });
+        var paid = await shopper.PayOnGatewayAsync((await store.PaymentOfAsync(id))!.PayUrl!, Bazaar.Payments.Sandbox.SandboxCard.Succeeds);
 
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
         Assert.Equal(0, BackorderedOn(await shopper.OrderAsync(id), sku));
         Assert.Equal((3, 0), ((await store.StockOfAsync(sku)).OnHand, (await store.StockOfAsync(sku)).Reserved));
         Assert.Empty(await store.FullAuditAsync());
     }
-
-    private static object Card(string number) => new { number, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123" };
 
     private static int BackorderedOn(JsonElement order, string sku) =>
         order.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("sku").GetString() == sku).GetProperty("quantityBackordered").GetInt32();
