@@ -242,8 +242,15 @@ public sealed class Checkout(
             }
             catch (InsufficientStock e)
             {
-                shortfalls.Add(new CommitShortfall(line.Sku, line.Quantity, line.HeldQuantity, e.Available + line.HeldQuantity, "expired"));
+                shortfalls.Add(new CommitShortfall(line.Sku, line.Quantity, line.HeldQuantity, e.Available + line.HeldQuantity, "hold-ran-out"));
             }
+        }
+        // A back-ordered line is bought without stock only while its SKU still allows back-orders.
+        foreach (var line in view.Lines.Where(l => l.Hold == HoldState.Backordered))
+        {
+            if (await inventory.GetSkuSettingsAsync(line.Sku, ct) is { Backorderable: true }) continue;
+            var available = (await inventory.GetStockAsync(line.Sku, ct))?.Available ?? 0;
+            shortfalls.Add(new CommitShortfall(line.Sku, line.Quantity, 0, Math.Max(0, available), "no-longer-backorderable"));
         }
         if (shortfalls.Count == 0) return;
         foreach (var sku in taken) await inventory.ReleaseAsync(sku, shopper.ShopperKey, shopper.Actor, "checkout refused: another line is sold out", ct);

@@ -19,8 +19,19 @@ public sealed class OrderAudit(BazaarDb db, Inventory.Inventory inventory, Payme
         var ordered = lines.ToDictionary(l => (l.OrderId, l.Sku));
         var committed = (await inventory.ListCommittedAsync(ct)).ToDictionary(c => (c.OrderId, c.Sku), c => c.Quantity);
         var owed = (await inventory.ListBackordersAsync(ct)).ToDictionary(b => (b.OrderId, b.Sku));
+        // An order that was never paid was never placed: its units stayed the cart's holds and none is committed to it.
+        var neverPaid = (await db.Orders.AsNoTracking().Where(o => !o.Demo && (o.Status == OrderStatus.PendingPayment
+                || (o.Status == OrderStatus.Cancelled && !o.Events.Any(e => e.Action == nameof(OrderAction.ConfirmPayment)))))
+            .Select(o => o.Id).ToListAsync(ct)).ToHashSet();
         foreach (var ((orderId, sku), line) in ordered)
         {
+            if (neverPaid.Contains(orderId))
+            {
+                if (committed.GetValueOrDefault((orderId, sku)) != 0 || owed.ContainsKey((orderId, sku)))
+                    violations.Add(new Violation("an unpaid order holds no stock", $"order {orderId} ({sku})",
+                        $"committed {committed.GetValueOrDefault((orderId, sku))}, but the order was never paid"));
+                continue;
+            }
             // A back-ordered unit is either committed since (allocated) or not yet (outstanding, or cancelled with the order).
             var backorder = owed.GetValueOrDefault((orderId, sku));
             var notCommitted = backorder is null ? 0 : backorder.Quantity - backorder.Allocated;

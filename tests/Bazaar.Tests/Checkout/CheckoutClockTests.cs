@@ -86,7 +86,7 @@ public class CheckoutClockTests : IAsyncLifetime
         var canceller = _store.Services.GetRequiredService<UnpaidOrderCanceller>();
         Assert.Equal(0, await canceller.RunOnceAsync(CancellationToken.None));
 
-        _clock.Advance(TimeSpan.FromMinutes(11));
+        _clock.Advance(TimeSpan.FromMinutes(16));
         await Task.WhenAll(canceller.RunOnceAsync(CancellationToken.None), canceller.RunOnceAsync(CancellationToken.None));
 
         var order = await shopper.OrderAsync(id);

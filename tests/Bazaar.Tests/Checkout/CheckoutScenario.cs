@@ -11,15 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Bazaar.Tests.Checkout;
 
-// A store whose payment gateway answers quickly enough for tests to wait for its timeouts.
-public class CheckoutStore : StoreFactory
-{
-    public CheckoutStore()
-    {
-        With("Payments:GatewayTimeout", "00:00:00.300");
-        With("Payments:RetryDelay", "00:00:00.010");
-    }
-}
+// The store the checkout, order and payment tests share.
+public class CheckoutStore : StoreFactory;
 
 // Shopping through the API, as the storefront does: fill a cart, check out, read the order.
 public static class CheckoutScenario

@@ -26,8 +26,16 @@ public class OrderReturnBrowserTests(BrowserStore store) : IClassFixture<Browser
             DataObject = CheckoutScenario.Body(),
             Headers = new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() },
         });
-        Assert.Equal(201, placed.Status);
+        Assert.Equal(202, placed.Status);
         var id = (await placed.JsonAsync())!.Value.GetProperty("orderId").GetInt64();
+        // The card on the gateway's page; its redirect back to the store (followed) places the order.
+        var card = context.APIRequest.CreateFormData();
+        card.Set("number", "4242424242424242");
+        card.Set("expiryMonth", "12");
+        card.Set("expiryYear", (DateTime.UtcNow.Year + 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        card.Set("cvc", "123");
+        var paid = await context.APIRequest.PostAsync((await placed.JsonAsync())!.Value.GetProperty("paymentUrl").GetString()!, new() { Form = card });
+        Assert.True(paid.Ok, $"the gateway page answered {paid.Status}");
         using (var api = await store.CreateAdminClientAsync())
         {
             (await api.PostAsJsonAsync($"/api/admin/orders/{id}/ship", new { })).EnsureSuccessStatusCode();

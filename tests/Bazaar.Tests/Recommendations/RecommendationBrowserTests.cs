@@ -48,6 +48,7 @@ public class RecommendationBrowserTests(BrowserStore store) : IClassFixture<Brow
         await page.GotoAsync("/checkout");
         await Bazaar.Tests.Checkout.CheckoutBrowserTests.FillAddressAndCardAsync(page);
         await page.GetByTestId("place-order").ClickAsync();
+        await Bazaar.Tests.Checkout.CheckoutBrowserTests.PayOnGatewayPageAsync(page);
         await Expect(page.GetByTestId("order-status")).ToHaveTextAsync("Paid");
         await store.CatchUpAlsoBoughtAsync();
 
