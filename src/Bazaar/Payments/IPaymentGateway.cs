@@ -39,7 +39,7 @@ public sealed record GatewayPaymentState(string PaymentId, GatewayPaymentStatus 
 // (by asking GetPaymentAsync, never from the query string) and from signed webhooks (PaymentWebhooks). Capture, void
 // and refund are server-to-server. Every call carries an idempotency key: the same key always gets the same answer and
 // moves money at most once, so a call repeated after a crash or a timeout is safe.
-// Implementations: Sandbox.SandboxPaymentGateway (built in); a real provider's adapter plugs in here (ADR 0009).
+// Implementations: Sandbox.SandboxPaymentGateway (built in); a real provider's adapter plugs in here (ADR 0010).
 public interface IPaymentGateway
 {
     Task<GatewaySession> CreatePaymentAsync(string idempotencyKey, long orderId, decimal amount, string currency, string returnUrl,

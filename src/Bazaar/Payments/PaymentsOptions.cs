@@ -9,7 +9,7 @@ public sealed class PaymentsOptions : IValidatableObject
 
     // Which gateway takes the money. The only one built in is the sandbox, which takes none: it is chosen by default
     // in Development only; anywhere else it must be named here on purpose (and logs a warning at start), and a store
-    // without a gateway does not start. A real provider's adapter adds its own name (ADR 0009).
+    // without a gateway does not start. A real provider's adapter adds its own name (ADR 0010).
     public string? Gateway { get; set; }
 
     // The secret shared with the gateway that signs its webhooks. Required outside Development (a Development store
