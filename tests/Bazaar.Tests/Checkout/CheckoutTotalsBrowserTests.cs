@@ -71,6 +71,7 @@ public partial class CheckoutTotalsBrowserTests(BrowserStore store) : IClassFixt
         Assert.Equal(CaliforniaTotal, seen[^1]);
 
         await place.ClickAsync();
+        await CheckoutBrowserTests.PayOnGatewayPageAsync(page);
         await Expect(page).ToHaveURLAsync(OrderUrl());
         await Expect(page.GetByTestId("order-total")).ToHaveTextAsync(CaliforniaTotal);
     }
@@ -86,12 +87,7 @@ public partial class CheckoutTotalsBrowserTests(BrowserStore store) : IClassFixt
         await context.RouteAsync(url => !url.StartsWith(store.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal),
             route => route.AbortAsync());
         var account = await context.NewPageAsync();
-        await account.GotoAsync("/account/register");
-        await account.GetByLabel("E-mail address").FillAsync($"returning-{Guid.NewGuid():N}@tests.local");
-        await account.GetByLabel("Password", new() { Exact = true }).FillAsync("buyer-password-1");
-        await account.GetByLabel("Confirm password").FillAsync("buyer-password-1");
-        await account.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await account.WaitForURLAsync(url => !url.Contains("/account/register", StringComparison.Ordinal));
+        await BrowserStore.RegisterAndSignInAsync(account, $"returning-{Guid.NewGuid():N}@tests.local", "buyer-password-1");
 
         var page = await CheckoutWithOneUnitAsync(context);
         var place = page.GetByTestId("place-order");
@@ -113,6 +109,7 @@ public partial class CheckoutTotalsBrowserTests(BrowserStore store) : IClassFixt
         Assert.Equal(before, await store.OrderCountAsync());
 
         await place.ClickAsync();
+        await CheckoutBrowserTests.PayOnGatewayPageAsync(page);
         await Expect(page).ToHaveURLAsync(OrderUrl());
         await Expect(page.GetByTestId("order-total")).ToHaveTextAsync(CaliforniaTotal);
 
