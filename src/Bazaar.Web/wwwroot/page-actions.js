@@ -24,3 +24,17 @@ function sweep() {
 sweep();
 document.addEventListener("DOMContentLoaded", sweep);
 window.Blazor?.addEventListener?.("enhancedload", sweep);
+
+// The search page's filters drawer (a <details>, so it opens and closes without this script too): Escape and a
+// click on the dimmed page beside it close it, and focus goes back to its button.
+function closeDrawer(drawer) {
+  drawer.open = false;
+  drawer.querySelector("summary")?.focus();
+}
+document.addEventListener("keydown", (e) => {
+  const drawer = document.querySelector("details.filters-drawer[open]");
+  if (e.key === "Escape" && drawer && getComputedStyle(drawer.querySelector("summary")).position === "fixed") closeDrawer(drawer);
+});
+document.addEventListener("click", (e) => {
+  if (e.target instanceof HTMLDetailsElement && e.target.matches(".filters-drawer[open]")) closeDrawer(e.target);
+});

@@ -90,10 +90,11 @@ public sealed class BrowserStore : StoreFactory
         await page.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal));
     }
 
-    public static async Task ScreenshotAsync(IPage page, string name)
+    // The whole page, or only what the viewport shows (a phone's first screen).
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         Directory.CreateDirectory(ScreenshotDirectory);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = fullPage });
     }
 
     public override async ValueTask DisposeAsync()

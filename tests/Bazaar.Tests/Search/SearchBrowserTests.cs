@@ -116,4 +116,51 @@ public partial class SearchBrowserTests(BrowserStore store) : IClassFixture<Brow
         await page.GoBackAsync();
         await Expect(page).ToHaveURLAsync(IsCableSearch());
     }
+
+    [Fact]
+    public async Task At_phone_width_results_start_on_the_first_screen_and_filters_open_in_a_drawer()
+    {
+        const int width = 390, height = 844;
+        await store.WaitForIndexAsync();
+        await using var context = await store.NewContextAsync(width, height);
+        var page = await context.NewPageAsync();
+        Task Screenshot(string step) => BrowserStore.ScreenshotAsync(page, $"search-mobile-{Pass}-{step}", fullPage: false);
+
+        await page.GotoAsync("/search?q=toner");
+        var first = page.GetByTestId("search-hit").First;
+        await Expect(first).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Search)).ToHaveCountAsync(1);
+        var top = (await first.BoundingBoxAsync())!.Y;
+        Assert.True(top < height, $"The first result starts at {top} px, below the first screen ({height} px).");
+        var brand = page.Locator("[data-facet='brand'] a").First;
+        await Expect(brand).ToBeHiddenAsync();
+        await Screenshot("01-results");
+
+        var button = page.GetByTestId("filters-button");
+        await Expect(button).ToHaveAccessibleNameAsync("Filters");
+        await button.ClickAsync();
+        await Expect(brand).ToBeInViewportAsync();
+        var brandName = (await brand.Locator("span").First.InnerTextAsync()).Trim();
+        await Screenshot("02-drawer");
+
+        await brand.ClickAsync();
+        await Expect(page).ToHaveURLAsync(HasBrand());
+        await Expect(page.Locator(".applied-filters a.chip-remove")).ToContainTextAsync(brandName);
+        await Expect(page.Locator("[data-facet='brand'] a").First).ToBeHiddenAsync();
+        await Expect(button).ToHaveAccessibleNameAsync("Filters (1)");
+        var hits = await page.GetByTestId("search-hit").AllAsync();
+        Assert.NotEmpty(hits);
+        foreach (var hit in hits)
+            await Expect(hit.Locator(".product-card-brand")).ToHaveTextAsync(brandName);
+        await Screenshot("03-filtered");
+
+        // The drawer is a native disclosure: the keyboard opens it, and Escape closes it again.
+        await button.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("filters-drawer")).ToHaveAttributeAsync("open", "");
+        await Expect(button).ToHaveAccessibleNameAsync("Close filters");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByTestId("filters-drawer")).Not.ToHaveAttributeAsync("open", "");
+        await Expect(button).ToBeFocusedAsync();
+    }
 }
