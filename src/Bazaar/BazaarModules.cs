@@ -100,6 +100,8 @@ public static class BazaarModules
         services.AddSingleton<CheckoutMetrics>();
         services.AddSingleton<CheckoutThrottle>();
         services.AddSingleton<CheckoutRateLimit>();
+        services.AddSingleton<RateCardCache>();
+        services.AddScoped<ShippingAndTax>();
         services.AddScoped<Checkout.Checkout>();
     }
 

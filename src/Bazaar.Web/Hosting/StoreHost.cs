@@ -91,6 +91,7 @@ public static class StoreHost
         app.MapInventoryApi();
         app.MapCartApi();
         app.MapCheckoutApi();
+        app.MapShippingAndTaxApi();
         MapPaymentGateway(app);
         app.MapOrdersApi();
         app.MapSearchApi();

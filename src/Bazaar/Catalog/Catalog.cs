@@ -151,6 +151,20 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
             .Select(p => new ProductSummary(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Price, p.Currency, p.ImageUrls.FirstOrDefault(), p.CategoryId, p.RatingAverage, p.RatingCount))
             .ToListAsync(ct);
 
+    // The spec-sheet keys that give a product's shipping weight, in grams, the first found winning: the packed weight
+    // (what the parcel weighs), else the product's own.
+    private static readonly string[] WeightKeys = ["package_weight", "weight"];
+
+    // Each product's shipping weight in grams, for the products whose spec sheet has one (left out otherwise).
+    public async Task<IReadOnlyDictionary<int, int>> GetShippingWeightsAsync(IReadOnlyCollection<int> ids, CancellationToken ct = default)
+    {
+        var rows = await db.ProductAttributes.AsNoTracking()
+            .Where(a => ids.Contains(a.ProductId) && WeightKeys.Contains(a.Key) && a.Kind == AttributeKind.Number && a.Number != null && a.Number > 0)
+            .Select(a => new { a.ProductId, a.Key, a.Number }).ToListAsync(ct);
+        return rows.GroupBy(r => r.ProductId).ToDictionary(g => g.Key,
+            g => (int)Math.Ceiling(g.OrderBy(r => Array.IndexOf(WeightKeys, r.Key)).First().Number!.Value));
+    }
+
     // The Reviews module's summary of a product's published reviews, written in the caller's transaction. Not a
     // product edit: the search feed row is the caller's to append.
     public Task SetRatingAsync(int productId, int count, double average, CancellationToken ct = default) =>

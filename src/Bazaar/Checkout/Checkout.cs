@@ -23,7 +23,6 @@ public sealed record CheckoutLineQuote(string Sku, int ProductId, string Title, 
 public sealed record CheckoutQuote(IReadOnlyList<CheckoutLineQuote> Lines, string ShippingMethod, string ShippingMethodName, int DeliveryDaysMin, int DeliveryDaysMax,
     decimal Subtotal, decimal ShippingCost, decimal TaxRate, decimal Tax, decimal Total, string Currency, string Hash);
 
-public sealed record ShippingMethodView(string Code, string Name, decimal Price, decimal? FreeFrom, int DaysMin, int DaysMax);
 
 public enum CheckoutOutcome
 {
@@ -88,32 +87,30 @@ public sealed class Checkout(
     CheckoutMetrics metrics,
     CheckoutThrottle throttle,
     CheckoutRateLimit rateLimit,
-    TimeProvider clock,
-    IOptions<CheckoutOptions> options)
+    ShippingAndTax rates,
+    Catalog.Catalog catalog,
+    TimeProvider clock)
 {
     public const int MaxKeyLength = 100;
     private const int MaxSavedAddresses = 10;
 
-    private CheckoutOptions Options => options.Value;
-
-    public IReadOnlyList<ShippingMethodView> ShippingMethods =>
-        Options.ShippingMethods.Select(m => new ShippingMethodView(m.Code, m.Name, m.Price, m.FreeFrom, m.DaysMin, m.DaysMax)).ToList();
-
-    public IReadOnlyList<string> Countries => CheckoutRules.Countries(Options);
+    // The shipping methods and the countries shipped to (those with a tax rate), as the admin set them.
+    public Task<RateCard> RatesAsync(CancellationToken ct = default) => rates.CurrentAsync(ct);
 
     // The order summary for the shopper's cart as it is now, for the given address and method.
     public async Task<CheckoutQuote> QuoteAsync(string shopperKey, QuoteInput input, CancellationToken ct = default)
     {
         var errors = new Dictionary<string, string[]>();
-        var address = CheckoutRules.Address(input.ShipTo, Options, errors);
-        var method = CheckoutRules.Method(input.ShippingMethod, Options, errors);
+        var card = await rates.CurrentAsync(ct);
+        var address = CheckoutRules.Address(input.ShipTo, card, errors);
+        var method = CheckoutRules.Method(input.ShippingMethod, card, errors);
         var view = await cart.GetAsync(shopperKey, extendHolds: false, ct);
         if (view.Lines.Count == 0) errors["cart"] = ["The cart is empty: add something before checking out."];
         if (errors.Count > 0) throw new CheckoutInvalid(errors);
-        return Quote(view, method!, address);
+        return await QuoteAsync(view, method!, address, card, ct);
     }
 
-    private CheckoutQuote Quote(CartView view, ShippingMethodOption method, ShippingAddress address)
+    private async Task<CheckoutQuote> QuoteAsync(CartView view, ShippingMethodView method, ShippingAddress address, RateCard card, CancellationToken ct)
     {
         // One store currency (ADR 0009): a line priced in another is never summed with the rest, nor converted.
         var foreign = view.Lines.Where(l => !string.Equals(l.Currency, view.Currency, StringComparison.Ordinal)).ToList();
@@ -126,13 +123,26 @@ public sealed class Checkout(
         var lines = view.Lines.Select(l => new CheckoutLineQuote(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.UnitPrice * l.Quantity, l.Hold.ToString(),
             l.Hold == HoldState.Backordered)).ToList();
         var subtotal = lines.Sum(l => l.LineTotal);
-        var shipping = method.FreeFrom is { } free && subtotal >= free ? 0m : method.Price;
-        var rate = CheckoutRules.TaxRate(Options, address.Country, address.Region);
+        var shipping = RateCard.Shipping(method, subtotal, method.WeightBands.Count == 0 ? null : await WeightOfAsync(lines, ct));
+        var rate = card.TaxRate(address.Country, address.Region);
         // The one place an amount is rounded (docs/money.md): the tax, on the whole order, once.
         var tax = decimal.Round((subtotal + shipping) * rate, Platform.StoreCurrency.DecimalsOf(view.Currency), MidpointRounding.AwayFromZero);
         var total = subtotal + shipping + tax;
         return new CheckoutQuote(lines, method.Code, method.Name, method.DaysMin, method.DaysMax, subtotal, shipping, rate, tax, total, view.Currency,
             CheckoutQuoteHash.Of(lines, method.Code, subtotal, shipping, rate, tax, total, view.Currency));
+    }
+
+    // The parcel's weight in grams, or null when an item's weight is not in the catalogue.
+    private async Task<int?> WeightOfAsync(IReadOnlyList<CheckoutLineQuote> lines, CancellationToken ct)
+    {
+        var weights = await catalog.GetShippingWeightsAsync(lines.Select(l => l.ProductId).Distinct().ToList(), ct);
+        var grams = 0L;
+        foreach (var line in lines)
+        {
+            if (!weights.TryGetValue(line.ProductId, out var each)) return null;
+            grams += (long)each * line.Quantity;
+        }
+        return (int)Math.Min(grams, int.MaxValue);
     }
 
     public async Task<CheckoutResult> PlaceAsync(CheckoutShopper shopper, string? idempotencyKey, CheckoutInput input, CancellationToken ct = default)
@@ -202,8 +212,9 @@ public sealed class Checkout(
     {
         var errors = new Dictionary<string, string[]>();
         var email = shopper.AccountEmail is { } account && string.IsNullOrWhiteSpace(input.Email) ? account : CheckoutRules.Email(input.Email, errors);
-        var address = CheckoutRules.Address(input.ShipTo, Options, errors);
-        var method = CheckoutRules.Method(input.ShippingMethod, Options, errors);
+        var card = await rates.CurrentAsync(ct);
+        var address = CheckoutRules.Address(input.ShipTo, card, errors);
+        var method = CheckoutRules.Method(input.ShippingMethod, card, errors);
         // Checking out is cart activity: the holds are extended, so that they outlive the visit to the gateway's page.
         var view = await cart.GetAsync(shopper.ShopperKey, extendHolds: true, ct);
         if (view.Lines.Count == 0) errors["cart"] = ["The cart is empty: add something before checking out."];
@@ -212,7 +223,7 @@ public sealed class Checkout(
             metrics.Count("invalid");
             throw new CheckoutInvalid(errors);
         }
-        var quote = Quote(view, method!, address);
+        var quote = await QuoteAsync(view, method!, address, card, ct);
         // What the shopper confirmed (the quote's hash, or at least its total) must be what is charged, or nothing is.
         if ((input.QuoteHash is { } confirmed && !string.Equals(confirmed.Trim(), quote.Hash, StringComparison.OrdinalIgnoreCase))
             || (input.ExpectedTotal is { } expected && expected != quote.Total))

@@ -40,7 +40,11 @@ public static class CheckoutApi
         ShopperKeys.ActorFor(http),
         ClientAddress.Of(http));
 
-    private static Ok<CheckoutOptionsView> GetOptions(Checkout checkout) => TypedResults.Ok(new CheckoutOptionsView(checkout.ShippingMethods, checkout.Countries));
+    private static async Task<Ok<CheckoutOptionsView>> GetOptions(Checkout checkout, CancellationToken ct)
+    {
+        var rates = await checkout.RatesAsync(ct);
+        return TypedResults.Ok(new CheckoutOptionsView(rates.Methods, rates.Countries));
+    }
 
     private static async Task<Results<Ok<CheckoutQuote>, ValidationProblem>> Quote(QuoteInput input, Checkout checkout, HttpContext http, CancellationToken ct)
     {

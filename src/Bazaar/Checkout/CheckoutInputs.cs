@@ -39,7 +39,7 @@ public static partial class CheckoutRules
     // Countries where the region (state, province) decides the tax and the address.
     private static readonly HashSet<string> RegionRequired = new(StringComparer.Ordinal) { "US", "CA" };
 
-    public static ShippingAddress Address(AddressInput? input, CheckoutOptions options, Dictionary<string, string[]> errors)
+    public static ShippingAddress Address(AddressInput? input, RateCard rates, Dictionary<string, string[]> errors)
     {
         if (input is null)
         {
@@ -55,8 +55,8 @@ public static partial class CheckoutRules
         if (address.Line2 is { Length: > 200 }) errors["shipTo.line2"] = ["The second address line must be at most 200 characters."];
         Require(errors, "shipTo.city", address.City, "The city", 100);
         if (country.Length == 0) errors["shipTo.country"] = ["The country is required (a two-letter code such as US)."];
-        else if (!ShipsTo(options, country))
-            errors["shipTo.country"] = [$"We do not ship to '{country}'. We ship to {string.Join(", ", Countries(options))}."];
+        else if (!rates.ShipsTo(country))
+            errors["shipTo.country"] = [$"We do not ship to '{country}'. We ship to {string.Join(", ", rates.Countries)}."];
         if (RegionRequired.Contains(country) && string.IsNullOrEmpty(region)) errors["shipTo.region"] = ["The state or province is required for this country (e.g. CA)."];
         else if (region is { Length: > 3 } || (region is not null && !RegionCode().IsMatch(region))) errors["shipTo.region"] = ["The region is a code of up to three letters or digits (e.g. CA)."];
         if (address.PostalCode.Length == 0) errors["shipTo.postalCode"] = ["The postal code is required."];
@@ -76,28 +76,21 @@ public static partial class CheckoutRules
         return value;
     }
 
-    public static ShippingMethodOption? Method(string? code, CheckoutOptions options, Dictionary<string, string[]> errors)
+    public static ShippingMethodView? Method(string? code, RateCard rates, Dictionary<string, string[]> errors)
     {
         var value = Clean(code);
+        var choices = rates.Methods.Count == 0
+            ? "the store has no shipping method yet"
+            : "choose one of " + string.Join(", ", rates.Methods.Select(m => m.Code));
         if (value is null)
         {
-            errors["shippingMethod"] = [$"Choose a shipping method: {string.Join(", ", options.ShippingMethods.Select(m => m.Code))}."];
+            errors["shippingMethod"] = [$"Choose a shipping method: {choices}."];
             return null;
         }
-        var method = options.ShippingMethods.FirstOrDefault(m => string.Equals(m.Code, value, StringComparison.OrdinalIgnoreCase));
-        if (method is null) errors["shippingMethod"] = [$"'{value}' is not a shipping method. Choose one of {string.Join(", ", options.ShippingMethods.Select(m => m.Code))}."];
+        var method = rates.Method(value);
+        if (method is null) errors["shippingMethod"] = [$"'{value}' is not a shipping method: {choices}."];
         return method;
     }
-
-    public static bool ShipsTo(CheckoutOptions options, string country) => Countries(options).Contains(country);
-
-    public static IReadOnlyList<string> Countries(CheckoutOptions options) =>
-        options.TaxRates.Keys.Select(k => k[..2].ToUpperInvariant()).Distinct().Order(StringComparer.Ordinal).ToList();
-
-    // The most specific rate: country and region, then country.
-    public static decimal TaxRate(CheckoutOptions options, string country, string? region) =>
-        region is not null && options.TaxRates.TryGetValue($"{country}-{region}", out var regional) ? regional
-        : options.TaxRates.GetValueOrDefault(country);
 
     public static string Money(decimal amount, string currency) => amount.ToString("0.00", CultureInfo.InvariantCulture) + " " + currency;
 

@@ -31,5 +31,40 @@ internal static class CheckoutMappings
             a.Property(x => x.Phone).HasMaxLength(40);
             a.HasIndex(x => new { x.CustomerId, x.LastUsedAt });
         });
+    
+        model.Entity<ShippingMethod>(m =>
+        {
+            m.ToTable("shipping_methods");
+            m.HasKey(x => x.Code);
+            m.Property(x => x.Code).HasMaxLength(40);
+            m.Property(x => x.Name).HasMaxLength(80);
+            m.Property(x => x.Price).HasPrecision(12, 2);
+            m.Property(x => x.FreeFrom).HasPrecision(12, 2);
+            m.HasMany(x => x.WeightBands).WithOne().HasForeignKey(b => b.MethodCode).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<WeightBand>(b =>
+        {
+            b.ToTable("shipping_weight_bands");
+            b.HasKey(x => new { x.MethodCode, x.UpToGrams });
+            b.Property(x => x.MethodCode).HasMaxLength(40);
+            b.Property(x => x.Price).HasPrecision(12, 2);
+        });
+
+        model.Entity<TaxRate>(t =>
+        {
+            t.ToTable("tax_rates");
+            t.HasKey(x => x.Key);
+            t.Property(x => x.Key).HasMaxLength(8);
+            t.Property(x => x.Rate).HasPrecision(7, 5);
+        });
+
+        model.Entity<RateChange>(c =>
+        {
+            c.ToTable("rate_changes");
+            c.Property(x => x.Actor).HasMaxLength(120);
+            c.Property(x => x.Subject).HasMaxLength(80);
+            c.Property(x => x.Change).HasMaxLength(1000);
+        });
     }
 }

@@ -12,11 +12,19 @@ public sealed class ShippingMethodOption
     public decimal? FreeFrom { get; set; }
     public int DaysMin { get; set; }
     public int DaysMax { get; set; }
+    public List<WeightBandOption> WeightBands { get; set; } = [];
 }
 
-// The shipping methods and the tax table. Both come from configuration (Checkout:ShippingMethods, Checkout:TaxRates);
-// without any, the defaults below apply. Tax rates are keyed by country ("DE") or country and region ("US-CA");
-// the most specific key wins, and a country absent from the table is one the store does not ship to.
+public sealed class WeightBandOption
+{
+    public int UpToGrams { get; set; }
+    public decimal Price { get; set; }
+}
+
+// The shipping methods and the tax table seed the database on the first start (Checkout:ShippingMethods,
+// Checkout:TaxRates; without any, the defaults below); from then on the admin edits them there (ShippingAndTax).
+// Tax rates are keyed by country ("DE") or country and region ("US-CA"); the most specific key wins, and a country
+// absent from the table is one the store does not ship to.
 public sealed class CheckoutOptions : IValidatableObject
 {
     public const string Section = "Checkout";
@@ -45,6 +53,10 @@ public sealed class CheckoutOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int RequestsPerClientPerMinute { get; set; } = 60;
 
+    // How long a node prices quotes with the shipping and tax tables it read; an edit on the node itself applies at
+    // once, an edit on another node within this interval.
+    public TimeSpan RatesRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public static readonly IReadOnlyList<ShippingMethodOption> DefaultShippingMethods =
     [
         new() { Code = "economy", Name = "Economy", Price = 2.99m, DaysMin = 5, DaysMax = 8 },
@@ -67,6 +79,8 @@ public sealed class CheckoutOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (RatesRefreshInterval < TimeSpan.Zero || RatesRefreshInterval > TimeSpan.FromHours(1))
+            yield return new ValidationResult("Checkout:RatesRefreshInterval is between 00:00:00 and 01:00:00.");
         for (var i = 0; i < ShippingMethods.Count; i++)
         {
             var m = ShippingMethods[i];
@@ -74,6 +88,9 @@ public sealed class CheckoutOptions : IValidatableObject
             if (string.IsNullOrWhiteSpace(m.Code) || string.IsNullOrWhiteSpace(m.Name)) yield return new ValidationResult($"{at} needs a Code and a Name.");
             if (m.Price < 0 || m.FreeFrom < 0) yield return new ValidationResult($"{at}: prices cannot be negative.");
             if (m.DaysMin < 0 || m.DaysMax < m.DaysMin) yield return new ValidationResult($"{at}: DaysMin must be at least 0 and at most DaysMax.");
+            for (var b = 0; b < m.WeightBands.Count; b++)
+                if (m.WeightBands[b].UpToGrams <= (b == 0 ? 0 : m.WeightBands[b - 1].UpToGrams) || m.WeightBands[b].Price < 0)
+                    yield return new ValidationResult($"{at}:WeightBands:{b}: bands go from light to heavy (UpToGrams above the band before) at a price of 0 or more.");
         }
         if (ShippingMethods.GroupBy(m => m.Code, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
             yield return new ValidationResult("Checkout:ShippingMethods: two methods share a Code.");

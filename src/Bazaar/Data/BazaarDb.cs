@@ -45,6 +45,10 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     public DbSet<SandboxWebhook> SandboxWebhooks => Set<SandboxWebhook>();
     public DbSet<CheckoutRequest> CheckoutRequests => Set<CheckoutRequest>();
     public DbSet<SavedAddress> SavedAddresses => Set<SavedAddress>();
+    public DbSet<ShippingMethod> ShippingMethods => Set<ShippingMethod>();
+    public DbSet<WeightBand> WeightBands => Set<WeightBand>();
+    public DbSet<TaxRate> TaxRates => Set<TaxRate>();
+    public DbSet<RateChange> RateChanges => Set<RateChange>();
 
     public DbSet<Review> Reviews => Set<Review>();
     public DbSet<ReviewVote> ReviewVotes => Set<ReviewVote>();

@@ -34,6 +34,10 @@ public static class StoreInitializer
             if (!await roles.RoleExistsAsync(role))
                 await roles.CreateAsync(new IdentityRole(role));
 
+        // Shipping methods and tax rates live in the database; configuration only seeds them, once.
+        await scope.ServiceProvider.GetRequiredService<Checkout.ShippingAndTax>()
+            .SeedAsync(scope.ServiceProvider.GetRequiredService<IOptions<Checkout.CheckoutOptions>>().Value, ct);
+
         var options = scope.ServiceProvider.GetRequiredService<IOptions<AccountsOptions>>().Value;
         if (!string.IsNullOrWhiteSpace(options.AdminEmail) && !string.IsNullOrEmpty(options.AdminPassword))
             await scope.ServiceProvider.GetRequiredService<AdminAccounts>().SeedAsync(options.AdminEmail.Trim(), options.AdminPassword);
