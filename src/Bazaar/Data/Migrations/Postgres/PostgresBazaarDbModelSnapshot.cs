@@ -412,6 +412,43 @@ namespace Bazaar.Data.Migrations.Postgres
                     b.ToTable("checkout_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Checkout.RateChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("change");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rate_changes");
+
+                    b.ToTable("rate_changes", (string)null);
+                });
+
             modelBuilder.Entity("Bazaar.Checkout.SavedAddress", b =>
                 {
                     b.Property<long>("Id")
@@ -483,6 +520,87 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasDatabaseName("ix_saved_addresses_customer_id_last_used_at");
 
                     b.ToTable("saved_addresses", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Checkout.ShippingMethod", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<int>("DaysMax")
+                        .HasColumnType("integer")
+                        .HasColumnName("days_max");
+
+                    b.Property<int>("DaysMin")
+                        .HasColumnType("integer")
+                        .HasColumnName("days_min");
+
+                    b.Property<decimal?>("FreeFrom")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("free_from");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<decimal>("Price")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("price");
+
+                    b.HasKey("Code")
+                        .HasName("pk_shipping_methods");
+
+                    b.ToTable("shipping_methods", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Checkout.TaxRate", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("key");
+
+                    b.Property<decimal>("Rate")
+                        .HasPrecision(7, 5)
+                        .HasColumnType("numeric(7,5)")
+                        .HasColumnName("rate");
+
+                    b.HasKey("Key")
+                        .HasName("pk_tax_rates");
+
+                    b.ToTable("tax_rates", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Checkout.WeightBand", b =>
+                {
+                    b.Property<string>("MethodCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("method_code");
+
+                    b.Property<int>("UpToGrams")
+                        .HasColumnType("integer")
+                        .HasColumnName("up_to_grams");
+
+                    b.Property<decimal>("Price")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("price");
+
+                    b.HasKey("MethodCode", "UpToGrams")
+                        .HasName("pk_shipping_weight_bands");
+
+                    b.ToTable("shipping_weight_bands", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
@@ -1988,6 +2106,16 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasConstraintName("fk_product_attributes_products_product_id");
                 });
 
+            modelBuilder.Entity("Bazaar.Checkout.WeightBand", b =>
+                {
+                    b.HasOne("Bazaar.Checkout.ShippingMethod", null)
+                        .WithMany("WeightBands")
+                        .HasForeignKey("MethodCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipping_weight_bands_shipping_methods_method_code");
+                });
+
             modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
                 {
                     b.HasOne("Bazaar.Inventory.StockItem", null)
@@ -2131,6 +2259,11 @@ namespace Bazaar.Data.Migrations.Postgres
             modelBuilder.Entity("Bazaar.Catalog.Product", b =>
                 {
                     b.Navigation("Attributes");
+                });
+
+            modelBuilder.Entity("Bazaar.Checkout.ShippingMethod", b =>
+                {
+                    b.Navigation("WeightBands");
                 });
 
             modelBuilder.Entity("Bazaar.Orders.Order", b =>

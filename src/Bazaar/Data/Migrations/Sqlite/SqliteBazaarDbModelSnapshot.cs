@@ -401,6 +401,41 @@ namespace Bazaar.Data.Migrations.Sqlite
                     b.ToTable("checkout_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Checkout.RateChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("change");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rate_changes");
+
+                    b.ToTable("rate_changes", (string)null);
+                });
+
             modelBuilder.Entity("Bazaar.Checkout.SavedAddress", b =>
                 {
                     b.Property<long>("Id")
@@ -470,6 +505,87 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_saved_addresses_customer_id_last_used_at");
 
                     b.ToTable("saved_addresses", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Checkout.ShippingMethod", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<int>("DaysMax")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("days_max");
+
+                    b.Property<int>("DaysMin")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("days_min");
+
+                    b.Property<double?>("FreeFrom")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("REAL")
+                        .HasColumnName("free_from");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<double>("Price")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("REAL")
+                        .HasColumnName("price");
+
+                    b.HasKey("Code")
+                        .HasName("pk_shipping_methods");
+
+                    b.ToTable("shipping_methods", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Checkout.TaxRate", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<double>("Rate")
+                        .HasPrecision(7, 5)
+                        .HasColumnType("REAL")
+                        .HasColumnName("rate");
+
+                    b.HasKey("Key")
+                        .HasName("pk_tax_rates");
+
+                    b.ToTable("tax_rates", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Checkout.WeightBand", b =>
+                {
+                    b.Property<string>("MethodCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("method_code");
+
+                    b.Property<int>("UpToGrams")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("up_to_grams");
+
+                    b.Property<double>("Price")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("REAL")
+                        .HasColumnName("price");
+
+                    b.HasKey("MethodCode", "UpToGrams")
+                        .HasName("pk_shipping_weight_bands");
+
+                    b.ToTable("shipping_weight_bands", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
@@ -1945,6 +2061,16 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasConstraintName("fk_product_attributes_products_product_id");
                 });
 
+            modelBuilder.Entity("Bazaar.Checkout.WeightBand", b =>
+                {
+                    b.HasOne("Bazaar.Checkout.ShippingMethod", null)
+                        .WithMany("WeightBands")
+                        .HasForeignKey("MethodCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipping_weight_bands_shipping_methods_method_code");
+                });
+
             modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
                 {
                     b.HasOne("Bazaar.Inventory.StockItem", null)
@@ -2088,6 +2214,11 @@ namespace Bazaar.Data.Migrations.Sqlite
             modelBuilder.Entity("Bazaar.Catalog.Product", b =>
                 {
                     b.Navigation("Attributes");
+                });
+
+            modelBuilder.Entity("Bazaar.Checkout.ShippingMethod", b =>
+                {
+                    b.Navigation("WeightBands");
                 });
 
             modelBuilder.Entity("Bazaar.Orders.Order", b =>
