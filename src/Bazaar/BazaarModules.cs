@@ -43,6 +43,7 @@ public static class BazaarModules
 
         services.AddScoped<Catalog.Catalog>();
         services.AddScoped<CatalogImport>();
+        services.AddScoped<ProductList>();
 
         services.AddBazaarAccounts();
         services.AddBazaarInventory();
@@ -54,8 +55,11 @@ public static class BazaarModules
         services.AddOptions<Reviews.ReviewsOptions>().BindConfiguration(Reviews.ReviewsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Reviews.ReviewClientLimit>();
         services.AddScoped<Reviews.Reviews>();
+        services.AddScoped<Reviews.ReviewList>();
         services.AddBazaarRecommendations();
         services.AddScoped<StoreAudit>();
+        services.AddScoped<BackOffice.Dashboard>();
+        services.AddScoped<BackOffice.CustomerList>();
         services.AddOptions<PurgeOptions>().BindConfiguration(PurgeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<StoragePurge>();
         return services;
@@ -91,6 +95,7 @@ public static class BazaarModules
         services.AddScoped<Payments.Payments>();
         services.AddScoped<Orders.Orders>();
         services.AddScoped<OrderAudit>();
+        services.AddScoped<OrderReports>();
         services.AddScoped<OrderHistory>();
         services.AddSingleton<UnpaidOrderCanceller>();
         services.AddHostedService(sp => sp.GetRequiredService<UnpaidOrderCanceller>());
@@ -139,6 +144,7 @@ public static class BazaarModules
         services.AddOptions<InventoryOptions>().BindConfiguration(InventoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Inventory.Inventory>();
         services.AddScoped<InventoryAudit>();
+        services.AddScoped<StockList>();
         services.AddSingleton<InventoryMetrics>();
         services.AddSingleton<ReservationQueue>();
         services.AddHostedService<ExpiredReservationSweeper>();
@@ -172,6 +178,9 @@ public static class BazaarModules
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccountsOptions>, AdminSeedValidator>();
         services.AddScoped<AdminAccounts>();
+        services.AddScoped<CustomerDirectory>();
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<IOptions<AccountsOptions>>((o, accounts) =>
+            o.ValidationInterval = accounts.Value.SessionCheckInterval);
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IMailSender>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<MailOptions>>().Value.PickupDirectory)
             ? ActivatorUtilities.CreateInstance<LogMailSender>(sp)

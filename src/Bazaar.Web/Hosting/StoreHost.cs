@@ -97,6 +97,7 @@ public static class StoreHost
         app.MapSearchApi();
         app.MapReviewsApi();
         app.MapRecommendationsApi();
+        Bazaar.BackOffice.BackOfficeApi.MapBackOfficeApi(app);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -25,6 +25,9 @@ public enum SignInOutcome
     SignedIn,
     WrongCredentials,
     Throttled,
+
+    // The right password for an account the store disabled (told only to whoever knows the password).
+    Disabled,
 }
 
 public sealed record SignInResult(SignInOutcome Outcome, string? UserId, TimeSpan RetryAfter = default);
@@ -131,6 +134,13 @@ public sealed class Accounts(
         }
         // No lockout: a locked account is a denial of service anyone can cause; SignInThrottle slows guessers instead.
         var result = await signIn.PasswordSignInAsync(customer, input.Password, input.RememberMe, lockoutOnFailure: false);
+        // A disabled account is an Identity lockout with no end (CustomerDirectory.DisableAsync); Identity answers it before
+        // looking at the password, so the password is checked here before saying so.
+        if (result.IsLockedOut && await users.CheckPasswordAsync(customer, input.Password))
+        {
+            throttle.Succeeded(email, client);
+            return new SignInResult(SignInOutcome.Disabled, null);
+        }
         if (!result.Succeeded)
         {
             throttle.Failed(email, client);

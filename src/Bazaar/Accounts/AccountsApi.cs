@@ -57,6 +57,8 @@ public static class AccountsApi
         {
             SignInOutcome.SignedIn => TypedResults.NoContent(),
             SignInOutcome.Throttled => Throttled(http, result.RetryAfter),
+            SignInOutcome.Disabled => TypedResults.Problem(CustomerDirectory.DisabledMessage, statusCode: StatusCodes.Status403Forbidden,
+                title: "This account is disabled."),
             _ => TypedResults.Problem("The e-mail address or password is wrong.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed."),
         };
     }

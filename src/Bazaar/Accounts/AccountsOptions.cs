@@ -18,6 +18,11 @@ public sealed class AccountsOptions
     [MinLength(8)]
     public string? AdminPassword { get; set; }
 
+    // How often a session is checked against its account: a disabled account, a changed password or a reset ends the
+    // account's other sessions within this long, on every node.
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     // Sign-in attempts allowed per client address per minute.
     [Range(1, 10_000)]
     public int SignInAttemptsPerMinute { get; set; } = 10;

@@ -82,7 +82,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
         nodes.SelectMany(n => Flatten(n.Children).Prepend(n));
 
     // A category filter covers its subcategories: a department page lists everything below it.
-    private async Task<List<int>> CategoryWithDescendantsAsync(int categoryId, CancellationToken ct)
+    internal async Task<List<int>> CategoryWithDescendantsAsync(int categoryId, CancellationToken ct)
     {
         var node = Flatten(await GetCategoryTreeAsync(ct)).FirstOrDefault(c => c.Id == categoryId);
         return node is null ? [categoryId] : Flatten([node]).Select(c => c.Id).ToList();

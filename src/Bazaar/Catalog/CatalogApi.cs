@@ -17,6 +17,7 @@ public static class CatalogApi
         api.MapGet("/products/{id:int}", GetProduct);
 
         var admin = app.MapGroup("/api/admin").WithTags("Catalog admin").RequireAuthorization(Roles.Admin);
+        admin.MapGet("/products", ListForAdmin);
         admin.MapPost("/products", CreateProduct);
         admin.MapPut("/products/{id:int}", UpdateProduct);
         admin.MapDelete("/products/{id:int}", DeleteProduct);
@@ -49,6 +50,39 @@ public static class CatalogApi
         }
         if (errors.Count > 0) return ProblemResults.Invalid(errors);
         return TypedResults.Ok(await catalog.ListProductsAsync(new ProductQuery(categoryId, brand, order!.Value, pageNumber, size), ct));
+    }
+
+    // The back office's product list: search, category, stock state, sort and page, every one checked.
+    private static async Task<Results<Ok<ListPage<ProductSummary>>, ValidationProblem>> ListForAdmin(ProductList products,
+        Catalog catalog, Inventory.StockList stockList, CancellationToken ct, string? q = null, string? category = null, string? stock = null,
+        string? page = null, string? pageSize = null, string? sort = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (filter, list) = await ParseAdminListAsync(catalog, stockList, q, category, stock, page, pageSize, sort, errors, ct);
+        if (errors.Count > 0) return ProblemResults.Invalid(errors);
+        return TypedResults.Ok(await products.SearchAsync(filter, list, ct));
+    }
+
+    // The admin product list's query string, for the API and the page alike; problems are named by field in `errors`.
+    public static async Task<(ProductListFilter Filter, ListQuery List)> ParseAdminListAsync(Catalog catalog, Inventory.StockList stock,
+        string? q, string? category, string? state, string? page, string? pageSize, string? sort, IDictionary<string, string[]> errors,
+        CancellationToken ct)
+    {
+        var list = ListQuery.Parse(page, pageSize, sort, ProductList.Shape, errors);
+        int? categoryId = null;
+        if (!string.IsNullOrWhiteSpace(category))
+        {
+            var node = await catalog.FindCategoryAsync(category.Trim(), ct);
+            if (node is null) errors["category"] = [$"No category '{category}'."];
+            else categoryId = node.Id;
+        }
+        IReadOnlyCollection<int>? only = null;
+        if (!string.IsNullOrWhiteSpace(state))
+        {
+            if (Inventory.StockList.StateNames.TryGetValue(state.Trim(), out var wanted)) only = await stock.ProductIdsInStateAsync(wanted, ct);
+            else errors["stock"] = [$"The stock state must be one of {string.Join(", ", Inventory.StockList.StateNames.Keys)}, not '{state}'."];
+        }
+        return (new ProductListFilter(string.IsNullOrWhiteSpace(q) ? null : q.Trim(), categoryId, only), list);
     }
 
     public static ProductSort? ParseSort(string? sort) => sort switch

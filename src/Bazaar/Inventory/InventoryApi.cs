@@ -48,6 +48,7 @@ public static class InventoryApi
         app.MapGet("/api/stock/{sku}", GetPublicStock).WithTags("Inventory");
 
         var admin = app.MapGroup("/api/admin/stock").WithTags("Inventory admin").RequireAuthorization(Roles.Admin);
+        admin.MapGet("/", List);
         admin.MapGet("/{sku}", GetStock);
         admin.MapGet("/low", ListLow);
         admin.MapGet("/{sku}/ledger", GetLedger);
@@ -67,6 +68,34 @@ public static class InventoryApi
         await inventory.GetStockAsync(sku, ct) is { } s
             ? TypedResults.Ok(StockView.From(s, await inventory.OutstandingBackordersAsync(sku, ct)))
             : ProblemResults.NotFound($"No stock is kept for SKU '{sku}'.");
+
+    private static async Task<Results<Ok<ListPage<StockView>>, ValidationProblem>> List(StockList stock, Catalog.ProductList products,
+        CancellationToken ct, string? q = null, string? state = null, string? page = null, string? pageSize = null, string? sort = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (filter, list) = await ParseListAsync(products, q, state, page, pageSize, sort, errors, ct);
+        if (errors.Count > 0) return ProblemResults.Invalid(errors);
+        var found = await stock.SearchAsync(filter, list, ct);
+        return TypedResults.Ok(new ListPage<StockView>(found.Items.Select(s => StockView.From(s)).ToList(), found.Total, found.Page, found.PageSize,
+            found.Sort));
+    }
+
+    // The stock list's query string, for the API and the page alike; problems are named by field in `errors`. A text
+    // that is not a SKU also finds the SKUs of products whose title or brand has it.
+    public static async Task<(StockListFilter Filter, ListQuery List)> ParseListAsync(Catalog.ProductList products, string? q, string? state,
+        string? page, string? pageSize, string? sort, IDictionary<string, string[]> errors, CancellationToken ct)
+    {
+        var list = ListQuery.Parse(page, pageSize, sort, StockList.Shape, errors);
+        StockState? wanted = null;
+        if (!string.IsNullOrWhiteSpace(state))
+        {
+            if (StockList.StateNames.TryGetValue(state.Trim(), out var s)) wanted = s;
+            else errors["state"] = [$"The state must be one of {string.Join(", ", StockList.StateNames.Keys)}, not '{state}'."];
+        }
+        var text = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        var ids = text is null ? null : await products.IdsMatchingAsync(text, 5000, ct);
+        return (new StockListFilter(text, wanted, ids), list);
+    }
 
     private static async Task<Ok<IReadOnlyList<StockView>>> ListLow(Inventory inventory, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<StockView>>((await inventory.ListLowStockAsync(200, ct)).Select(s => StockView.From(s)).ToList());

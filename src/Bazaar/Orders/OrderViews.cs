@@ -33,10 +33,18 @@ public sealed record OrderView(
 
 public sealed record OrderSummary(long Id, string Number, string Status, string Email, int Items, decimal Total, string Currency, DateTimeOffset PlacedAt);
 
-public sealed record OrderPage(IReadOnlyList<OrderSummary> Items, int Total, int Page, int PageSize);
+public sealed record OrderPage(IReadOnlyList<OrderSummary> Items, int Total, int Page, int PageSize, string Sort = "-placed")
+{
+    public int PageCount => PageSize == 0 ? 0 : (Total + PageSize - 1) / PageSize;
+}
 
 // The back office's order search: every filter is optional.
-public sealed record OrderSearch(OrderStatus? Status = null, string? Customer = null, DateTimeOffset? From = null, DateTimeOffset? To = null, int Page = 1, int PageSize = 50);
+public sealed record OrderSearch(OrderStatus? Status = null, string? Customer = null, DateTimeOffset? From = null, DateTimeOffset? To = null, int Page = 1, int PageSize = 50,
+    string Sort = "placed", bool Descending = true, decimal? MinTotal = null, decimal? MaxTotal = null, string? CustomerId = null)
+{
+    public static readonly Platform.ListShape Shape = new(["placed", "total", "status", "number", "email"], "placed", DefaultDescending: true,
+        DefaultPageSize: 50, MaxPageSize: Orders.MaxPageSize);
+}
 
 // What Checkout hands over to place an order; the prices in it were computed on the server.
 public sealed record OrderDraft(

@@ -104,6 +104,9 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         if (search.Status is { } status) orders = orders.Where(o => o.Status == status);
         if (search.From is { } from) orders = orders.Where(o => o.PlacedAt >= from);
         if (search.To is { } to) orders = orders.Where(o => o.PlacedAt < to);
+        if (search.MinTotal is { } min) orders = orders.Where(o => o.Total >= min);
+        if (search.MaxTotal is { } max) orders = orders.Where(o => o.Total <= max);
+        if (search.CustomerId is { } customerId) orders = orders.Where(o => o.CustomerId == customerId);
         if (!string.IsNullOrWhiteSpace(search.Customer))
         {
             var text = search.Customer.Trim().ToLowerInvariant();
@@ -111,10 +114,24 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
             orders = orders.Where(o => o.Email.ToLower().Contains(text) || o.CustomerId == search.Customer.Trim() || o.ShipTo.Name.ToLower().Contains(text) || o.Id == number);
         }
         var total = await orders.CountAsync(ct);
-        var items = await orders.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Skip((page - 1) * size).Take(size)
+        orders = (search.Sort, search.Descending) switch
+        {
+            ("total", false) => orders.OrderBy(o => o.Total).ThenBy(o => o.Id),
+            ("total", true) => orders.OrderByDescending(o => o.Total).ThenByDescending(o => o.Id),
+            ("status", false) => orders.OrderBy(o => o.Status).ThenByDescending(o => o.Id),
+            ("status", true) => orders.OrderByDescending(o => o.Status).ThenByDescending(o => o.Id),
+            ("number", false) => orders.OrderBy(o => o.Id),
+            ("number", true) => orders.OrderByDescending(o => o.Id),
+            ("email", false) => orders.OrderBy(o => o.Email).ThenByDescending(o => o.Id),
+            ("email", true) => orders.OrderByDescending(o => o.Email).ThenByDescending(o => o.Id),
+            (_, false) => orders.OrderBy(o => o.PlacedAt).ThenBy(o => o.Id),
+            _ => orders.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id),
+        };
+        var items = await orders.Skip((page - 1) * size).Take(size)
             .Select(o => new OrderSummary(o.Id, "", o.Status.ToString(), o.Email, o.Lines.Sum(l => l.Quantity), o.Total, o.Currency, o.PlacedAt))
             .ToListAsync(ct);
-        return new OrderPage(items.Select(s => s with { Number = OrderNumbers.Format(s.Id) }).ToList(), total, page, size);
+        return new OrderPage(items.Select(s => s with { Number = OrderNumbers.Format(s.Id) }).ToList(), total, page, size,
+            (search.Descending ? "-" : "") + search.Sort);
     }
 
     public async Task<OrderStatus?> StatusOfAsync(long id, CancellationToken ct = default) =>

@@ -83,16 +83,31 @@ public static class OrdersApi
         return await Run(() => orders.RefundAsync(id, amount, Actor(http), Reason(input.Reason, "refund"), ct), id, orders, ct);
     }
 
-    private static async Task<Results<Ok<OrderPage>, ProblemHttpResult>> Search(Orders orders, string? status, string? customer, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<OrderPage>, ValidationProblem>> Search(Orders orders, string? status, string? customer, DateTimeOffset? from,
+        DateTimeOffset? to, string? page, string? pageSize, string? sort, string? minTotal, string? maxTotal, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var search = ParseSearch(status, customer, from, to, page, pageSize, sort, minTotal, maxTotal, errors);
+        if (errors.Count > 0) return ProblemResults.Invalid(errors);
+        return TypedResults.Ok(await orders.SearchAsync(search, ct));
+    }
+
+    // The admin order list's query string, for the API and the page alike; problems are named by field in `errors`.
+    public static OrderSearch ParseSearch(string? status, string? customer, DateTimeOffset? from, DateTimeOffset? to, string? page, string? pageSize,
+        string? sort, string? minTotal, string? maxTotal, IDictionary<string, string[]> errors)
     {
         OrderStatus? parsed = null;
         if (!string.IsNullOrWhiteSpace(status))
         {
-            if (!Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s))
-                return Invalid("status", $"'{status}' is not an order status. Use one of {string.Join(", ", Enum.GetNames<OrderStatus>())}.");
-            parsed = s;
+            if (!Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s) || int.TryParse(status, out _))
+                errors["status"] = [$"'{status}' is not an order status. Use one of {string.Join(", ", Enum.GetNames<OrderStatus>())}."];
+            else parsed = s;
         }
-        return TypedResults.Ok(await orders.SearchAsync(new OrderSearch(parsed, customer, from, to, page ?? 1, pageSize ?? 50), ct));
+        var list = ListQuery.Parse(page, pageSize, sort, OrderSearch.Shape, errors);
+        var min = ListQuery.Amount(minTotal, "minTotal", errors);
+        var max = ListQuery.Amount(maxTotal, "maxTotal", errors);
+        return new OrderSearch(parsed, string.IsNullOrWhiteSpace(customer) ? null : customer.Trim(), from, to, list.Page, list.PageSize, list.Sort,
+            list.Descending, min, max);
     }
 
     private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Get(long id, Orders orders, CancellationToken ct) =>

@@ -157,14 +157,6 @@ public sealed class Reviews(
     }
 
     // The back office's queue: newest first, optionally only one status.
-    public async Task<IReadOnlyList<ReviewView>> ListForModerationAsync(ReviewStatus? status, int take = 100, CancellationToken ct = default)
-    {
-        var reviews = db.Reviews.AsNoTracking();
-        if (status is { } s) reviews = reviews.Where(r => r.Status == s);
-        return (await reviews.OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct))
-            .Select(ToView).ToList();
-    }
-
     // The best-rated products with at least `minReviews` reviews, by an average pulled towards the store's mean
     // (PriorWeight reviews' worth), so three five-star reviews don't outrank three hundred at 4.8.
     public async Task<IReadOnlyList<RatedProduct>> TopRatedAsync(int take, int minReviews = 2, CancellationToken ct = default)
@@ -234,7 +226,7 @@ public sealed class Reviews(
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max];
 
-    private static ReviewView ToView(Review r) => new(r.Id, r.ProductId, r.AuthorName, r.Rating, r.Title, r.Body, r.VerifiedPurchase, r.HelpfulVotes,
+    internal static ReviewView ToView(Review r) => new(r.Id, r.ProductId, r.AuthorName, r.Rating, r.Title, r.Body, r.VerifiedPurchase, r.HelpfulVotes,
         r.CreatedAt, r.UpdatedAt, r.Status.ToString(), r.ModerationReason);
 }
 

@@ -84,16 +84,14 @@ public static class ReviewsApi
         catch (Exception e) when (ToProblem(e) is { } problem) { return problem; }
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ReviewView>>, ValidationProblem>> ListForModeration(Reviews reviews, CancellationToken ct, string? status = null)
+    private static async Task<Results<Ok<ListPage<ReviewView>>, ValidationProblem>> ListForModeration(ReviewList reviews, CancellationToken ct,
+        string? status = null, string? rating = null, string? product = null, string? q = null, string? page = null, string? pageSize = null,
+        string? sort = null)
     {
-        ReviewStatus? wanted = null;
-        if (!string.IsNullOrEmpty(status))
-        {
-            if (!Enum.TryParse<ReviewStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
-                return ProblemResults.Invalid("status", "The status must be published or hidden.");
-            wanted = parsed;
-        }
-        return TypedResults.Ok(await reviews.ListForModerationAsync(wanted, ct: ct));
+        var errors = new Dictionary<string, string[]>();
+        var (filter, list) = ReviewList.Parse(status, rating, product, q, page, pageSize, sort, errors);
+        if (errors.Count > 0) return ProblemResults.Invalid(errors);
+        return TypedResults.Ok(await reviews.SearchAsync(filter, list, ct));
     }
 
     private static async Task<Results<Ok<ReviewView>, ProblemHttpResult>> Moderate(Func<Task<ReviewView>> moderate)

@@ -162,7 +162,7 @@ public class ReviewApiTests(ReviewStore store) : IClassFixture<ReviewStore>
         Assert.Equal(0, (await PageAsync(author, product)).GetProperty("summary").GetProperty("count").GetInt32());
         Assert.Equal(0, (await author.GetFromJsonAsync<JsonElement>($"/api/products/{product}")).GetProperty("reviewCount").GetInt32());
         var queue = await admin.GetFromJsonAsync<JsonElement>("/api/admin/reviews?status=hidden");
-        Assert.Contains(queue.EnumerateArray(), r => r.GetProperty("id").GetInt64() == id);
+        Assert.Contains(queue.GetProperty("items").EnumerateArray(), r => r.GetProperty("id").GetInt64() == id);
 
         (await admin.PostAsJsonAsync($"/api/admin/reviews/{id}/restore", new { reason = "appeal upheld" })).EnsureSuccessStatusCode();
         Assert.Equal(1, (await PageAsync(author, product)).GetProperty("summary").GetProperty("count").GetInt32());
