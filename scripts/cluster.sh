@@ -9,6 +9,7 @@
 #   scripts/cluster.sh kill-node I                (SIGKILL node I, 1-based: a crash; nginx routes around it)
 #   scripts/cluster.sh start-node I               (start node I again on its port, wait until it is ready)
 #   scripts/cluster.sh down|up postgres|replica|redis   (stop / restart one server, same port and data)
+#   scripts/cluster.sh nginx-config DIR PORT NODE_PORT...  (only write the nginx config start uses, to DIR/nginx.conf)
 #
 # --nodes N     store nodes (default 3)
 # --no-publish  reuse the build in <state>/publish instead of running `dotnet publish` again
@@ -176,35 +177,40 @@ stop_node() {
 
 # ---------------------------------------------------------------- nginx
 
+# write_nginx_conf DIR LISTEN_PORT NODE_PORT...: DIR/nginx.conf (logs, PID and temp files in DIR too)
 write_nginx_conf() {
-  local n port i user=""
-  n="$(node_count)"; port="$(state_get "$STATE_FILE" BAZAAR_CLUSTER_NGINX_PORT)"
-  mkdir -p "$NGINX_DIR/tmp"
+  local dir="$1" port="$2" p user=""
+  shift 2
+  [ "$#" -ge 1 ] || die "nginx needs at least one node port"
+  mkdir -p "$dir/tmp"
   if [ "$(id -u)" -eq 0 ]; then
     # Workers drop to nobody; they only need their temp folders.
     user="user nobody nogroup;"
-    chown nobody:nogroup "$NGINX_DIR/tmp"
+    chown nobody:nogroup "$dir/tmp"
   fi
   local servers=""
-  for i in $(seq 1 "$n"); do
-    servers+="    server 127.0.0.1:$(node_port "$i") max_fails=2 fail_timeout=5s;"$'\n'
+  for p in "$@"; do
+    servers+="    server 127.0.0.1:$p max_fails=2 fail_timeout=5s;"$'\n'
   done
-  cat >"$NGINX_DIR/nginx.conf" <<EOF
+  cat >"$dir/nginx.conf" <<EOF
 # Written by scripts/cluster.sh (docs/deploy.md explains each part).
 $user
 worker_processes 2;
 daemon off;
-pid $NGINX_DIR/nginx.pid;
-error_log $NGINX_DIR/error.log warn;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
 events { worker_connections 4096; }
 
 http {
-    access_log $NGINX_DIR/access.log;
-    client_body_temp_path $NGINX_DIR/tmp/body;
-    proxy_temp_path $NGINX_DIR/tmp/proxy;
-    fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
-    uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
-    scgi_temp_path $NGINX_DIR/tmp/scgi;
+    # Which node answered, and which were tried before it (a retry shows as "A, B" with "502, 202").
+    log_format upstreams '\$remote_addr [\$time_local] "\$request" \$status \$request_time '
+                         'upstream=\$upstream_addr statuses=\$upstream_status key=\$http_idempotency_key';
+    access_log $dir/access.log upstreams;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
     client_max_body_size 10m;
 
     # Round robin. Passive health checks: a node that fails max_fails times (refused, reset, timed out, 502/503) is
@@ -280,7 +286,9 @@ EOF
 
 start_nginx() {
   [ -x "$NGINX_BIN" ] || die "nginx not found at $NGINX_BIN (apt-get install nginx-light, or set BAZAAR_NGINX)"
-  write_nginx_conf
+  local ports=() i
+  for i in $(seq 1 "$(node_count)"); do ports+=("$(node_port "$i")"); done
+  write_nginx_conf "$NGINX_DIR" "$(state_get "$STATE_FILE" BAZAAR_CLUSTER_NGINX_PORT)" "${ports[@]}"
   "$NGINX_BIN" -t -q -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" \
     || die "nginx rejected $NGINX_DIR/nginx.conf"
   setsid "$NGINX_BIN" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" \
@@ -447,6 +455,10 @@ case "$cmd" in
     [ "$#" -eq 1 ] || usage; node_index "$1"
     if node_running "$1"; then log "node $1 already running"; exit 0; fi
     launch_node "$1"; wait_node_ready "$1"
+    ;;
+  nginx-config)
+    [ "$#" -ge 3 ] || usage
+    write_nginx_conf "$@"
     ;;
   down|up)
     [ "$#" -eq 1 ] || usage
