@@ -222,9 +222,9 @@ public sealed class Accounts(
 
     public Task SignOutAsync() => signIn.SignOutAsync();
 
-    public async Task<AccountView?> FindAsync(string userId)
+    public async Task<AccountView?> FindAsync(string userId, CancellationToken ct = default)
     {
-        var customer = await users.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId);
+        var customer = await users.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct);
         if (customer is null) return null;
         var roles = await users.GetRolesAsync(customer);
         return new AccountView(customer.Id, customer.Email ?? "", customer.DisplayName, [.. roles.Order()], customer.CreatedAt,
