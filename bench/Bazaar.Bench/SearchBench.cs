@@ -96,6 +96,21 @@ public static class SearchBench
             var body = await http.GetFromJsonAsync<JsonElement>(url);
             took.Add(body.GetProperty("tookMs").GetDouble());
         }
+        // Type-ahead as a shopper types: every prefix of the mix's words, one request at a time, timed at the client
+        // on loopback (an upper bound of the server's time); a first round warms up.
+        var prefixes = Words.Where(w => w.Length > 1).SelectMany(w => Enumerable.Range(2, w.Length - 1).Select(n => w[..n])).ToList();
+        var suggestMs = new List<double>();
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var prefix in prefixes)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.GetAsync(new Uri("/api/search/suggest?q=" + Uri.EscapeDataString(prefix), UriKind.Relative));
+                await response.Content.ReadAsByteArrayAsync();
+                response.EnsureSuccessStatusCode();
+                if (round > 0) suggestMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
         // Then a long tail of searches made from the catalogue's titles, as a store sees them: a few searches very
         // common, most rare, far more than the result cache holds. Warm-up and measurement draw apart, so the
         // measured load does not replay the warm-up's searches.
@@ -131,9 +146,12 @@ public static class SearchBench
             FreshnessMs = Stats(freshness),
             ServerPeakRssMb = Math.Round(node.SamplePeakRssKb() / 1024.0, 1),
             LongTail = longTail,
+            SuggestMs = Stats(suggestMs),
         };
         Console.WriteLine($"search-bench [{name}]: server p50 {pass.ServerMs.P50} ms, p95 {pass.ServerMs.P95} ms, p99 {pass.ServerMs.P99} ms (facets + stock query)");
         Console.WriteLine($"search-bench [{name}]: {Describe(load, clients)} ({pass.DistinctSearches} distinct searches in the mix)");
+        Console.WriteLine($"search-bench [{name}]: suggest p50 {pass.SuggestMs.P50} ms, p95 {pass.SuggestMs.P95} ms, p99 {pass.SuggestMs.P99} ms "
+            + $"(one at a time, {suggestMs.Count} keystrokes, client time on loopback)");
         Console.WriteLine($"search-bench [{name}, long tail]: {Describe(longTail.Http, clients)} ({longTail.DistinctSearches} distinct searches, Zipf s = 1)");
         if (longTail.HttpUnderWrites is { } underWrites)
             Console.WriteLine($"search-bench [{name}, long tail, {longTail.Writes} product writes at {writesPerSecond}/s]: {Describe(underWrites, clients)}");
@@ -422,6 +440,7 @@ public sealed record SearchBenchPass
     public required LatencyStats FreshnessMs { get; init; }
     public double ServerPeakRssMb { get; init; }
     public required LongTailResult LongTail { get; init; }
+    public LatencyStats? SuggestMs { get; init; }
 }
 
 public sealed record LongTailResult
