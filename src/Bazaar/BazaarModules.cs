@@ -137,6 +137,9 @@ public static class BazaarModules
         services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
         services.AddScoped<ProductSource>();
         services.AddScoped<ProductSearch>();
+        services.AddOptions<SearchAnalyticsOptions>().BindConfiguration(SearchAnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SearchAnalytics>();
+        services.AddHostedService<SearchAnalyticsFlusher>();
     }
 
     private static void AddBazaarInventory(this IServiceCollection services)

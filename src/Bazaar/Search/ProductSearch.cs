@@ -46,7 +46,7 @@ public sealed class ProductSearch(
         var took = clock.GetElapsedTime(started).TotalMilliseconds;
         metrics.QueryDuration.Record(took);
         return new SearchResult(SearchEngine.Normalize(request.Text), found.Total, request.Page, request.PageSize, items, found.Facets, found.Applied, found.DidYouMean, found.Relaxed,
-            Math.Round(took, 2));
+            Math.Round(took, 2)) { SearchId = SearchAnalytics.IdOf(request) };
     }
 
     // The catalogue re-reads its category tree every minute (a new object each time, with the same categories):

@@ -24,9 +24,11 @@ public static partial class SearchApi
         var api = app.MapGroup("/api/search").WithTags("Search");
         api.MapGet("", Search).AddOpenApiOperationTransformer(SearchParameters.Describe);
         api.MapGet("/suggest", Suggest);
+        api.MapPost("/events", RecordEvent);
 
         var admin = app.MapGroup("/api/admin/search").WithTags("Search admin").RequireAuthorization(Roles.Admin);
         admin.MapGet("/status", Status);
+        admin.MapGet("/analytics", Analytics);
         admin.MapPost("/reindex", Reindex);
         admin.MapGet("/synonyms", ListSynonyms);
         admin.MapPost("/synonyms", AddSynonym);
@@ -35,13 +37,15 @@ public static partial class SearchApi
     }
 
     private static async Task<Results<Ok<SearchResult>, ValidationProblem, ProblemHttpResult>> Search(
-        HttpRequest http, ProductSearch search, Catalog.Catalog catalog, CancellationToken ct)
+        HttpRequest http, ProductSearch search, SearchAnalytics analytics, Catalog.Catalog catalog, CancellationToken ct)
     {
         var (request, errors) = await ParseAsync(http.Query, catalog, ct);
         if (errors.Count > 0) return ProblemResults.Invalid(errors);
         try
         {
-            return TypedResults.Ok(await search.SearchAsync(request!, ct));
+            var result = await search.SearchAsync(request!, ct);
+            analytics.RecordSearch(request!, result.Total, Cart.ShopperKeys.For(http.HttpContext));
+            return TypedResults.Ok(result);
         }
         catch (SearchIndexUnavailableException e)
         {
@@ -168,6 +172,32 @@ public static partial class SearchApi
 
     [GeneratedRegex("^[a-z0-9_]{1,100}$")]
     private static partial Regex AttributeKey();
+
+    public sealed record SearchEventInput(string? SearchId, int? ProductId, int? Position, string? Kind);
+
+    // A client that shows results itself (an app, another front end) reports what the shopper did with one: "open"
+    // or "cart", with the searchId its search returned and the result's place (1 = first).
+    private static Results<Accepted, ValidationProblem> RecordEvent(SearchEventInput input, SearchAnalytics analytics)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!SearchAnalytics.IsId(input.SearchId)) errors["searchId"] = ["The searchId must be the one a search returned (16 hex digits)."];
+        if (input.ProductId is not > 0) errors["productId"] = ["The productId must be a product's id."];
+        if (input.Position is not (>= 1 and <= SearchRequest.MaxDepth))
+            errors["position"] = [$"The position must be the result's place, from 1 to {SearchRequest.MaxDepth}."];
+        if (input.Kind is not ("open" or "cart")) errors["kind"] = ["The kind must be open or cart."];
+        if (errors.Count > 0) return ProblemResults.Invalid(errors);
+        if (input.Kind == "open") analytics.RecordOpen(input.SearchId!, input.ProductId!.Value, input.Position!.Value);
+        else analytics.RecordCartAdd(input.SearchId!, input.ProductId!.Value, input.Position!.Value);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<Results<Ok<SearchAnalyticsReport>, ValidationProblem>> Analytics(
+        SearchAnalytics analytics, BazaarDb db, CancellationToken ct, string? from = null, string? to = null)
+    {
+        var (first, last, errors) = analytics.ParsePeriod(from, to);
+        if (errors.Count > 0) return ProblemResults.Invalid(errors);
+        return TypedResults.Ok(await analytics.ReportAsync(db, first, last, ct));
+    }
 
     private static async Task<Ok<SearchIndexStatus>> Status(SearchIndexer indexer, BazaarDb db, CancellationToken ct) =>
         TypedResults.Ok(await indexer.GetStatusAsync(db, ct));

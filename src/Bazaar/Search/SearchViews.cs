@@ -84,6 +84,9 @@ public sealed record SearchResult(
     double TookMs)
 {
     public int PageCount => PageSize == 0 ? 0 : (Math.Min(Total, SearchRequest.MaxDepth) + PageSize - 1) / PageSize;
+
+    // This search's id for analytics: send it back with a result opened or added to the cart (see SearchAnalytics).
+    public string SearchId { get; init; } = "";
 }
 
 public sealed record SearchHit(
