@@ -70,7 +70,8 @@ public sealed class SearchAnalytics(
             stat.Searches++;
             if (total == 0) stat.NoResults++;
             stat.ResultsTotal += total;
-            if (!Full()) _buffer.Shoppers.Add((day, id, shopper));
+            // Shoppers are counted per words, whatever the filters: one shopper narrowing a search is one shopper.
+            if (!Full()) _buffer.Shoppers.Add((day, filters.Length == 0 ? id : IdOf(query, ""), shopper));
         }
     }
 
@@ -217,10 +218,12 @@ public sealed class SearchAnalytics(
         var ids = (await stats.Where(s => names.Contains(s.Query)).Select(s => new { s.SearchId, s.Query }).Distinct().ToListAsync(ct))
             .ToDictionary(s => s.SearchId, s => s.Query, StringComparer.Ordinal);
         var idList = ids.Keys.ToList();
+        var wordIds = names.ToDictionary(n => IdOf(n, ""), n => n, StringComparer.Ordinal);
+        var wordIdList = wordIds.Keys.ToList();
         var shoppers = (await db.Set<SearchShopperDay>().AsNoTracking()
-                .Where(s => s.Day >= from && s.Day <= to && idList.Contains(s.SearchId))
+                .Where(s => s.Day >= from && s.Day <= to && wordIdList.Contains(s.SearchId))
                 .GroupBy(s => s.SearchId).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(ct))
-            .GroupBy(s => ids[s.Key]).ToDictionary(g => g.Key, g => g.Sum(s => s.Count), StringComparer.Ordinal);
+            .ToDictionary(s => wordIds[s.Key], s => s.Count, StringComparer.Ordinal);
         var events = (await db.Set<SearchResultEvent>().AsNoTracking()
                 .Where(e => e.Day >= from && e.Day <= to && idList.Contains(e.SearchId))
                 .GroupBy(e => new { e.SearchId, e.Position })

@@ -99,4 +99,36 @@ public partial class SearchAnalyticsTests(StoreFactory store) : IClassFixture<St
         var accepted = await client.PostAsJsonAsync("/api/search/events", new { searchId = "0123456789abcdef", productId = 1, position = 3, kind = "open" });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
     }
+
+    [Fact]
+    public async Task Two_nodes_searching_at_once_add_up_to_exact_counts()
+    {
+        const int perNode = 40;
+        await store.WaitForIndexAsync();
+        await using var second = new StoreFactory().SharingDatabaseWith(store).With("SearchAnalytics:FlushInterval", "00:00:00.200");
+        await second.InitializeAsync();
+        await second.WaitForIndexAsync();
+
+        async Task SearchAsync(StoreFactory node)
+        {
+            using var client = node.CreateClient();
+            var response = await client.GetAsync(new Uri("/api/search?q=usb%20cable", UriKind.Relative));
+            response.EnsureSuccessStatusCode();
+        }
+        await Task.WhenAll(Enumerable.Range(0, perNode).SelectMany(_ => new[] { SearchAsync(store), SearchAsync(second) }));
+
+        // The admin's node flushes its own counts for the report; the other node's arrive with its next flush.
+        using var admin = await store.CreateAdminClientAsync();
+        long searches = 0, shoppers = 0;
+        for (var attempt = 0; attempt < 50 && searches < 2 * perNode; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(200);
+            var report = await admin.GetFromJsonAsync<JsonElement>("/api/admin/search/analytics");
+            var row = report.GetProperty("top").EnumerateArray().SingleOrDefault(t => t.GetProperty("query").GetString() == "usb cable");
+            if (row.ValueKind == JsonValueKind.Undefined) continue;
+            (searches, shoppers) = (row.GetProperty("searches").GetInt64(), row.GetProperty("shoppers").GetInt64());
+        }
+        Assert.Equal(2 * perNode, searches);
+        Assert.Equal(2 * perNode, shoppers);
+    }
 }

@@ -1824,6 +1824,105 @@ namespace Bazaar.Data.Migrations.Sqlite
                     b.ToTable("search_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Search.SearchDayStat", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_id");
+
+                    b.Property<string>("Filters")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filters");
+
+                    b.Property<long>("NoResults")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("no_results");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("query");
+
+                    b.Property<long>("ResultsTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("results_total");
+
+                    b.Property<long>("Searches")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("searches");
+
+                    b.HasKey("Day", "SearchId")
+                        .HasName("pk_search_day_stats");
+
+                    b.HasIndex("Day", "Query")
+                        .HasDatabaseName("ix_search_day_stats_day_query");
+
+                    b.ToTable("search_day_stats", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Search.SearchResultEvent", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_id");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<long>("CartAdds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cart_adds");
+
+                    b.Property<long>("Opens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opens");
+
+                    b.HasKey("Day", "SearchId", "ProductId", "Position")
+                        .HasName("pk_search_result_events");
+
+                    b.ToTable("search_result_events", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Search.SearchShopperDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_id");
+
+                    b.Property<string>("Shopper")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shopper");
+
+                    b.HasKey("Day", "SearchId", "Shopper")
+                        .HasName("pk_search_shopper_days");
+
+                    b.ToTable("search_shopper_days", (string)null);
+                });
+
             modelBuilder.Entity("Bazaar.Search.SynonymRule", b =>
                 {
                     b.Property<int>("Id")
