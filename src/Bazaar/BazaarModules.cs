@@ -93,6 +93,8 @@ public static class BazaarModules
             ? new SandboxPaymentGateway(sp.GetRequiredService<SandboxGateway>())
             : throw new InvalidOperationException("No payment gateway: set Payments:Gateway."));
         services.AddScoped<Payments.Payments>();
+        services.AddSingleton<PaymentReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<PaymentReconciler>());
         services.AddScoped<Orders.Orders>();
         services.AddScoped<OrderAudit>();
         services.AddScoped<OrderReports>();

@@ -6,6 +6,7 @@ using Bazaar.Inventory;
 using Bazaar.Orders;
 using Bazaar.Payments;
 using Bazaar.Payments.Sandbox;
+using Bazaar.Platform;
 using Bazaar.Recommendations;
 using Bazaar.Reviews;
 using Bazaar.Search;
@@ -21,6 +22,8 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
 {
     // The data-protection key ring (sign-in cookies, form tokens, the guest cookie), shared by every node.
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<Platform.FirstStartStep> FirstStartSteps => Set<Platform.FirstStartStep>();
 
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<Product> Products => Set<Product>();
@@ -71,6 +74,7 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.MapPlatform();
         builder.MapCatalog();
         builder.MapInventory();
         builder.MapCart();

@@ -166,6 +166,10 @@ public sealed class OrderEvent
     public required string Actor { get; set; }
     public required string Reason { get; set; }
     public DateTimeOffset At { get; set; }
+
+    // The Idempotency-Key of the admin request that made the move, if it sent one: unique per order, so a repeat of
+    // that request (its answer lost) finds the move made and makes no other.
+    public string? RequestKey { get; set; }
 }
 
 // A move the transition table (or, for shoppers, the shopper's share of it) does not allow; names the moves that are.
@@ -178,6 +182,12 @@ public sealed class InvalidOrderMove(long orderId, OrderStatus status, OrderActi
     public IReadOnlyList<OrderAction> Allowed { get; } = allowed ?? OrderTransitions.AllowedFrom(status);
 
     private static string Describe(IReadOnlyList<OrderAction> allowed) => allowed.Count == 0 ? "nothing (final)" : string.Join(", ", allowed);
+}
+
+public sealed class RequestKeyReused(long orderId, string key, string earlierAction)
+    : Exception($"The Idempotency-Key '{key}' was already used on order {orderId} for {earlierAction}. Use a new key for a new request.")
+{
+    public long OrderId { get; } = orderId;
 }
 
 public sealed class OrderInputException(string field, string message) : Exception(message)

@@ -71,6 +71,11 @@ public sealed class OrderAudit(BazaarDb db, Inventory.Inventory inventory, Payme
             if (p.Amount != o.Total) violations.Add(new Violation("the payment is for the order's total", $"order {o.Id}", $"payment {p.Amount}, total {o.Total}"));
             if (p.Captured > p.Authorised) violations.Add(new Violation("captured never exceeds authorised", $"order {o.Id}", $"captured {p.Captured}, authorised {p.Authorised}"));
             if (p.Refunded > p.Captured) violations.Add(new Violation("refunds never exceed what was captured", $"order {o.Id}", $"refunded {p.Refunded}, captured {p.Captured}"));
+            // A node stopped between the gateway's capture and the row's update leaves them disagreeing until the
+            // reconciler (PaymentReconciler) finishes it.
+            if ((p.Captures > 0 || p.Captured > 0) && p.Status != PaymentStatus.Captured)
+                violations.Add(new Violation("a payment agrees with its capture attempts", $"order {o.Id}",
+                    $"{p.Captures} capture(s) succeeded at the gateway, but the payment is {p.Status}, captured {p.Captured}"));
             if (p.Captures > 1) violations.Add(new Violation("a payment is captured at most once", $"order {o.Id}", $"{p.Captures} captures"));
         }
 

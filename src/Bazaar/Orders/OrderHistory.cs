@@ -58,6 +58,10 @@ public sealed class OrderHistory(BazaarDb db)
     public Task<bool> HasDemoHistoryAsync(CancellationToken ct = default) => db.Orders.AnyAsync(o => o.Demo, ct);
 
     // Writes simulated orders as delivered, each with the moves the transition table would have made, marked Demo.
+    // Removes demo orders a stopped first start left part-written (their lines and timeline go with them); the
+    // history is then written again in full. Demo orders never held stock or money, so nothing else refers to them.
+    public Task<int> DeleteDemoAsync(CancellationToken ct = default) => db.Orders.Where(o => o.Demo).ExecuteDeleteAsync(ct);
+
     public async Task<int> ImportDemoAsync(IReadOnlyList<DemoOrder> demoOrders, CancellationToken ct = default)
     {
         const string actor = "demo-seeder";

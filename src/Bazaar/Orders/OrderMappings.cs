@@ -69,6 +69,8 @@ internal static class OrderMappings
             e.Property(x => x.Actor).HasMaxLength(Order.MaxActorLength);
             e.Property(x => x.Reason).HasMaxLength(Order.MaxReasonLength);
             e.HasIndex(x => new { x.OrderId, x.Id });
+            e.Property(x => x.RequestKey).HasMaxLength(OrdersApi.MaxRequestKeyLength);
+            e.HasIndex(x => new { x.OrderId, x.RequestKey }).IsUnique();
         });
 
         model.Entity<OrderNotification>(n =>

@@ -165,12 +165,16 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         return order is null ? null : (order.ShopperKey, order.Lines.OrderBy(l => l.Id).Select(l => (l.Sku, l.Quantity)).ToList());
     }
 
-    public Task CancelAsync(long id, string actor, string reason, bool byShopper, CancellationToken ct = default) =>
-        EndUnshippedAsync(id, OrderAction.Cancel, actor, reason, byShopper, ct);
+    public async Task CancelAsync(long id, string actor, string reason, bool byShopper, CancellationToken ct = default, string? requestKey = null)
+    {
+        if (await AlreadyDoneAsync(id, requestKey, [OrderAction.Cancel], ct)) return;
+        await EndUnshippedAsync(id, OrderAction.Cancel, actor, reason, byShopper, ct, requestKey);
+    }
 
     // Cancels and restocks in one transaction that also claims the payment's void (so nothing can be captured after);
     // the gateway is told afterwards, outside the transaction.
-    private async Task EndUnshippedAsync(long id, OrderAction action, string actor, string reason, bool byShopper, CancellationToken ct)
+    private async Task EndUnshippedAsync(long id, OrderAction action, string actor, string reason, bool byShopper, CancellationToken ct,
+        string? requestKey = null)
     {
         await MoveAsync(id, order =>
         {
@@ -187,34 +191,56 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
                 ? await inventory.CancelBackordersAsync(id, order.Lines.Select(l => l.Sku).ToList(), ct)
                 : new Dictionary<string, int>();
             await inventory.ReturnToStockAsync(id, order.Lines.Select(l => (l.Sku, l.Quantity - l.QuantityShipped - owed.GetValueOrDefault(l.Sku))).ToList(), actor, reason, ct);
-        }, ct);
+        }, ct, requestKey);
         await payments.CompleteVoidAsync(id, ct);
     }
 
-    public Task StartFulfilmentAsync(long id, string actor, CancellationToken ct = default) =>
-        MoveAsync(id, o => o.Apply(OrderAction.StartFulfilment, actor, "picking and packing", clock.GetUtcNow()), null, ct);
+    public async Task StartFulfilmentAsync(long id, string actor, CancellationToken ct = default, string? requestKey = null)
+    {
+        if (await AlreadyDoneAsync(id, requestKey, [OrderAction.StartFulfilment], ct)) return;
+        await MoveAsync(id, o => o.Apply(OrderAction.StartFulfilment, actor, "picking and packing", clock.GetUtcNow()), null, ct, requestKey);
+    }
 
     // Ships the named units (all that are in stock when none are named; back-ordered units cannot ship). The payment is captured, once, before the
-    // first shipment is recorded: a repeat after a failure finds it captured and does not capture again.
-    public async Task ShipAsync(long id, IReadOnlyDictionary<string, int>? units, string actor, string? reason, CancellationToken ct = default)
+    // first shipment is recorded: a repeat after a failure finds it captured and does not capture again. A repeat with
+    // the first request's key (its answer was lost) finds the shipment recorded under that key and ships nothing more.
+    public async Task ShipAsync(long id, IReadOnlyDictionary<string, int>? units, string actor, string? reason, CancellationToken ct = default,
+        string? requestKey = null)
     {
+        OrderAction[] ship = [OrderAction.ShipPart, OrderAction.ShipRest];
+        if (await AlreadyDoneAsync(id, requestKey, ship, ct)) return;
         var preview = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new OrderNotFound(id);
         // Stock arriving meanwhile only makes more shippable, so what is owed now is a safe bound for the move too.
         var owed = await BackorderedAsync(preview, ct);
-        preview.Ship(units, owed, actor, "preview", clock.GetUtcNow());
+        try
+        {
+            preview.Ship(units, owed, actor, "preview", clock.GetUtcNow());
+        }
+        catch (Exception e) when (e is InvalidOrderMove or UnitsBackordered or OrderInputException && requestKey is not null)
+        {
+            // The same request, repeated at the same time, may have shipped it since the check above.
+            if (await AlreadyDoneAsync(id, requestKey, ship, ct)) return;
+            throw;
+        }
         await payments.CaptureAsync(id, ct);
-        await MoveAsync(id, o => o.Ship(units, owed, actor, string.IsNullOrWhiteSpace(reason) ? "shipped" : reason, clock.GetUtcNow()), null, ct);
+        await MoveAsync(id, o => o.Ship(units, owed, actor, string.IsNullOrWhiteSpace(reason) ? "shipped" : reason, clock.GetUtcNow()), null, ct, requestKey);
     }
 
-    public Task DeliverAsync(long id, string actor, CancellationToken ct = default) =>
-        MoveAsync(id, o => o.Apply(OrderAction.Deliver, actor, "delivered", clock.GetUtcNow()), null, ct);
+    public async Task DeliverAsync(long id, string actor, CancellationToken ct = default, string? requestKey = null)
+    {
+        if (await AlreadyDoneAsync(id, requestKey, [OrderAction.Deliver], ct)) return;
+        await MoveAsync(id, o => o.Apply(OrderAction.Deliver, actor, "delivered", clock.GetUtcNow()), null, ct, requestKey);
+    }
 
     // Asks to send back the named units (every shipped unit not yet returned when none are named).
     public Task RequestReturnAsync(long id, IReadOnlyDictionary<string, int>? units, string actor, string reason, CancellationToken ct = default) =>
         MoveAsync(id, o => o.RequestReturn(units, actor, reason, clock.GetUtcNow()), null, ct);
 
-    public Task RejectReturnAsync(long id, string actor, string reason, CancellationToken ct = default) =>
-        MoveAsync(id, o => o.Apply(OrderAction.RejectReturn, actor, reason, clock.GetUtcNow()), null, ct);
+    public async Task RejectReturnAsync(long id, string actor, string reason, CancellationToken ct = default, string? requestKey = null)
+    {
+        if (await AlreadyDoneAsync(id, requestKey, [OrderAction.RejectReturn], ct)) return;
+        await MoveAsync(id, o => o.Apply(OrderAction.RejectReturn, actor, reason, clock.GetUtcNow()), null, ct, requestKey);
+    }
 
     // The named units came back (every shipped unit not yet returned when none are named): they go back on the shelf in
     // the transaction that records it; then what they were bought for (with their share of shipping and tax, less their
@@ -248,8 +274,11 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
     }
 
     // Refunds `amount` (everything left when null); never more than was captured.
-    public async Task RefundAsync(long id, decimal? amount, string actor, string reason, CancellationToken ct = default)
+    // With a request key, a repeat after the refund was recorded answers as done; a node killed between the gateway's
+    // refund and that record still leaves the repeat to refund again (docs/reliability.md).
+    public async Task RefundAsync(long id, decimal? amount, string actor, string reason, CancellationToken ct = default, string? requestKey = null)
     {
+        if (await AlreadyDoneAsync(id, requestKey, [OrderAction.RefundPart, OrderAction.RefundRest], ct)) return;
         var status = await StatusOfAsync(id, ct) ?? throw new OrderNotFound(id);
         if (OrderTransitions.Find(status, OrderAction.RefundPart) is null) throw new InvalidOrderMove(id, status, OrderAction.RefundPart);
         var payment = await payments.GetAsync(id, ct) ?? throw new OrderNotFound(id);
@@ -259,7 +288,8 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         if (decimal.Round(refund, 2) != refund) throw new OrderInputException("amount", "A refund has at most two decimals.");
         var left = await payments.RefundAsync(id, refund, ct);
         var note = $"{(string.IsNullOrWhiteSpace(reason) ? "refund" : reason)} ({refund:0.00} {payment.Currency} refunded)";
-        await MoveAsync(id, o => o.Apply(left == 0 ? OrderAction.RefundRest : OrderAction.RefundPart, actor, note, clock.GetUtcNow()), null, ct);
+        await MoveAsync(id, o => o.Apply(left == 0 ? OrderAction.RefundRest : OrderAction.RefundPart, actor, note, clock.GetUtcNow()), null, ct,
+            requestKey);
     }
 
     // The timeout job's step: cancels unpaid orders past their due time and finishes cancellations whose void a
@@ -290,7 +320,10 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
     // Loads the order, lets `move` change it (by the table), writes it with its notification and `alsoInTransaction`
     // effects in one transaction. A concurrent move on the same order makes the save fail (Version); it is retried on
     // the fresh order, which then answers by its new status.
-    private async Task<OrderTransition?> MoveAsync(long id, Func<Order, OrderTransition?> move, Func<Order, OrderTransition, Task>? alsoInTransaction, CancellationToken ct)
+    // With a request key, the move's timeline entry carries it (unique per order): a repeat of the same request that
+    // races this one loses on that index and answers as done.
+    private async Task<OrderTransition?> MoveAsync(long id, Func<Order, OrderTransition?> move, Func<Order, OrderTransition, Task>? alsoInTransaction,
+        CancellationToken ct, string? requestKey = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -299,8 +332,10 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
                 // Inside a caller's transaction (Checkout placing a paid order) the move is part of it.
                 await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
                 var order = await db.Orders.Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new OrderNotFound(id);
+                if (requestKey is not null && await db.OrderEvents.AnyAsync(e => e.OrderId == id && e.RequestKey == requestKey, ct)) return null;
                 var done = move(order);
                 if (done is null) return null;
+                if (requestKey is not null) order.Events[^1].RequestKey = requestKey;
                 var now = clock.GetUtcNow();
                 db.OrderNotifications.Add(Notification(order, $"Order {OrderNumbers.Format(id)}: {Describe(done.To)}", $"{Describe(done.To)}. {order.Events[^1].Reason}", now));
                 await db.SaveChangesAsync(ct);
@@ -311,11 +346,28 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
             catch (DbUpdateConcurrencyException) when (attempt < 5)
             {
             }
+            catch (DbUpdateException e) when (requestKey is not null && DbErrors.IsUniqueViolation(e))
+            {
+                // The same request made the move first.
+                return null;
+            }
             finally
             {
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    // True when a request with this key already made one of `moves` on the order (its answer was lost and it is asked
+    // again); the key of another kind of request is refused, so a key cannot be reused by mistake.
+    private async Task<bool> AlreadyDoneAsync(long id, string? requestKey, OrderAction[] moves, CancellationToken ct)
+    {
+        if (requestKey is null) return false;
+        var earlier = await db.OrderEvents.AsNoTracking().Where(e => e.OrderId == id && e.RequestKey == requestKey).Select(e => e.Action)
+            .FirstOrDefaultAsync(ct);
+        if (earlier is null) return false;
+        if (moves.Any(m => m.ToString() == earlier)) return true;
+        throw new RequestKeyReused(id, requestKey, earlier);
     }
 
     private static OrderNotification Notification(Order order, string subject, string body, DateTimeOffset now) =>

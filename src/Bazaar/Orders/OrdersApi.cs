@@ -35,20 +35,36 @@ public static class OrdersApi
         admin.MapGet("/", Search);
         admin.MapGet("/{id:long}", Get);
         admin.MapGet("/audit", Audit);
+        // Every admin move takes an optional Idempotency-Key: repeated with it (an answer lost to a timeout or a killed
+        // node), the request answers as the first did instead of refusing a move already made.
         admin.MapPost("/{id:long}/fulfil", (long id, Orders orders, HttpContext http, CancellationToken ct) =>
-            Run(() => orders.StartFulfilmentAsync(id, Actor(http), ct), id, orders, ct));
+            Run(() => orders.StartFulfilmentAsync(id, Actor(http), ct, RequestKey(http)), id, orders, ct));
         admin.MapPost("/{id:long}/ship", (long id, LinesInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
-            Run(() => orders.ShipAsync(id, input?.Lines, Actor(http), input?.Reason, ct), id, orders, ct));
+            Run(() => orders.ShipAsync(id, input?.Lines, Actor(http), input?.Reason, ct, RequestKey(http)), id, orders, ct));
         admin.MapPost("/{id:long}/deliver", (long id, Orders orders, HttpContext http, CancellationToken ct) =>
-            Run(() => orders.DeliverAsync(id, Actor(http), ct), id, orders, ct));
+            Run(() => orders.DeliverAsync(id, Actor(http), ct, RequestKey(http)), id, orders, ct));
         admin.MapPost("/{id:long}/cancel", (long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
-            Run(() => orders.CancelAsync(id, Actor(http), Reason(input?.Reason, "cancelled by the store"), byShopper: false, ct), id, orders, ct));
+            Run(() => orders.CancelAsync(id, Actor(http), Reason(input?.Reason, "cancelled by the store"), byShopper: false, ct, RequestKey(http)),
+                id, orders, ct));
         admin.MapPost("/{id:long}/refund", Refund);
         admin.MapPost("/{id:long}/return/accept", (long id, LinesInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
             Run(() => orders.ReceiveReturnAsync(id, input?.Lines, Actor(http), Reason(input?.Reason, "return received"), ct), id, orders, ct));
         admin.MapPost("/{id:long}/return/reject", (long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct) =>
-            Run(() => orders.RejectReturnAsync(id, Actor(http), Reason(input?.Reason, "return refused"), ct), id, orders, ct));
+            Run(() => orders.RejectReturnAsync(id, Actor(http), Reason(input?.Reason, "return refused"), ct, RequestKey(http)), id, orders, ct));
         return app;
+    }
+
+    public const string IdempotencyHeader = "Idempotency-Key";
+    public const int MaxRequestKeyLength = 100;
+
+    // The request's Idempotency-Key, if it sent one; one that is not 1 to 100 visible ASCII characters is refused.
+    private static string? RequestKey(HttpContext http)
+    {
+        if (!http.Request.Headers.TryGetValue(IdempotencyHeader, out var values)) return null;
+        var key = values.ToString().Trim();
+        if (key.Length is 0 or > MaxRequestKeyLength || key.Any(c => c is < '!' or > '~'))
+            throw new OrderInputException(IdempotencyHeader, $"The Idempotency-Key is 1 to {MaxRequestKeyLength} visible ASCII characters.");
+        return key;
     }
 
     private static string Actor(HttpContext http) => "admin:" + (http.User.Identity?.Name ?? "unknown");
@@ -80,7 +96,7 @@ public static class OrdersApi
     {
         if (input?.Amount is not { } amount)
             return Invalid("amount", "State the amount to refund, e.g. {\"amount\": 12.50}; to refund everything, state what is left of the capture.");
-        return await Run(() => orders.RefundAsync(id, amount, Actor(http), Reason(input.Reason, "refund"), ct), id, orders, ct);
+        return await Run(() => orders.RefundAsync(id, amount, Actor(http), Reason(input.Reason, "refund"), ct, RequestKey(http)), id, orders, ct);
     }
 
     private static async Task<Results<Ok<OrderPage>, ValidationProblem>> Search(Orders orders, string? status, string? customer, DateTimeOffset? from,
@@ -144,6 +160,9 @@ public static class OrdersApi
                 ["errors"] = new Dictionary<string, string[]> { ["lines"] = [b.Message] },
             }),
         OrderNotFound n => ProblemResults.NotFound(n.Message),
+        RequestKeyReused k => TypedResults.Problem(k.Message, statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "The Idempotency-Key was used for another request.",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [IdempotencyHeader] = [k.Message] } }),
         OrderInputException i => Invalid(i.Field, i.Message),
         RefundExceedsCapture r => Invalid("amount", r.Message),
         PaymentStateConflict p => TypedResults.Problem(p.Message, statusCode: StatusCodes.Status409Conflict, title: "The payment does not allow that now."),

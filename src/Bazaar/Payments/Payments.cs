@@ -272,6 +272,39 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
             .Select(p => new PaymentAuditRow(p.OrderId, p.Status, p.Amount, p.Authorised, p.Captured, p.Refunded, captures.GetValueOrDefault(p.OrderId))).ToList();
     }
 
+    // Makes the payment row agree with its capture attempts after a crash: a capture claimed and never finished
+    // (Capturing, whether or not the gateway saw it) or one the gateway approved while the row still says Authorised is
+    // finished by CaptureAsync under the order's one capture key, which the gateway answers once: it moves money at most
+    // once and hands back the reference it gave. Only rows untouched for ReconcileAfter, so a capture in flight on
+    // another node is left to finish itself. Returns the orders it captured.
+    public async Task<IReadOnlyList<long>> ReconcileCapturesAsync(int take, CancellationToken ct = default)
+    {
+        var before = clock.GetUtcNow() - Options.ReconcileAfter;
+        var stuck = await db.Payments.AsNoTracking().Where(p => p.UpdatedAt <= before && (p.Status == PaymentStatus.Capturing
+                || (p.Status == PaymentStatus.Authorised && db.PaymentAttempts.Any(a => a.OrderId == p.OrderId
+                    && a.Operation == PaymentOperation.Capture && a.Outcome == AttemptOutcome.Succeeded))))
+            .OrderBy(p => p.OrderId).Select(p => p.OrderId).Take(take).ToListAsync(ct);
+        var captured = new List<long>();
+        foreach (var orderId in stuck)
+        {
+            try
+            {
+                await CaptureAsync(orderId, ct);
+                captured.Add(orderId);
+                log.LogWarning("Order {OrderId}: a capture a stopped node left unfinished is finished", orderId);
+            }
+            catch (PaymentFailed e)
+            {
+                log.LogWarning("Order {OrderId}: finishing an interrupted capture failed ({Message}); tried again later", orderId, e.Message);
+            }
+            catch (PaymentStateConflict)
+            {
+                // Moved by someone else meanwhile (captured by a shipment, or refused and released).
+            }
+        }
+        return captured;
+    }
+
     // Payments stuck half-way through a cancellation (a node stopped between the two halves).
     public async Task<IReadOnlyList<long>> ListVoidingAsync(DateTimeOffset before, int take, CancellationToken ct = default) =>
         await db.Payments.AsNoTracking().Where(p => p.Status == PaymentStatus.Voiding && p.UpdatedAt < before).OrderBy(p => p.OrderId)

@@ -32,6 +32,15 @@ public sealed class PaymentsOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    // A payment whose capture was begun (or whose capture attempt succeeded) and that has not moved for this long is
+    // taken to be left by a node that stopped half-way: the reconciler finishes it under the same gateway key.
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    // How often each node looks for such payments (it also does so as soon as it is ready after a start).
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     // Set at start from the environment (not configuration): the sandbox may run here without being named.
     internal bool IsDevelopment { get; set; }
 

@@ -15,6 +15,13 @@ public sealed class DemoHistory(Catalog.Catalog catalog, OrderHistory orders, Re
     private static readonly string[] Praise = ["Does the job", "Exactly as described", "Great value", "Solid and well made", "Would buy again"];
     private static readonly string[] Complaints = ["Not what I hoped", "Stopped working", "Flimsy", "Overpriced for what it is", "Disappointing"];
 
+    // Removes what a write stopped part-way left, so that writing it again gives the history once.
+    public async Task ClearAsync(CancellationToken ct = default)
+    {
+        await reviews.DeleteDemoAsync(ct);
+        await orders.DeleteDemoAsync(ct);
+    }
+
     public async Task<DemoHistoryResult> WriteAsync(int orderCount, int seed = 2026, CancellationToken ct = default)
     {
         var random = new Random(seed);

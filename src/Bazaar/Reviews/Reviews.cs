@@ -173,6 +173,19 @@ public sealed class Reviews(
             .Take(take).ToList();
     }
 
+    // Removes demo reviews a stopped first start left part-written (the history is then written again in full), and
+    // puts their products' ratings back to what the remaining reviews say.
+    public async Task<int> DeleteDemoAsync(CancellationToken ct = default)
+    {
+        var products = await db.Reviews.Where(r => r.Demo).Select(r => r.ProductId).Distinct().ToListAsync(ct);
+        if (products.Count == 0) return 0;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var deleted = await db.Reviews.Where(r => r.Demo).ExecuteDeleteAsync(ct);
+        foreach (var productId in products) await RefreshRatingAsync(productId, clock.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
+        return deleted;
+    }
+
     // The demo seeder's reviews: verified (they come with demo orders), marked Demo, one per shopper and product.
     public async Task<int> ImportDemoAsync(IReadOnlyList<DemoReview> demo, CancellationToken ct = default)
     {

@@ -45,6 +45,14 @@ public class StoreFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return this;
     }
 
+    // Runs this host on a database the test made and disposes itself (several hosts, one after another).
+    public StoreFactory OnDatabase(TestDatabase database)
+    {
+        _database = database;
+        _ownsDatabase = false;
+        return this;
+    }
+
     // Runs this host on a database the test made (and disposes it with the host).
     public StoreFactory WithDatabase(TestDatabase database)
     {
