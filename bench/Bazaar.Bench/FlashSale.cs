@@ -271,7 +271,7 @@ public static class FlashSale
         }
     }
 
-    private static async Task<(bool Ok, List<string> Violations)> AuditAsync(Dictionary<string, string> env)
+    internal static async Task<(bool Ok, List<string> Violations)> AuditAsync(Dictionary<string, string> env)
     {
         var (code, output) = await Repo.RunAsync("dotnet", [Path.Combine(StoreNode.StoreDirectory, "Bazaar.Web.dll"), "audit"], env);
         var violations = output.Split('\n').Where(l => l.Contains("VIOLATION", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();

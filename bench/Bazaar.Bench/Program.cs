@@ -7,6 +7,7 @@ return args switch
     ["search-bench", .. var rest] => await SearchBench.RunAsync(BenchArgs.Parse(rest)),
     ["recommend-eval", .. var rest] => await RecommendEval.RunAsync(BenchArgs.Parse(rest)),
     ["home-bench", .. var rest] => await HomeBench.RunAsync(BenchArgs.Parse(rest)),
+    ["chaos", .. var rest] => await Chaos.RunAsync(BenchArgs.Parse(rest)),
     _ => Usage(),
 };
 
@@ -17,6 +18,9 @@ static int Usage()
 
           flash-sale --units 1000 --buyers 10000 --strategy row-lock|queue|gate --database sqlite|postgres
                      [--redis] [--nodes 1|2] [--concurrency 1000] [--json result.json]
+          chaos --scenario kill-node|db-restart|db-outage|redis-loss|expiry-race|disk-full
+                [--strategy gate|queue|row-lock] [--nodes 3] [--units 200] [--buyers 400] [--concurrency 64]
+                [--fault-at 3] [--fault-for 8] [--deadline 180] [--json result.json]
           recommend-eval --baskets baskets.csv [--json result.json]
           home-bench [--orders 100000] [--shoppers 40] [--requests 1000] [--json result.json]
           relevance  --products products.csv | --catalog bundled|<path>  --judgments judgments.csv

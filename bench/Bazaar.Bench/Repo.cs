@@ -30,17 +30,29 @@ public static class Repo
 // The throwaway PostgreSQL and Redis of scripts/services.sh, the same script ./test.sh uses.
 public sealed class ThrowawayServices : IAsyncDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("bazaar-bench-services.").FullName;
+    private readonly string _dir;
+    private readonly Dictionary<string, string> _env;
+
+    private ThrowawayServices(string? dir, bool synchronousCommit)
+    {
+        _dir = dir ?? System.IO.Directory.CreateTempSubdirectory("bazaar-bench-services.").FullName;
+        _env = new Dictionary<string, string> { ["BAZAAR_SERVICES_DIR"] = _dir };
+        // The chaos harness stops PostgreSQL abruptly: it must not lose commits it acknowledged (services.sh).
+        if (synchronousCommit) _env["BAZAAR_PG_SYNC_COMMIT"] = "on";
+    }
 
     public Dictionary<string, string> Values { get; } = [];
 
-    public static async Task<ThrowawayServices> StartAsync(bool postgres, bool redis)
+    public string Directory => _dir;
+
+    // `dir`: where the servers keep their data (an existing, empty folder, e.g. a small file system the caller mounted).
+    public static async Task<ThrowawayServices> StartAsync(bool postgres, bool redis, string? dir = null, bool synchronousCommit = false)
     {
-        var services = new ThrowawayServices();
+        var services = new ThrowawayServices(dir, synchronousCommit);
         var args = new List<string> { "start" };
         if (postgres) args.Add("--postgres");
         if (redis) args.Add("--redis");
-        var env = new Dictionary<string, string> { ["BAZAAR_SERVICES_DIR"] = services._dir };
+        var env = services._env;
         var (code, output) = await Repo.RunAsync(Path.Combine(Repo.Root, "scripts", "services.sh"), args, env);
         if (code != 0) throw new InvalidOperationException("scripts/services.sh start failed:\n" + output);
         foreach (var line in await File.ReadAllLinesAsync(Path.Combine(services._dir, "env")))
@@ -52,10 +64,21 @@ public sealed class ThrowawayServices : IAsyncDisposable
         return services;
     }
 
+    // Stops one server abruptly (keeping its data and port) or starts it again: services.sh down|up postgres|redis.
+    public async Task DownAsync(string server) => await ServicesAsync("down", server);
+
+    public async Task UpAsync(string server) => await ServicesAsync("up", server);
+
+    private async Task ServicesAsync(string verb, string server)
+    {
+        var (code, output) = await Repo.RunAsync(Path.Combine(Repo.Root, "scripts", "services.sh"), [verb, server], _env, TimeSpan.FromMinutes(2));
+        if (code != 0) throw new InvalidOperationException($"scripts/services.sh {verb} {server} failed:\n" + output);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await Repo.RunAsync(Path.Combine(Repo.Root, "scripts", "services.sh"), ["stop"], new Dictionary<string, string> { ["BAZAAR_SERVICES_DIR"] = _dir });
-        try { Directory.Delete(_dir, recursive: true); }
+        await Repo.RunAsync(Path.Combine(Repo.Root, "scripts", "services.sh"), ["stop"], _env);
+        try { System.IO.Directory.Delete(_dir, recursive: true); }
         catch (IOException) { }
     }
 }

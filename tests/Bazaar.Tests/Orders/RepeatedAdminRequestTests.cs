@@ -43,7 +43,7 @@ public class RepeatedAdminRequestTests(CheckoutStore store) : IClassFixture<Chec
         var body = await BodyAsync(again);
         Assert.Equal("PartiallyShipped", body.GetProperty("status").GetString());
         Assert.Equal(1, body.GetProperty("lines")[0].GetProperty("quantityShipped").GetInt32());
-        Assert.Single(body.GetProperty("events").EnumerateArray(), e => e.GetProperty("action").GetString() == "ShipPart");
+        Assert.Single(body.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("action").GetString() == "ShipPart");
         Assert.Equal(CheckoutScenario.TotalFor(2), (await store.PaymentOfAsync(id))!.Captured);
         Assert.Empty(await store.FullAuditAsync());
     }
@@ -60,7 +60,7 @@ public class RepeatedAdminRequestTests(CheckoutStore store) : IClassFixture<Chec
         Assert.All(ships, s => Assert.Equal(HttpStatusCode.OK, s.StatusCode));
         var order = await admin.OrderAsync(id, admin: true);
         Assert.Equal("Shipped", order.GetProperty("status").GetString());
-        Assert.Single(order.GetProperty("events").EnumerateArray(), e => e.GetProperty("action").GetString() == "ShipRest");
+        Assert.Single(order.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("action").GetString() == "ShipRest");
         var payment = (await store.PaymentOfAsync(id))!;
         Assert.Equal(("Captured", CheckoutScenario.TotalFor(2)), (payment.Status, payment.Captured));
         Assert.Empty(await store.FullAuditAsync());
