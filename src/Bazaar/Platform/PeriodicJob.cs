@@ -25,6 +25,10 @@ public abstract class PeriodicJob(StoreReadiness readiness, BackgroundMetrics me
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        // The first run comes as soon as the store is ready (a node that starts after a crash reconciles at once),
+        // not one interval after.
+        try { await readiness.WhenReady.WaitAsync(stoppingToken); }
+        catch (OperationCanceledException) { return; }
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {

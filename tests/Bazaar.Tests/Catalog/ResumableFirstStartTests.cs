@@ -17,8 +17,8 @@ namespace Bazaar.Tests.Catalog;
 public class ResumableFirstStartTests
 {
     // More than one import batch (1,000 products), so the import can stop between two.
-    private const int Products = 2200;
-    private const int DemoOrders = 40;
+    private const int Products = 1300;
+    private const int DemoOrders = 20;
 
     private static string WriteCatalogue()
     {
