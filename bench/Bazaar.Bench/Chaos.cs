@@ -154,7 +154,7 @@ public static class Chaos
         {
             (await admin.PostAsJsonAsync("/api/admin/products", new { sku, title = sku, brand = "Bazaar", price = 19.00m, categoryId = id })).EnsureSuccessStatusCode();
             (await admin.PostAsJsonAsync($"/api/admin/stock/{sku}/receive", new { quantity, reason = "chaos stock" })).EnsureSuccessStatusCode();
-            (await admin.PutAsJsonAsync($"/api/admin/stock/{sku}/settings", new { strategy = how, purchaseLimit = sku == Sku ? 1 : 1_000_000 })).EnsureSuccessStatusCode();
+            (await admin.PutAsJsonAsync($"/api/admin/stock/{sku}/settings", new { strategy = how, purchaseLimit = 1 })).EnsureSuccessStatusCode();
         }
     }
 
