@@ -1080,6 +1080,11 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasColumnType("character varying(300)")
                         .HasColumnName("reason");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("request_key");
+
                     b.Property<string>("To")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1091,6 +1096,10 @@ namespace Bazaar.Data.Migrations.Postgres
 
                     b.HasIndex("OrderId", "Id")
                         .HasDatabaseName("ix_order_events_order_id_id");
+
+                    b.HasIndex("OrderId", "RequestKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_events_order_id_request_key");
 
                     b.ToTable("order_events", (string)null);
                 });
@@ -1612,6 +1621,28 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasDatabaseName("ix_sandbox_webhooks_delivered_at_abandoned_next_attempt_at");
 
                     b.ToTable("sandbox_webhooks", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Platform.FirstStartStep", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("detail");
+
+                    b.HasKey("Name")
+                        .HasName("pk_first_start_steps");
+
+                    b.ToTable("first_start_steps", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Recommendations.CoPurchaseItem", b =>

@@ -1055,6 +1055,11 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("reason");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_key");
+
                     b.Property<string>("To")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1066,6 +1071,10 @@ namespace Bazaar.Data.Migrations.Sqlite
 
                     b.HasIndex("OrderId", "Id")
                         .HasDatabaseName("ix_order_events_order_id_id");
+
+                    b.HasIndex("OrderId", "RequestKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_events_order_id_request_key");
 
                     b.ToTable("order_events", (string)null);
                 });
@@ -1579,6 +1588,28 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_sandbox_webhooks_delivered_at_abandoned_next_attempt_at");
 
                     b.ToTable("sandbox_webhooks", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Platform.FirstStartStep", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.HasKey("Name")
+                        .HasName("pk_first_start_steps");
+
+                    b.ToTable("first_start_steps", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Recommendations.CoPurchaseItem", b =>
