@@ -31,33 +31,30 @@ public static class Chaos
         var faultFor = args.Number("fault-for", 8, 0, 600);
         var deadlineSeconds = args.Number("deadline", 180, 10, 1800);
         var json = args.Optional("json");
+        var reuse = args.Flag("no-publish");
         args.RejectUnknown();
 
-        Console.WriteLine($"chaos {scenario}: {nodeCount} node(s), strategy {strategy}, {units} units, {buyers} buyers, {concurrency} in flight, "
-            + $"fault at {faultAt} s for {faultFor} s, deadline {deadlineSeconds} s");
-        await StoreNode.BuildAsync();
+        Console.WriteLine($"chaos {scenario}: {nodeCount} node(s) behind nginx (scripts/cluster.sh), strategy {strategy}, {units} units, "
+            + $"{buyers} buyers, {concurrency} in flight, fault at {faultAt} s for {faultFor} s, deadline {deadlineSeconds} s");
+        var publish = await ChaosCluster.PublishAsync(reuse);
 
         string? mount = null;
-        if (scenario == "disk-full") mount = await MountSmallDiskAsync();
-        ThrowawayServices? services = null;
-        var nodes = new StoreNode?[nodeCount];
         try
         {
-            services = await ThrowawayServices.StartAsync(postgres: true, redis: true, dir: mount, synchronousCommit: true);
-            var env = Environment(services, scenario);
-            for (var i = 0; i < nodeCount; i++) nodes[i] = await StoreNode.StartAsync(env, TimeSpan.FromMinutes(3));
-            await PrepareAsync(nodes[0]!, units, strategy);
+            if (scenario == "disk-full") mount = await MountSmallDiskAsync();
+            await using var cluster = await ChaosCluster.StartAsync(mount, publish, nodeCount, Settings(scenario));
+            await PrepareAsync(cluster, units, strategy);
 
-            var run = new Run(nodes, env, TimeSpan.FromSeconds(deadlineSeconds));
+            var run = new Run(cluster, TimeSpan.FromSeconds(deadlineSeconds));
             var fault = new FaultClock();
             var load = run.LoadAsync(buyers, concurrency, scenario == "expiry-race");
-            var faults = InjectAsync(scenario, run, services, mount, fault, TimeSpan.FromSeconds(faultAt), TimeSpan.FromSeconds(faultFor));
+            var faults = InjectAsync(scenario, run, cluster, mount, fault, TimeSpan.FromSeconds(faultAt), TimeSpan.FromSeconds(faultFor));
             await Task.WhenAll(load, faults);
             await run.ShipRemainingAsync();
-            await SettleAsync(services, TimeSpan.FromSeconds(60));
+            await SettleAsync(cluster, TimeSpan.FromSeconds(60));
 
-            var counts = await CountAsync(services);
-            var (auditOk, violations) = await FlashSale.AuditAsync(env);
+            var counts = await CountAsync(cluster);
+            var (auditOk, violations) = await cluster.AuditAsync();
             var result = new ChaosResult
             {
                 Scenario = scenario,
@@ -101,53 +98,44 @@ public static class Chaos
                 {
                     WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
                 }));
-                if (!result.Holds)
-                    for (var i = 0; i < nodes.Length; i++)
-                        if (nodes[i] is { } n) await File.WriteAllTextAsync($"{json}.node{i + 1}.log", n.Log);
+                if (!result.Holds) await cluster.CopyLogsAsync(json);
             }
             return result.Holds ? 0 : 1;
         }
         finally
         {
-            foreach (var node in nodes)
-                if (node is not null) await node.DisposeAsync();
-            if (services is not null) await services.DisposeAsync();
+            // The cluster is stopped (by `await using`) before its file system goes.
             if (mount is not null) await UnmountAsync(mount);
         }
     }
 
-    private static Dictionary<string, string> Environment(ThrowawayServices services, string scenario)
+    // Every node's settings on top of cluster.sh's: no bundled catalogue (the run makes its own SKUs), limits that fit
+    // thousands of buyers behind one loopback address, captures reconciled within the run.
+    private static List<string> Settings(string scenario)
     {
-        var env = StoreNode.EmbeddedEnvironment(Path.Combine(Path.GetTempPath(), "bazaar-chaos-unused"));
-        env["Database__Provider"] = "Postgres";
-        env["Database__ImportBundledCatalog"] = "false";
-        env["Inventory__SeedDemoStock"] = "false";
-        env["Recommendations__DemoOrdersOnFirstStart"] = "0";
-        // Three nodes and the audit share the throwaway server's 300 connections.
-        env["ConnectionStrings__Postgres"] = services.Values["BAZAAR_PG_CONNECTION"]
-            .Replace("Maximum Pool Size=200", "Maximum Pool Size=60", StringComparison.Ordinal);
-        env["ConnectionStrings__Redis"] = services.Values["BAZAAR_REDIS_CONNECTION"];
-        env["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Critical";
-        env["Checkout__RequestsPerClientPerMinute"] = "1000000";
-        env["Checkout__RequestsPerShopperPerMinute"] = "1000";
-        env["Checkout__PlacementsPerShopperPerMinute"] = "1000";
-        env["Cart__AddsPerShopperPerMinute"] = "1000";
-        // Interrupted captures are finished within the run, not a minute later.
-        env["Payments__ReconcileAfter"] = "00:00:05";
-        env["Payments__ReconcileInterval"] = "00:00:02";
-        env["Payments__GatewayTimeout"] = "00:00:05";
+        var settings = new List<string>
+        {
+            "Database:ImportBundledCatalog=false", "Inventory:SeedDemoStock=false", "Recommendations:DemoOrdersOnFirstStart=0",
+            "Logging:LogLevel:Default=Warning", "Logging:LogLevel:Microsoft.EntityFrameworkCore=Critical",
+            "Checkout:RequestsPerClientPerMinute=1000000", "Checkout:RequestsPerShopperPerMinute=1000",
+            "Checkout:PlacementsPerShopperPerMinute=1000", "Cart:AddsPerShopperPerMinute=1000",
+            $"{StoreNode.LoadGeneratorSetting.Replace("__", ":", StringComparison.Ordinal)}={StoreNode.LoadGeneratorAddress}",
+            "Payments:Sandbox:AttemptsPerClientPerMinute=100000",
+            "Payments:ReconcileAfter=00:00:05", "Payments:ReconcileInterval=00:00:02", "Payments:GatewayTimeout=00:00:05",
+        };
         if (scenario == "expiry-race")
         {
             // Holds end while their buyers check out: the sweeper and checkout race for each.
-            env["Inventory__ReservationTtl"] = "00:00:02";
-            env["Inventory__SweepInterval"] = "00:00:00.250";
+            settings.Add("Inventory:ReservationTtl=00:00:02");
+            settings.Add("Inventory:SweepInterval=00:00:00.250");
         }
-        return env;
+        return settings;
     }
 
-    private static async Task PrepareAsync(StoreNode node, int units, string strategy)
+    private static async Task PrepareAsync(ChaosCluster cluster, int units, string strategy)
     {
-        using var admin = await node.SignInAdminAsync();
+        using var admin = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = cluster.Url };
+        (await admin.PostAsJsonAsync("/api/account/sign-in", new { email = cluster.AdminEmail, password = cluster.AdminPassword })).EnsureSuccessStatusCode();
         var category = await (await admin.PostAsJsonAsync("/api/admin/categories", new { name = "Chaos sale" })).Content.ReadFromJsonAsync<JsonElement>();
         var id = category.GetProperty("id").GetInt32();
         foreach (var (sku, quantity, how) in new[] { (Sku, units, strategy), (ProbeSku, 1_000_000, "row-lock") })
@@ -167,7 +155,7 @@ public static class Chaos
         public double? Recovered { get; set; }
     }
 
-    private static async Task InjectAsync(string scenario, Run run, ThrowawayServices services, string? mount, FaultClock clock,
+    private static async Task InjectAsync(string scenario, Run run, ChaosCluster services, string? mount, FaultClock clock,
         TimeSpan at, TimeSpan length)
     {
         await Task.Delay(at);
@@ -176,11 +164,11 @@ public static class Chaos
         switch (scenario)
         {
             case "kill-node":
-                var victim = run.Nodes.Length > 1 ? 1 : 0;
-                await run.KillAsync(victim);
+                var victim = services.NodeUrls.Count > 1 ? 2 : 1;
+                await services.RunAsync("kill-node", victim.ToString(CultureInfo.InvariantCulture));
                 await Task.Delay(length);
                 clock.Ended = Math.Round(run.Elapsed, 2);
-                await run.RestartAsync(victim);
+                await services.RunAsync("start-node", victim.ToString(CultureInfo.InvariantCulture));
                 break;
             case "db-restart":
                 await services.DownAsync("postgres");
@@ -218,7 +206,7 @@ public static class Chaos
     }
 
     // The load: buyers (hold, check out with a key, pay) and an admin who ships each paid order with a key.
-    private sealed class Run(StoreNode?[] nodes, Dictionary<string, string> env, TimeSpan deadline)
+    private sealed class Run(ChaosCluster cluster, TimeSpan deadline)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly ConcurrentQueue<double> _errors = new();
@@ -234,7 +222,6 @@ public static class Chaos
         private int _shipsOk;
         private Task? _shipper;
 
-        public StoreNode?[] Nodes => nodes;
         public ConcurrentDictionary<string, int> Answers { get; } = new(StringComparer.Ordinal);
         public ConcurrentBag<long> PlacedOrders { get; } = [];
         public int Held => _held;
@@ -243,29 +230,11 @@ public static class Chaos
         public double Elapsed => _clock.Elapsed.TotalSeconds;
         public TimeSpan Wall { get; private set; }
 
-        private Uri NodeFor(int n)
-        {
-            for (var i = 0; i < nodes.Length; i++)
-                if (nodes[(n + i) % nodes.Length] is { } node) return node.BaseAddress;
-            return nodes.First(x => x is not null)!.BaseAddress;
-        }
+        // Every shopper and admin request goes through nginx, which picks the node (and, for a keyed POST, tries the
+        // next one when a node fails).
+        private Uri NodeFor(int n) => cluster.Url;
 
         private bool Expired => _clock.Elapsed > deadline;
-
-        public async Task KillAsync(int index)
-        {
-            var node = nodes[index]!;
-            Process.GetProcessById(node.Pid).Kill();
-            Console.WriteLine($"[{Elapsed,6:0.0}s] killed node {index + 1} (pid {node.Pid}) with SIGKILL");
-            nodes[index] = null;
-            await node.DisposeAsync();
-        }
-
-        public async Task RestartAsync(int index)
-        {
-            nodes[index] = await StoreNode.StartAsync(env, TimeSpan.FromMinutes(2));
-            Console.WriteLine($"[{Elapsed,6:0.0}s] node {index + 1} started again at {nodes[index]!.BaseAddress}");
-        }
 
         private void Count(string answer, bool failure)
         {
@@ -412,7 +381,7 @@ public static class Chaos
                 try
                 {
                     signedIn = (await http.PostAsJsonAsync(new Uri(NodeFor(attempt), "/api/account/sign-in"),
-                        new { email = StoreNode.AdminEmail, password = StoreNode.AdminPassword })).IsSuccessStatusCode;
+                        new { email = cluster.AdminEmail, password = cluster.AdminPassword })).IsSuccessStatusCode;
                 }
                 catch (HttpRequestException) { }
                 if (!signedIn) await Task.Delay(Backoff(attempt));
@@ -445,12 +414,11 @@ public static class Chaos
             while (_clock.Elapsed < until)
             {
                 var all = true;
-                foreach (var node in nodes)
+                foreach (var node in cluster.NodeUrls)
                 {
-                    if (node is null) { all = false; break; }
                     try
                     {
-                        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node.BaseAddress, "/api/cart/items"))
+                        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node, "/api/cart/items"))
                             { Content = JsonContent.Create(new { sku = ProbeSku, quantity = 1 }) };
                         using var response = await http.SendAsync(request);
                         if (response.StatusCode != HttpStatusCode.OK) { all = false; break; }
@@ -486,14 +454,14 @@ public static class Chaos
     }
 
     // Waits until no capture is left half-done (the reconciler's work) and no hold is past its expiry.
-    private static async Task SettleAsync(ThrowawayServices services, TimeSpan within)
+    private static async Task SettleAsync(ChaosCluster services, TimeSpan within)
     {
         var until = DateTime.UtcNow + within;
         while (DateTime.UtcNow < until)
         {
             try
             {
-                await using var db = new NpgsqlConnection(services.Values["BAZAAR_PG_CONNECTION"]);
+                await using var db = new NpgsqlConnection(services.Env["BAZAAR_PG_CONNECTION"]);
                 await db.OpenAsync();
                 var open = await ScalarAsync(db, """
                     SELECT (SELECT count(*) FROM payments WHERE status = 'Capturing')
@@ -509,9 +477,9 @@ public static class Chaos
     private sealed record Counts(int Orders, int PaidOrders, int Authorised, int Captured, int Capturing, int Shipped, int DuplicatesPerKey,
         int DuplicatesPerShopper, HashSet<long> PaidOrderIds, int UnitsSold, int StaleActiveHolds);
 
-    private static async Task<Counts> CountAsync(ThrowawayServices services)
+    private static async Task<Counts> CountAsync(ChaosCluster services)
     {
-        await using var db = new NpgsqlConnection(services.Values["BAZAAR_PG_CONNECTION"]);
+        await using var db = new NpgsqlConnection(services.Env["BAZAAR_PG_CONNECTION"]);
         await db.OpenAsync();
         const string paid = "o.status NOT IN ('PendingPayment', 'Cancelled') AND NOT o.demo";
         var paidIds = new HashSet<long>();
@@ -538,13 +506,14 @@ public static class Chaos
         return Convert.ToInt32(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
-    // A 400 MB tmpfs for the database's files, so that "disk full" fills a real file system without touching the
-    // machine's own disks. Needs root (or CAP_SYS_ADMIN); the run says so and stops otherwise.
+    // A 1 GB tmpfs for the whole cluster (its build, PostgreSQL's files, Redis, every node's data directory), so that
+    // "disk full" fills a real file system without touching the machine's own disks. Needs root (or CAP_SYS_ADMIN);
+    // the run says so and stops otherwise.
     private static async Task<string> MountSmallDiskAsync()
     {
         var dir = Directory.CreateTempSubdirectory("bazaar-chaos-disk.").FullName;
-        var (code, output) = await Repo.RunAsync("mount", ["-t", "tmpfs", "-o", "size=400m", "tmpfs", dir]);
-        if (code != 0) throw new InvalidOperationException("disk-full mounts a 400 MB tmpfs for PostgreSQL's data and needs root for it: " + output);
+        var (code, output) = await Repo.RunAsync("mount", ["-t", "tmpfs", "-o", "size=1g", "tmpfs", dir]);
+        if (code != 0) throw new InvalidOperationException("disk-full mounts a 1 GB tmpfs for the cluster and needs root for it: " + output);
         return dir;
     }
 

@@ -20,7 +20,7 @@ static int Usage()
                      [--redis] [--nodes 1|2] [--concurrency 1000] [--json result.json]
           chaos --scenario kill-node|db-restart|db-outage|redis-loss|expiry-race|disk-full
                 [--strategy gate|queue|row-lock] [--nodes 3] [--units 200] [--buyers 400] [--concurrency 64]
-                [--fault-at 3] [--fault-for 8] [--deadline 180] [--json result.json]
+                [--fault-at 3] [--fault-for 8] [--deadline 180] [--no-publish] [--json result.json]
           recommend-eval --baskets baskets.csv [--json result.json]
           home-bench [--orders 100000] [--shoppers 40] [--requests 1000] [--json result.json]
           relevance  --products products.csv | --catalog bundled|<path>  --judgments judgments.csv
