@@ -69,6 +69,11 @@ public sealed class ChaosCluster : IAsyncDisposable
         if (code != 0) throw new InvalidOperationException($"scripts/cluster.sh {string.Join(' ', args)} failed:\n" + output);
     }
 
+    // Stops one server abruptly (same port and data kept) or starts it again.
+    public Task DownAsync(string server) => RunAsync("down", server);
+
+    public Task UpAsync(string server) => RunAsync("up", server);
+
     // The store's own `audit` command against the cluster's database.
     public async Task<(bool Ok, List<string> Violations)> AuditAsync()
     {
