@@ -59,6 +59,8 @@ public static class BazaarModules
         services.AddBazaarRecommendations();
         services.AddScoped<StoreAudit>();
         services.AddScoped<BackOffice.Dashboard>();
+        services.AddScoped<Content.StorePages>();
+        services.AddOptions<StoreDetailsOptions>().BindConfiguration(StoreDetailsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<BackOffice.CustomerList>();
         services.AddOptions<PurgeOptions>().BindConfiguration(PurgeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<StoragePurge>();
@@ -98,6 +100,7 @@ public static class BazaarModules
         services.AddScoped<Orders.Orders>();
         services.AddScoped<OrderAudit>();
         services.AddScoped<OrderReports>();
+        services.AddScoped<Invoices>();
         services.AddScoped<OrderHistory>();
         services.AddSingleton<UnpaidOrderCanceller>();
         services.AddHostedService(sp => sp.GetRequiredService<UnpaidOrderCanceller>());

@@ -98,6 +98,8 @@ public static class StoreHost
         app.MapReviewsApi();
         app.MapRecommendationsApi();
         Bazaar.BackOffice.BackOfficeApi.MapBackOfficeApi(app);
+        Bazaar.Content.ContentApi.MapContentApi(app);
+        app.MapSiteFiles();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

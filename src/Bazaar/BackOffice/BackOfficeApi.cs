@@ -19,7 +19,19 @@ public static class BackOfficeApi
             Change(() => directory.DisableAsync(id, Actor(http))));
         admin.MapPost("/customers/{id}/enable", (string id, CustomerDirectory directory, HttpContext http) =>
             Change(() => directory.EnableAsync(id, Actor(http))));
+        admin.MapPost("/orders/{id:long}/invoice", IssueInvoice).WithTags("Orders admin");
         return app;
+    }
+
+    // Numbers the order's invoice the first time (gap-free, once); later calls answer the same number.
+    private static async Task<Results<Ok<Orders.InvoiceView>, ProblemHttpResult>> IssueInvoice(long id, Orders.Invoices invoices, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await invoices.IssueAsync(id, ct));
+        }
+        catch (Orders.OrderNotFound e) { return ProblemResults.NotFound(e.Message); }
+        catch (Orders.NotInvoiceable e) { return ProblemResults.Conflict(e.Message); }
     }
 
     private static async Task<Results<Ok<DashboardFigures>, ValidationProblem>> GetDashboard(Dashboard dashboard, CancellationToken ct,

@@ -146,6 +146,11 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
         return products.Select(p => Details(p, PathOf(p.CategoryId, categories))).ToList();
     }
 
+    // Every product's address and last change, for the sitemap.
+    public async Task<IReadOnlyList<(string Slug, DateTimeOffset UpdatedAt)>> ListSlugsAsync(CancellationToken ct = default) =>
+        (await db.Products.AsNoTracking().OrderBy(p => p.Id).Select(p => new { p.Slug, p.UpdatedAt }).ToListAsync(ct))
+            .Select(p => (p.Slug, p.UpdatedAt)).ToList();
+
     public async Task<IReadOnlyList<ProductSummary>> GetProductSummariesAsync(IReadOnlyCollection<int> ids, CancellationToken ct = default) =>
         await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id))
             .Select(p => new ProductSummary(p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.Price, p.Currency, p.ImageUrls.FirstOrDefault(), p.CategoryId, p.RatingAverage, p.RatingCount))

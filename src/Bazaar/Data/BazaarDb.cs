@@ -59,6 +59,8 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     public DbSet<CoPurchaseItem> CoPurchaseItems => Set<CoPurchaseItem>();
     public DbSet<CoPurchasePair> CoPurchasePairs => Set<CoPurchasePair>();
     public DbSet<RecommendationProgress> RecommendationProgress => Set<RecommendationProgress>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<Content.StorePage> StorePages => Set<Content.StorePage>();
 
     // A unique index turning away a racing insert is an expected outcome that the caller handles; EF would log
     // it as an error with a stack trace. Failures nobody handles still reach the exception handler's log.
@@ -84,6 +86,8 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
         builder.MapCheckout();
         builder.MapReviews();
         builder.MapRecommendations();
+        builder.MapInvoices();
+        Content.ContentMappings.MapContent(builder);
     }
 }
 

@@ -4,6 +4,15 @@ namespace Bazaar.Orders;
 
 internal static class OrderMappings
 {
+    public static void MapInvoices(this ModelBuilder model) =>
+        model.Entity<Invoice>(i =>
+        {
+            i.ToTable("invoices");
+            i.HasKey(x => x.OrderId);
+            i.HasIndex(x => x.Number).IsUnique();
+            i.HasOne<Order>().WithOne().HasForeignKey<Invoice>(x => x.OrderId).OnDelete(DeleteBehavior.Restrict);
+        });
+
     public static void MapOrders(this ModelBuilder model)
     {
         model.Entity<Order>(o =>

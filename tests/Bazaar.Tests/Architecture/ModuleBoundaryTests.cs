@@ -35,6 +35,8 @@ public partial class ModuleBoundaryTests
         ["CoPurchaseItems"] = "Recommendations",
         ["CoPurchasePairs"] = "Recommendations",
         ["RecommendationProgress"] = "Recommendations",
+        ["Invoices"] = "Orders",
+        ["StorePages"] = "Content",
     };
 
     [GeneratedRegex(@"\bdb\.(\w+)\b")]
