@@ -45,7 +45,9 @@ public static partial class PageMarkup
     {
         var plain = Link().Replace(text, m => m.Groups[1].Value).Replace("## ", "", StringComparison.Ordinal).Replace("\n- ", " ", StringComparison.Ordinal);
         plain = string.Join(' ', plain.Split((char[])['\n', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
-        return plain.Length <= length ? plain : plain[..plain.LastIndexOf(' ', length - 1) is var cut and > 0 ? cut : length - 1] + "…";
+        if (plain.Length <= length) return plain;
+        var cut = plain.LastIndexOf(' ', length - 1);
+        return plain[..(cut > 0 ? cut : length - 1)] + "…";
     }
 
     private static string Inline(string line)
