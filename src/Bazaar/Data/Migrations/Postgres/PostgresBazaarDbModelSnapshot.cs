@@ -603,6 +603,47 @@ namespace Bazaar.Data.Migrations.Postgres
                     b.ToTable("shipping_weight_bands", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Content.StorePage", b =>
+                {
+                    b.Property<string>("Slug")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("slug");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Slug")
+                        .HasName("pk_store_pages");
+
+                    b.ToTable("store_pages", (string)null);
+                });
+
             modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
                 {
                     b.Property<long>("Id")
@@ -860,6 +901,30 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasDatabaseName("ix_stock_movements_sku_id");
 
                     b.ToTable("stock_movements", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Orders.Invoice", b =>
+                {
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_number");
+
+                    b.ToTable("invoices", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Orders.Order", b =>
@@ -2282,6 +2347,16 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasConstraintName("fk_stock_movements_stock_items_sku");
 
                     b.Navigation("Reservation");
+                });
+
+            modelBuilder.Entity("Bazaar.Orders.Invoice", b =>
+                {
+                    b.HasOne("Bazaar.Orders.Order", null)
+                        .WithOne()
+                        .HasForeignKey("Bazaar.Orders.Invoice", "OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoices_orders_order_id");
                 });
 
             modelBuilder.Entity("Bazaar.Orders.OrderEvent", b =>

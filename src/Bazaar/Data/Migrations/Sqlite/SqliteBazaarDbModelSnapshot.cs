@@ -588,6 +588,47 @@ namespace Bazaar.Data.Migrations.Sqlite
                     b.ToTable("shipping_weight_bands", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Content.StorePage", b =>
+                {
+                    b.Property<string>("Slug")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("slug");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Slug")
+                        .HasName("pk_store_pages");
+
+                    b.ToTable("store_pages", (string)null);
+                });
+
             modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
                 {
                     b.Property<long>("Id")
@@ -839,6 +880,30 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_stock_movements_sku_id");
 
                     b.ToTable("stock_movements", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Orders.Invoice", b =>
+                {
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("issued_at");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_number");
+
+                    b.ToTable("invoices", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Orders.Order", b =>
@@ -2237,6 +2302,16 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasConstraintName("fk_stock_movements_stock_items_sku");
 
                     b.Navigation("Reservation");
+                });
+
+            modelBuilder.Entity("Bazaar.Orders.Invoice", b =>
+                {
+                    b.HasOne("Bazaar.Orders.Order", null)
+                        .WithOne()
+                        .HasForeignKey("Bazaar.Orders.Invoice", "OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoices_orders_order_id");
                 });
 
             modelBuilder.Entity("Bazaar.Orders.OrderEvent", b =>
