@@ -126,7 +126,7 @@ launch_node() {
     # Three nodes and the tools share the primary's 300 connections.
     export ConnectionStrings__Postgres="${BAZAAR_PG_CONNECTION/Maximum Pool Size=200/Maximum Pool Size=60}"
     if [ "$(state_get "$STATE_FILE" BAZAAR_CLUSTER_REPLICA)" = 1 ]; then
-      export ConnectionStrings__PostgresReplica="${BAZAAR_PG_REPLICA_CONNECTION/Maximum Pool Size=200/Maximum Pool Size=30}"
+      export ConnectionStrings__PostgresReplica="${BAZAAR_PG_REPLICA_CONNECTION/Maximum Pool Size=200/Maximum Pool Size=30};Timeout=3"
     fi
     if [ "$(state_get "$STATE_FILE" BAZAAR_CLUSTER_REDIS)" = 1 ]; then
       export ConnectionStrings__Redis="$BAZAAR_REDIS_CONNECTION"

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace Bazaar.Catalog;
 
 // The catalogue's facade: the only way other modules and the pages reach products and categories.
-public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock, Platform.StoreCurrency currency)
+public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock, Platform.StoreCurrency currency, ReadReplica replica)
 {
     public const int MaxPageSize = 100;
     private const string TreeCacheKey = "catalog:tree";
@@ -88,14 +88,19 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
         return node is null ? [categoryId] : Flatten([node]).Select(c => c.Id).ToList();
     }
 
-    public async Task<ResultPage<ProductSummary>> ListProductsAsync(ProductQuery query, CancellationToken ct = default)
+    // Shoppers' listings may come from the replica (Freshness.MayLag); the admin's lists read the primary.
+    public async Task<ResultPage<ProductSummary>> ListProductsAsync(ProductQuery query, Freshness freshness = Freshness.Current,
+        CancellationToken ct = default)
+    {
+        var ids = query.CategoryId is { } categoryId ? await CategoryWithDescendantsAsync(categoryId, ct) : null;
+        return await replica.ReadAsync(db, freshness, source => ListProductsAsync(source, query, ids, ct), ct);
+    }
+
+    private static async Task<ResultPage<ProductSummary>> ListProductsAsync(BazaarDb db, ProductQuery query, List<int>? ids,
+        CancellationToken ct)
     {
         var products = db.Products.AsNoTracking();
-        if (query.CategoryId is { } categoryId)
-        {
-            var ids = await CategoryWithDescendantsAsync(categoryId, ct);
-            products = products.Where(p => ids.Contains(p.CategoryId));
-        }
+        if (ids is not null) products = products.Where(p => ids.Contains(p.CategoryId));
         if (!string.IsNullOrWhiteSpace(query.Brand)) products = products.Where(p => p.Brand == query.Brand);
 
         var total = await products.CountAsync(ct);
@@ -113,19 +118,20 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
         return new ResultPage<ProductSummary>(items, total, query.Page, query.PageSize);
     }
 
-    public async Task<IReadOnlyList<BrandCount>> ListBrandsAsync(int? categoryId, CancellationToken ct = default)
+    public async Task<IReadOnlyList<BrandCount>> ListBrandsAsync(int? categoryId, Freshness freshness = Freshness.Current,
+        CancellationToken ct = default)
     {
-        var products = db.Products.AsNoTracking();
-        if (categoryId is { } id)
+        var ids = categoryId is { } id ? await CategoryWithDescendantsAsync(id, ct) : null;
+        return await replica.ReadAsync(db, freshness, async source =>
         {
-            var ids = await CategoryWithDescendantsAsync(id, ct);
-            products = products.Where(p => ids.Contains(p.CategoryId));
-        }
-        var brands = await products.GroupBy(p => p.Brand)
-            .Select(g => new { Brand = g.Key, Count = g.Count() })
-            .OrderByDescending(b => b.Count).ThenBy(b => b.Brand)
-            .ToListAsync(ct);
-        return brands.Select(b => new BrandCount(b.Brand, b.Count)).ToList();
+            var products = source.Products.AsNoTracking();
+            if (ids is not null) products = products.Where(p => ids.Contains(p.CategoryId));
+            var brands = await products.GroupBy(p => p.Brand)
+                .Select(g => new { Brand = g.Key, Count = g.Count() })
+                .OrderByDescending(b => b.Count).ThenBy(b => b.Brand)
+                .ToListAsync(ct);
+            return (IReadOnlyList<BrandCount>)brands.Select(b => new BrandCount(b.Brand, b.Count)).ToList();
+        }, ct);
     }
 
     public Task<ProductDetails?> GetProductAsync(int id, CancellationToken ct = default) =>

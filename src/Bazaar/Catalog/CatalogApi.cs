@@ -1,3 +1,4 @@
+using Bazaar.Data;
 using Bazaar.Accounts;
 using Bazaar.Platform;
 using Microsoft.AspNetCore.Builder;
@@ -49,7 +50,7 @@ public static class CatalogApi
             else categoryId = node.Id;
         }
         if (errors.Count > 0) return ProblemResults.Invalid(errors);
-        return TypedResults.Ok(await catalog.ListProductsAsync(new ProductQuery(categoryId, brand, order!.Value, pageNumber, size), ct));
+        return TypedResults.Ok(await catalog.ListProductsAsync(new ProductQuery(categoryId, brand, order!.Value, pageNumber, size), Freshness.MayLag, ct));
     }
 
     // The back office's product list: search, category, stock state, sort and page, every one checked.

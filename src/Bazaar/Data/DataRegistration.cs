@@ -18,6 +18,9 @@ public static class DataRegistration
         services.AddDbContextPool<SqliteBazaarDb>((sp, o) =>
             SqliteBazaarDb.Configure(o, SqliteConnectionString(configuration, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value)));
         services.AddDbContextPool<PostgresBazaarDb>((sp, o) => PostgresBazaarDb.Configure(o, configuration.GetConnectionString("Postgres")));
+        // Reads that may lag (Freshness.MayLag) go to the streaming replica while it keeps up.
+        services.AddSingleton<ReadReplica>();
+        services.AddHostedService<ReplicaLagMonitor>();
         services.AddScoped<BazaarDb>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
             ? sp.GetRequiredService<PostgresBazaarDb>()
             : sp.GetRequiredService<SqliteBazaarDb>());
@@ -55,6 +58,15 @@ public static class DataRegistration
                     return ValidateOptionsResult.Fail("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
                 try { _ = new Npgsql.NpgsqlConnectionStringBuilder(pg); }
                 catch (ArgumentException e) { return ValidateOptionsResult.Fail($"ConnectionStrings:Postgres is not a valid connection string: {e.Message}"); }
+                var replica = configuration.GetConnectionString(ReadReplica.ConnectionStringName);
+                if (!string.IsNullOrWhiteSpace(replica))
+                {
+                    try { _ = new Npgsql.NpgsqlConnectionStringBuilder(replica); }
+                    catch (ArgumentException e)
+                    {
+                        return ValidateOptionsResult.Fail($"ConnectionStrings:PostgresReplica is not a valid connection string: {e.Message}");
+                    }
+                }
             }
             else
             {

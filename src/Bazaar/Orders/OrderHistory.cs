@@ -12,7 +12,7 @@ public sealed record DemoOrder(string ShopperKey, string Email, DateTimeOffset P
 
 // What other modules learn from past orders: reviews ask whether a shopper bought a product, recommendations read
 // baskets and best-sellers. Also writes the simulated history of the demo seeder.
-public sealed class OrderHistory(BazaarDb db)
+public sealed class OrderHistory(BazaarDb db, ReadReplica replica)
 {
     // Paid for and not cancelled: the purchase a "verified purchase" badge vouches for.
     public async Task<bool> HasBoughtAsync(string customerId, int productId, CancellationToken ct = default) =>
@@ -45,13 +45,14 @@ public sealed class OrderHistory(BazaarDb db)
     // Products by the number of orders that had them since `since` (cancelled orders left out).
     public async Task<IReadOnlyList<(int ProductId, int Orders)>> BestSellersAsync(DateTimeOffset since, int take, CancellationToken ct = default)
     {
-        var rows = await db.OrderLines.AsNoTracking()
-            .Where(l => db.Orders.Any(o => o.Id == l.OrderId && o.PlacedAt >= since && o.Status != OrderStatus.Cancelled))
+        // Trending for the home page: a few seconds behind is fine, so the replica may answer.
+        var rows = await replica.ReadAsync(db, Freshness.MayLag, source => source.OrderLines.AsNoTracking()
+            .Where(l => source.Orders.Any(o => o.Id == l.OrderId && o.PlacedAt >= since && o.Status != OrderStatus.Cancelled))
             .GroupBy(l => l.ProductId)
             .Select(g => new { ProductId = g.Key, Orders = g.Count() })
             .OrderByDescending(g => g.Orders).ThenBy(g => g.ProductId)
             .Take(take)
-            .ToListAsync(ct);
+            .ToListAsync(ct), ct);
         return rows.Select(r => (r.ProductId, r.Orders)).ToList();
     }
 

@@ -23,6 +23,7 @@ public sealed class Recommendations(
     IRecentlyViewed recentlyViewed,
     IMemoryCache cache,
     RecommendationJobs jobs,
+    ReadReplica replica,
     TimeProvider clock,
     IOptions<RecommendationsOptions> options)
 {
@@ -141,12 +142,18 @@ public sealed class Recommendations(
         }
         if (missing.Count == 0) return found;
 
-        var baskets = await db.CoPurchaseItems.AsNoTracking().Where(i => missing.Contains(i.ProductId)).ToDictionaryAsync(i => i.ProductId, i => i.Baskets, ct);
-        var pairs = (await db.CoPurchasePairs.AsNoTracking()
+        // Co-purchase counts may lag (they are rebuilt in the background anyway): the replica may answer.
+        var (baskets, rows) = await replica.ReadAsync(db, Freshness.MayLag, async source =>
+        {
+            var items = await source.CoPurchaseItems.AsNoTracking().Where(i => missing.Contains(i.ProductId))
+                .ToDictionaryAsync(i => i.ProductId, i => i.Baskets, ct);
+            var found = await source.CoPurchasePairs.AsNoTracking()
                 .Where(p => missing.Contains(p.ProductId) && p.Baskets >= CoPurchaseCounts.MinTogether)
-                .Join(db.CoPurchaseItems, p => p.OtherId, i => i.ProductId, (p, i) => new { p.ProductId, p.OtherId, p.Baskets, Other = i.Baskets })
-                .ToListAsync(ct))
-            .ToLookup(p => p.ProductId);
+                .Join(source.CoPurchaseItems, p => p.OtherId, i => i.ProductId, (p, i) => new { p.ProductId, p.OtherId, p.Baskets, Other = i.Baskets })
+                .ToListAsync(ct);
+            return (items, found);
+        }, ct);
+        var pairs = rows.ToLookup(p => p.ProductId);
         foreach (var id in missing)
         {
             var ranked = CoPurchaseCounts.Rank(baskets.GetValueOrDefault(id), pairs[id].Select(p => (p.OtherId, p.Baskets, p.Other)), NeighboursKept);

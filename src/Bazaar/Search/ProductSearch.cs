@@ -116,7 +116,7 @@ public sealed class ProductSearch(
     private async Task<IReadOnlyList<BrandCount>> BrandsAsync(CancellationToken ct)
     {
         if (cache.TryGetValue("search:brands", out IReadOnlyList<BrandCount>? brands) && brands is not null) return brands;
-        brands = await catalog.ListBrandsAsync(null, ct);
+        brands = await catalog.ListBrandsAsync(null, Data.Freshness.MayLag, ct);
         cache.Set("search:brands", brands, TimeSpan.FromSeconds(60));
         return brands;
     }
