@@ -146,6 +146,25 @@ public static class StoreHost
             .Replace("://[::]:", "://127.0.0.1:", StringComparison.Ordinal), string.IsNullOrWhiteSpace(admin) ? "" : $" (admin: {admin})");
     }
 
+    // Settings that fail validation stop the start with a line per setting, not a stack trace (exit 1).
+    public static int RefuseToStart(OptionsValidationException e)
+    {
+        Console.Error.WriteLine("Bazaar cannot start: its settings need attention.");
+        foreach (var failure in e.Failures.Select(ValidationMessage).Distinct(StringComparer.Ordinal))
+            Console.Error.WriteLine("  - " + failure);
+        return 1;
+    }
+
+    // Data annotations wrap a message as "DataAnnotation validation failed for 'X' members: '' with the error: '...'.".
+    private static string ValidationMessage(string failure)
+    {
+        const string Marker = "with the error: '";
+        var start = failure.IndexOf(Marker, StringComparison.Ordinal);
+        if (start < 0) return failure;
+        var message = failure[(start + Marker.Length)..];
+        return message.EndsWith("'.", StringComparison.Ordinal) ? message[..^2] : message;
+    }
+
     // A node on a directory it cannot write fails at its first hold or index commit; say so in one line at start instead
     // (exit 1), naming the directory and the setting.
     public static bool CanWriteDataDirectory(WebApplication app)
