@@ -74,7 +74,7 @@ public static class SearchBench
     private static async Task<SearchBenchPass> PassAsync(Dictionary<string, string> env, bool cached, int clients, int seconds, int probes, int writesPerSecond)
     {
         var name = cached ? "result cache on" : "result cache off";
-        await using var node = await StoreNode.StartAsync(env, TimeSpan.FromMinutes(5));
+        await using var node = await StoreNode.StartAsync(env, TimeSpan.FromMinutes(15));
         using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         await WaitForIndexAsync(http);
         await SettleAsync(node);

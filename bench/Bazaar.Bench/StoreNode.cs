@@ -88,6 +88,8 @@ public sealed class StoreNode : IAsyncDisposable
                 if ((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode) return node;
             }
             catch (HttpRequestException) { }
+            // A probe that times out on a busy machine (a first start importing the catalogue) is asked again.
+            catch (TaskCanceledException) { }
             await Task.Delay(200);
         }
         await node.DisposeAsync();

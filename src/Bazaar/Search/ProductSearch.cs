@@ -89,28 +89,52 @@ public sealed class ProductSearch(
         var needle = typed.ToLowerInvariant();
         // A brand named by a finished word counts too: "hp las" offers HP.
         var named = needle.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipLast(1).ToHashSet(StringComparer.Ordinal);
-        var brands = (await BrandsAsync(ct))
-            .Where(b => Matches(b.Brand, needle) || named.Contains(b.Brand.ToLowerInvariant()))
+        var brands = BrandNames.GetValue(await BrandsAsync(ct), list => list.Select(b => new Named<BrandCount>(b, b.Brand)).ToArray())
+            .Where(b => b.Matches(needle) || named.Contains(b.Lower))
             .Take(SuggestedBrands)
-            .Select(b => new FacetValue(b.Brand, b.Brand, b.Count, false))
+            .Select(b => new FacetValue(b.Item.Brand, b.Item.Brand, b.Item.Count, false))
             .ToList();
         var tree = await catalog.GetCategoryTreeAsync(ct);
-        var paths = PathNames(tree);
-        var categories = Catalog.Catalog.Flatten(tree)
-            .Where(c => c.ProductCount > 0 && Matches(c.Name, needle))
-            .OrderByDescending(c => c.ProductCount)
+        var categories = CategoryNames.GetValue(tree, SuggestableCategories)
+            .Where(c => c.Matches(needle))
             .Take(SuggestedCategories)
-            .Select(c => new CategorySuggestion(c.Id, c.Name, c.Slug, paths[c.Id], c.ProductCount))
+            .Select(c => new CategorySuggestion(c.Item.Node.Id, c.Item.Node.Name, c.Item.Node.Slug, c.Item.Path, c.Item.Node.ProductCount))
             .ToList();
         return new Suggestions(typed, products, brands, categories, searches);
     }
 
-    // A name matches what is being typed when it, or one of its words, starts with it.
-    private static bool Matches(string name, string needle)
+    // The brand list (re-read every minute) and the category tree (likewise) with their names lower-cased and split
+    // once per list, not on every keystroke: type-ahead asks on each one, and the catalogue has thousands of brands.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<BrandCount>, Named<BrandCount>[]> BrandNames = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<CategoryNode>, Named<(CategoryNode Node, string Path)>[]> CategoryNames = new();
+
+    // Categories with products, the fullest first, each with its path of names.
+    private static Named<(CategoryNode Node, string Path)>[] SuggestableCategories(IReadOnlyList<CategoryNode> tree)
     {
-        var lower = name.ToLowerInvariant();
-        if (lower.StartsWith(needle, StringComparison.Ordinal)) return true;
-        return lower.Split([' ', '-', '/', '&', ','], StringSplitOptions.RemoveEmptyEntries).Any(w => w.StartsWith(needle, StringComparison.Ordinal));
+        var paths = PathNames(tree);
+        return Catalog.Catalog.Flatten(tree)
+            .Where(c => c.ProductCount > 0)
+            .OrderByDescending(c => c.ProductCount)
+            .Select(c => new Named<(CategoryNode, string)>((c, paths[c.Id]), c.Name))
+            .ToArray();
+    }
+
+    private sealed class Named<T>(T item, string name)
+    {
+        private static readonly char[] Separators = [' ', '-', '/', '&', ','];
+        private readonly string[] _words = name.ToLowerInvariant().Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+
+        public T Item { get; } = item;
+        public string Lower { get; } = name.ToLowerInvariant();
+
+        // A name matches what is being typed when it, or one of its words, starts with it.
+        public bool Matches(string needle)
+        {
+            if (Lower.StartsWith(needle, StringComparison.Ordinal)) return true;
+            foreach (var word in _words)
+                if (word.StartsWith(needle, StringComparison.Ordinal)) return true;
+            return false;
+        }
     }
 
     private async Task<IReadOnlyList<BrandCount>> BrandsAsync(CancellationToken ct)
