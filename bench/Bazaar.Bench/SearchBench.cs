@@ -30,6 +30,8 @@ public static class SearchBench
         "hp", "lexmark", "ups", "processor", "webcam", "headset", "projector", "",
     ];
 
+    private const string MetricsToken = "search-bench-metrics-token";
+
     public static async Task<int> RunAsync(BenchArgs args)
     {
         var clients = args.Number("clients", 32, 1, 512);
@@ -55,6 +57,8 @@ public static class SearchBench
         foreach (var cached in cacheModes)
         {
             var env = StoreNode.EmbeddedEnvironment(dataDir);
+            // /metrics (the result cache's counters) is closed outside Development unless a token is set.
+            env["Metrics__BearerToken"] = MetricsToken;
             env["Search__ResultCacheEntries"] = cached ? cacheEntries.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0";
             passes.Add(await PassAsync(env, cached, clients, seconds, probes, writesPerSecond));
         }
@@ -187,7 +191,11 @@ public static class SearchBench
     // The node's result-cache counters from /metrics (Prometheus text).
     private static async Task<(double Hits, double Misses)> CacheCountsAsync(HttpClient http)
     {
-        var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/metrics", UriKind.Relative));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", MetricsToken);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var text = await response.Content.ReadAsStringAsync();
         double Read(string metric) => text.Split('\n')
             .Where(l => l.StartsWith(metric, StringComparison.Ordinal))
             .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
