@@ -337,6 +337,13 @@ public static class Chaos
                         await PlacedAsync(body.GetProperty("orderId").GetInt64());
                         return;
                     }
+                    // Paid but the way back was cut (the node died): asking again with the key tells the outcome
+                    // once the gateway's webhook has placed the order.
+                    if (status != 402 && attempt < 12)
+                    {
+                        await Task.Delay(Backoff(attempt));
+                        continue;
+                    }
                 }
                 else if (status == 201)
                 {
