@@ -24,6 +24,7 @@ public static class FlashSale
         var concurrency = args.Number("concurrency", 1000, 1, 20_000);
         var json = args.Optional("json");
         var checkout = args.Flag("checkout");
+        var cpuProbe = args.Number("cpu-probe", 200, 10, 10_000);
         args.RejectUnknown();
 
         Console.WriteLine($"flash-sale: {units} units, {buyers} buyers, strategy {strategy}, {database}{(redis ? " + redis" : "")}, {nodes} node(s), {concurrency} in flight{(checkout ? ", every holder checks out" : "")}");
@@ -62,10 +63,14 @@ public static class FlashSale
             for (var i = 0; i < nodes; i++) stores.Add(await StoreNode.StartAsync(env, TimeSpan.FromMinutes(2)));
             await PrepareSkuAsync(stores[0], units, strategy);
 
+            var cpuBefore = stores.Select(s => s.CpuTime()).ToArray();
             var outcome = await SellAsync(stores, buyers, concurrency, checkout);
+            var saleCpu = stores.Select((s, i) => s.CpuTime() - cpuBefore[i]).Aggregate(TimeSpan.Zero, (a, b) => a + b);
             var stock = await ReadStockAsync(stores[0]);
             var (auditOk, violations) = await AuditAsync(env);
             (int Orders, int Duplicates)? orders = checkout ? await CountOrdersAsync(stores[0]) : null;
+            // After the sale's figures are read, so its orders are not counted with the sale's.
+            CheckoutCpu? probe = checkout ? await ProbeCheckoutCpuAsync(stores[0], cpuProbe) : null;
             var result = new FlashSaleResult
             {
                 Strategy = strategy,
@@ -92,6 +97,8 @@ public static class FlashSale
                 WallSeconds = Math.Round(outcome.Wall.TotalSeconds, 3),
                 ThroughputRps = Math.Round(buyers / outcome.Wall.TotalSeconds, 1),
                 LatencyMs = new Latency(Percentile(outcome.Latencies, 50), Percentile(outcome.Latencies, 95), Percentile(outcome.Latencies, 99)),
+                ServerCpuSeconds = Math.Round(saleCpu.TotalSeconds, 2),
+                CheckoutCpuMs = probe,
                 ServerPeakRssMb = Math.Round(stores.Max(s => s.SamplePeakRssKb()) / 1024.0, 1),
                 AuditOk = auditOk,
                 AuditViolations = violations,
@@ -271,6 +278,63 @@ public static class FlashSale
         }
     }
 
+    // After the sale, on a quiet store: `checkouts` shoppers each hold one unit of a plentiful SKU, then place their
+    // orders one after another, then pay one after another. The store's CPU time over each phase, divided by the
+    // count, is the CPU of one placement and one payment; the idle CPU (background jobs) over a quiet second before
+    // is measured too and subtracted. /proc's CPU clock ticks in 10 ms, so the phases are long enough for it.
+    private static async Task<CheckoutCpu> ProbeCheckoutCpuAsync(StoreNode node, int checkouts)
+    {
+        const string probeSku = "CPU-PROBE-1";
+        using (var admin = await node.SignInAdminAsync())
+        {
+            var category = await (await admin.PostAsJsonAsync("/api/admin/categories", new { name = "CPU probe" })).Content.ReadFromJsonAsync<JsonElement>();
+            (await admin.PostAsJsonAsync("/api/admin/products", new { sku = probeSku, title = "CPU probe", brand = "Bazaar", price = 19.00m, categoryId = category.GetProperty("id").GetInt32() })).EnsureSuccessStatusCode();
+            (await admin.PostAsJsonAsync($"/api/admin/stock/{probeSku}/receive", new { quantity = checkouts, reason = "cpu probe" })).EnsureSuccessStatusCode();
+        }
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = node.BaseAddress };
+        var cookies = new string[checkouts];
+        for (var i = 0; i < checkouts; i++)
+        {
+            using var visit = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+            cookies[i] = visit.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("bazaar_shopper=", StringComparison.Ordinal)).Split(';')[0];
+            using var hold = new HttpRequestMessage(HttpMethod.Post, "/api/cart/items") { Content = JsonContent.Create(new { sku = probeSku, quantity = 1 }) };
+            hold.Headers.Add("Cookie", cookies[i]);
+            (await client.SendAsync(hold)).EnsureSuccessStatusCode();
+        }
+        await Task.Delay(1000);
+        var idleStart = node.CpuTime();
+        var idleClock = Stopwatch.StartNew();
+        await Task.Delay(2000);
+        var idlePerMs = (node.CpuTime() - idleStart).TotalMilliseconds / idleClock.Elapsed.TotalMilliseconds;
+
+        var placed = new HttpResponseMessage[checkouts];
+        var cpu = node.CpuTime();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < checkouts; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/checkout") { Content = JsonContent.Create(CheckoutBody) };
+            request.Headers.Add("Cookie", cookies[i]);
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            placed[i] = await client.SendAsync(request);
+            await placed[i].Content.LoadIntoBufferAsync();
+        }
+        var placementCpu = node.CpuTime() - cpu - TimeSpan.FromMilliseconds(idlePerMs * clock.Elapsed.TotalMilliseconds);
+
+        cpu = node.CpuTime();
+        clock.Restart();
+        var paid = 0;
+        for (var i = 0; i < checkouts; i++)
+            if (await PayAsync(client, cookies[i], placed[i]) == 201) paid++;
+        // The gateway's webhooks for these payments go out in the background: let them land before reading the clock.
+        await Task.Delay(1000);
+        var paymentCpu = node.CpuTime() - cpu - TimeSpan.FromMilliseconds(idlePerMs * clock.Elapsed.TotalMilliseconds);
+        foreach (var p in placed) p.Dispose();
+        if (paid != checkouts) Console.WriteLine($"cpu probe: only {paid} of {checkouts} checkouts were paid");
+
+        double PerCheckout(TimeSpan t) => Math.Round(Math.Max(0, t.TotalMilliseconds) / checkouts, 2);
+        return new CheckoutCpu(checkouts, PerCheckout(placementCpu), PerCheckout(paymentCpu), PerCheckout(placementCpu + paymentCpu), Math.Round(idlePerMs * 1000, 1));
+    }
+
     internal static async Task<(bool Ok, List<string> Violations)> AuditAsync(Dictionary<string, string> env)
     {
         var (code, output) = await Repo.RunAsync("dotnet", [Path.Combine(StoreNode.StoreDirectory, "Bazaar.Web.dll"), "audit"], env);
@@ -301,6 +365,8 @@ public static class FlashSale
             ("other errors", r.OtherErrors.ToString(CultureInfo.InvariantCulture)), ("wall s", r.WallSeconds.ToString(CultureInfo.InvariantCulture)),
             ("throughput rps", r.ThroughputRps.ToString(CultureInfo.InvariantCulture)),
             ("latency p50/p95/p99 ms", $"{r.LatencyMs.P50} / {r.LatencyMs.P95} / {r.LatencyMs.P99}"),
+            ("server CPU s (sale)", r.ServerCpuSeconds.ToString(CultureInfo.InvariantCulture)),
+            ("CPU ms per checkout", r.CheckoutCpuMs is { } u ? $"{u.Total} (place {u.Placement}, pay+return {u.Payment})" : "-"),
             ("server peak RSS MB", r.ServerPeakRssMb.ToString(CultureInfo.InvariantCulture)), ("audit ok", r.AuditOk ? "yes" : "NO"),
         };
         Console.WriteLine();
@@ -310,6 +376,11 @@ public static class FlashSale
 }
 
 public sealed record Latency(double P50, double P95, double P99);
+
+// Server CPU (user + system, all threads) per checkout, in ms, from the probe after the sale: the placement request,
+// and the payment on the sandbox gateway's page with the return to the store (the gateway runs in the store's process,
+// so its page, its webhook sender and the store's webhook receiver are counted too).
+public sealed record CheckoutCpu(int Checkouts, double Placement, double Payment, double Total, double IdleMsPerSecond);
 
 public sealed class FlashSaleResult
 {
@@ -337,6 +408,8 @@ public sealed class FlashSaleResult
     public double WallSeconds { get; init; }
     public double ThroughputRps { get; init; }
     public required Latency LatencyMs { get; init; }
+    public double ServerCpuSeconds { get; init; }
+    public CheckoutCpu? CheckoutCpuMs { get; init; }
     public double ServerPeakRssMb { get; init; }
     public bool AuditOk { get; init; }
     public required List<string> AuditViolations { get; init; }

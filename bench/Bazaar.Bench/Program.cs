@@ -18,6 +18,7 @@ static int Usage()
 
           flash-sale --units 1000 --buyers 10000 --strategy row-lock|queue|gate --database sqlite|postgres
                      [--redis] [--nodes 1|2] [--concurrency 1000] [--json result.json]
+                     [--checkout [--cpu-probe 200]]
           chaos --scenario kill-node|db-restart|db-outage|redis-loss|expiry-race|disk-full
                 [--strategy gate|queue|row-lock] [--nodes 3] [--units 200] [--buyers 400] [--concurrency 64]
                 [--fault-at 3] [--fault-for 8] [--deadline 180] [--no-publish] [--json result.json]
