@@ -140,6 +140,10 @@ public sealed class Cart(
     public async Task RemoveOrderedAsync(string shopperKey, IReadOnlyCollection<string> skus, CancellationToken ct = default) =>
         await db.CartLines.Where(l => l.ShopperKey == shopperKey && skus.Contains(l.Sku)).ExecuteDeleteAsync(ct);
 
+    // The SKUs of the cart's back-ordered lines (the shopper chose to back-order them): one read of the cart's own rows.
+    public async Task<IReadOnlySet<string>> BackorderedSkusAsync(string shopperKey, CancellationToken ct = default) =>
+        (await db.CartLines.Where(l => l.ShopperKey == shopperKey && l.Backordered).Select(l => l.Sku).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+
     // Holds the units of a line again after its hold ran out.
     public async Task<Hold> HoldAgainAsync(string shopperKey, string sku, string actor, IPAddress? client, CancellationToken ct = default)
     {

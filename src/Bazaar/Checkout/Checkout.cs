@@ -154,11 +154,12 @@ public sealed class Checkout(
         // timeout), so a slot held across it would let a few slow calls, or one key repeated in a loop, hold them all.
         Placement placement;
         using (await throttle.EnterAsync(ct)) placement = await PlaceOrderAsync(shopper, key, hash, input, ct);
-        return placement.Answer ?? await StartPaymentAsync(placement.OrderId, placement.Replayed, ct);
+        return placement.Answer ?? await StartPaymentAsync(placement, ct);
     }
 
     // What placing left to do: nothing (Answer), or opening the order's payment at the gateway (again, for a replay).
-    private sealed record Placement(CheckoutResult? Answer, long OrderId, bool Replayed);
+    // Opened: the payment just written (its amount and currency), which the gateway is asked to open without reading it back.
+    private sealed record Placement(CheckoutResult? Answer, long OrderId, bool Replayed, (decimal Amount, string Currency)? Opened = null);
 
     private async Task<Placement> PlaceOrderAsync(CheckoutShopper shopper, string key, string hash, CheckoutInput input, CancellationToken ct)
     {
@@ -189,7 +190,7 @@ public sealed class Checkout(
             return await ResumeAsync(winner, hash, ct);
         }
         faults.At(CheckoutStep.OrderCommitted);
-        return new Placement(null, orderId, Replayed: false);
+        return new Placement(null, orderId, Replayed: false, (draft.Total, draft.Currency));
     }
 
     private void Limit(Action take)
@@ -269,21 +270,19 @@ public sealed class Checkout(
         throw new CheckoutLinesUnavailable(shortfalls);
     }
 
-    // One transaction: the key, the order (waiting for its payment), its payment row, the address book. No stock moves
-    // and the cart stays as it is until the payment is authorised (CompletePaymentAsync).
+    // One transaction: the order (waiting for its payment), then the key and the payment row in one batch, the address
+    // book. No stock moves and the cart stays as it is until the payment is authorised (CompletePaymentAsync). A
+    // concurrent request with the same key is turned away by the key's unique index when it writes its key (on
+    // PostgreSQL it waits there for this transaction), and its whole transaction, order included, rolls back.
     private async Task<long> WriteOrderAsync(CheckoutShopper shopper, string key, string hash, OrderDraft draft, bool saveAddress, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // First write of the transaction: a concurrent request with the same key waits here for this one to finish.
-        db.CheckoutRequests.Add(new CheckoutRequest { ShopperKey = shopper.ShopperKey, Key = key, RequestHash = hash, CreatedAt = now });
+        var orderId = await orders.CreateAsync(draft, shopper.Actor, ct);
+        db.CheckoutRequests.Add(new CheckoutRequest { ShopperKey = shopper.ShopperKey, Key = key, RequestHash = hash, OrderId = orderId, CreatedAt = now });
+        payments.Open(orderId, draft.Total, draft.Currency);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
-
-        var orderId = await orders.CreateAsync(draft, shopper.Actor, ct);
-        await payments.OpenAsync(orderId, draft.Total, draft.Currency, ct);
-        await db.CheckoutRequests.Where(r => r.ShopperKey == shopper.ShopperKey && r.Key == key)
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.OrderId, orderId), ct);
         if (saveAddress && shopper.CustomerId is { } customerId) await SaveAddressAsync(customerId, draft.ShipTo, now, ct);
         faults.At(CheckoutStep.OrderWritten);
         await tx.CommitAsync(ct);
@@ -312,12 +311,15 @@ public sealed class Checkout(
         };
     }
 
-    private async Task<CheckoutResult> StartPaymentAsync(long orderId, bool replayed, CancellationToken ct)
+    private async Task<CheckoutResult> StartPaymentAsync(Placement placement, CancellationToken ct)
     {
-        var session = await payments.StartAsync(orderId, ReturnPath(orderId), ct);
+        var orderId = placement.OrderId;
+        var session = placement.Opened is var (amount, currency)
+            ? await payments.StartNewAsync(orderId, amount, currency, ReturnPath(orderId), ct)
+            : await payments.StartAsync(orderId, ReturnPath(orderId), ct);
         faults.At(CheckoutStep.PaymentOpened);
-        if (!replayed) metrics.Count("awaiting_payment");
-        return new CheckoutResult(orderId, OrderNumbers.Format(orderId), CheckoutOutcome.AwaitingPayment, session.PayUrl, null, replayed);
+        if (!placement.Replayed) metrics.Count("awaiting_payment");
+        return new CheckoutResult(orderId, OrderNumbers.Format(orderId), CheckoutOutcome.AwaitingPayment, session.PayUrl, null, placement.Replayed);
     }
 
     // The shopper is back from the gateway's page: the gateway (not the query string) says whether it was paid. Paid:
@@ -325,11 +327,10 @@ public sealed class Checkout(
     // nothing lingers, and the cart with its holds is as it was. Null when the order is not this shopper's.
     public async Task<CheckoutResult?> ReturnAsync(CheckoutShopper shopper, long orderId, CancellationToken ct = default)
     {
-        var order = await orders.GetForShopperAsync(orderId, shopper.ShopperKey, ct);
-        if (order is null) return null;
+        if (await orders.StatusForShopperAsync(orderId, shopper.ShopperKey, ct) is not { } status) return null;
         var number = OrderNumbers.Format(orderId);
-        if (order.Status != nameof(OrderStatus.PendingPayment))
-            return new CheckoutResult(orderId, number, order.Status == nameof(OrderStatus.Cancelled) ? CheckoutOutcome.Cancelled : CheckoutOutcome.Paid,
+        if (status != OrderStatus.PendingPayment)
+            return new CheckoutResult(orderId, number, status == OrderStatus.Cancelled ? CheckoutOutcome.Cancelled : CheckoutOutcome.Paid,
                 null, null, Replayed: true);
         var state = await payments.AskGatewayAsync(orderId, ct);
         if (state?.Status == GatewayPaymentStatus.Authorised)
@@ -369,19 +370,18 @@ public sealed class Checkout(
     public async Task<CheckoutOutcome> CompletePaymentAsync(long orderId, decimal amount, string? brand, string? last4, string actor,
         CancellationToken ct = default)
     {
-        var order = await orders.GetForPaymentAsync(orderId, ct) ?? throw new OrderNotFound(orderId);
-        var backorderable = (await cart.GetAsync(order.ShopperKey, extendHolds: false, ct)).Lines
-            .Where(l => l.Hold == HoldState.Backordered).Select(l => l.Sku).ToHashSet(StringComparer.Ordinal);
         CommitOutcome committed;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var (status, moved) = await orders.ConfirmPaymentAsync(orderId, actor, ct);
-            if (!moved) return status == OrderStatus.Cancelled ? CheckoutOutcome.Cancelled : CheckoutOutcome.Paid;
+            // The move reads the order and its lines under its version check; the stock below is committed from that read.
+            var order = await orders.ConfirmPaymentAsync(orderId, actor, ct);
+            if (!order.Moved) return order.Status == OrderStatus.Cancelled ? CheckoutOutcome.Cancelled : CheckoutOutcome.Paid;
             if (await payments.RecordAuthorisationAsync(orderId, amount, brand, last4, ct) != AuthorisationOutcome.Authorised)
                 throw new InvalidOperationException($"Order {orderId} was waiting for payment, but its payment was not.");
             faults.At(CheckoutStep.PaymentAuthorised);
+            var backordered = await cart.BackorderedSkusAsync(order.ShopperKey, ct);
             committed = await inventory.CommitHoldsAsync(order.ShopperKey,
-                order.Lines.Select(l => new CommitLine(l.Sku, l.Quantity, backorderable.Contains(l.Sku))).ToList(), orderId, actor, ct);
+                order.Lines.Select(l => new CommitLine(l.Sku, l.Quantity, backordered.Contains(l.Sku))).ToList(), orderId, actor, ct);
             if (committed.Shortfalls.Count == 0)
             {
                 if (committed.Backordered.Count > 0)
@@ -391,7 +391,6 @@ public sealed class Checkout(
                     await inventory.ClaimBackordersAsync(orderId, committed.Backordered.Keys.ToList(), actor, ct);
                 }
                 await cart.RemoveOrderedAsync(order.ShopperKey, order.Lines.Select(l => l.Sku).ToList(), ct);
-                await db.CheckoutRequests.Where(r => r.OrderId == orderId).ExecuteUpdateAsync(u => u.SetProperty(r => r.ResponseStatus, 201), ct);
                 faults.At(CheckoutStep.OrderPaid);
                 await tx.CommitAsync(ct);
                 db.ChangeTracker.Clear();

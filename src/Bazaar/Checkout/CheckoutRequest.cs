@@ -10,10 +10,11 @@ public sealed class CheckoutRequest
     // SHA-256 of the normalised request body: tells "the same request again" from "the key reused for another".
     public required string RequestHash { get; set; }
 
-    // Set in the same transaction as the insert; null only inside it.
+    // Written with the key, in the transaction that writes the order.
     public long? OrderId { get; set; }
 
-    // The final answer (201 paid, 402 declined, 409 cancelled meanwhile); null while the payment is still open.
+    // No longer written: a repeated key is answered from its order's status (Checkout.ResumeAsync), so writing the
+    // answer here was a statement per payment nobody read. The column stays until a migration drops it.
     public int? ResponseStatus { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -36,7 +36,7 @@ public static class PaymentWebhookApi
         if (payments.CheckWebhookSignature(http.Request.Headers[WebhookSignature.Header], body) is { } why)
             return Problem(StatusCodes.Status401Unauthorized, why, "The webhook's signature was refused.");
         if (Parse(body) is not { } e) return Problem(StatusCodes.Status400BadRequest, "The body is not a payment event (id, type, data.paymentId).");
-        if (await payments.FindOrderAsync(e.PaymentId, ct) is not { } orderId)
+        if (await payments.FindByGatewayIdAsync(e.PaymentId, ct) is not { } payment)
             return Problem(StatusCodes.Status404NotFound, $"There is no payment {e.PaymentId} in this store.");
         if (await payments.HasProcessedEventAsync(e.EventId, ct)) return TypedResults.Ok(new WebhookAnswer(e.EventId, "duplicate"));
         bool applied;
@@ -44,10 +44,10 @@ public static class PaymentWebhookApi
         {
             applied = e.Type switch
             {
-                "payment.authorised" => await AuthorisedAsync(e, orderId, payments, checkout, ct),
-                "payment.declined" => await DeclinedAsync(e, orderId, payments, ct),
-                "payment.captured" => await payments.ConfirmCaptureAsync(orderId, e.Reference ?? e.EventId, ct),
-                "payment.voided" => await payments.ConfirmVoidAsync(orderId, ct),
+                "payment.authorised" => await AuthorisedAsync(e, payment, checkout, ct),
+                "payment.declined" => await DeclinedAsync(e, payment, payments, ct),
+                "payment.captured" => await payments.ConfirmCaptureAsync(payment.OrderId, e.Reference ?? e.EventId, ct),
+                "payment.voided" => await payments.ConfirmVoidAsync(payment.OrderId, ct),
                 // Refunds are the store's own calls, recorded when they were answered; other types are not used here.
                 _ => false,
             };
@@ -60,21 +60,21 @@ public static class PaymentWebhookApi
         return TypedResults.Ok(new WebhookAnswer(e.EventId, applied ? "applied" : "ignored"));
     }
 
-    private static async Task<bool> AuthorisedAsync(WebhookEvent e, long orderId, Payments.Payments payments, Checkout checkout, CancellationToken ct)
+    // The payment as it was read for this event: a concurrent change after the read is settled by the transition
+    // table inside CompletePaymentAsync (the order's move and the payment's are both conditional).
+    private static async Task<bool> AuthorisedAsync(WebhookEvent e, PaymentRef payment, Checkout checkout, CancellationToken ct)
     {
-        var payment = await payments.GetAsync(orderId, ct);
-        if (payment is null || payment.Status != nameof(PaymentStatus.Pending)) return false;
+        if (payment.Status != PaymentStatus.Pending) return false;
         if (e.Amount is { } amount && amount != payment.Amount)
-            throw new PaymentFailed(orderId, $"The gateway authorised {amount}, but the order is for {payment.Amount}.");
-        return await checkout.CompletePaymentAsync(orderId, payment.Amount, e.CardBrand, e.CardLast4, "payment gateway", ct) == CheckoutOutcome.Paid;
+            throw new PaymentFailed(payment.OrderId, $"The gateway authorised {amount}, but the order is for {payment.Amount}.");
+        return await checkout.CompletePaymentAsync(payment.OrderId, payment.Amount, e.CardBrand, e.CardLast4, "payment gateway", ct) == CheckoutOutcome.Paid;
     }
 
-    private static async Task<bool> DeclinedAsync(WebhookEvent e, long orderId, Payments.Payments payments, CancellationToken ct)
+    private static async Task<bool> DeclinedAsync(WebhookEvent e, PaymentRef payment, Payments.Payments payments, CancellationToken ct)
     {
-        var payment = await payments.GetAsync(orderId, ct);
-        if (payment is null || payment.Status != nameof(PaymentStatus.Pending)) return false;
+        if (payment.Status != PaymentStatus.Pending) return false;
         // Not a move: the payment stays open for another card; the try goes on the record.
-        await payments.RecordDeclineAsync(orderId, payment.Amount, e.Message, ct);
+        await payments.RecordDeclineAsync(payment.OrderId, payment.Amount, e.Message, ct);
         return true;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -15,9 +16,12 @@ public static class DataRegistration
         services.AddSingleton<IValidateOptions<DatabaseOptions>>(new ConnectionStringValidator(configuration));
 
         // Resolved lazily from options so that hosts and tests can change the provider through any configuration source.
+        // Interceptors registered as services join every context (the tests count statements per request with one).
         services.AddDbContextPool<SqliteBazaarDb>((sp, o) =>
-            SqliteBazaarDb.Configure(o, SqliteConnectionString(configuration, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value)));
-        services.AddDbContextPool<PostgresBazaarDb>((sp, o) => PostgresBazaarDb.Configure(o, configuration.GetConnectionString("Postgres")));
+            SqliteBazaarDb.Configure(o, SqliteConnectionString(configuration, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value))
+                .AddInterceptors(sp.GetServices<IInterceptor>()));
+        services.AddDbContextPool<PostgresBazaarDb>((sp, o) =>
+            PostgresBazaarDb.Configure(o, configuration.GetConnectionString("Postgres")).AddInterceptors(sp.GetServices<IInterceptor>()));
         // Reads that may lag (Freshness.MayLag) go to the streaming replica while it keeps up.
         services.AddSingleton<ReadReplica>();
         services.AddHostedService<ReplicaLagMonitor>();

@@ -46,6 +46,10 @@ public sealed record OrderSearch(OrderStatus? Status = null, string? Customer = 
         DefaultPageSize: 50, MaxPageSize: Orders.MaxPageSize);
 }
 
+// What ConfirmPaymentAsync found and did: the status after, whether it moved the order, and who the order is for and
+// what it holds (for Checkout to commit that stock in the same transaction).
+public sealed record PaymentConfirmation(OrderStatus Status, bool Moved, string ShopperKey, IReadOnlyList<(string Sku, int Quantity)> Lines);
+
 // What Checkout hands over to place an order; the prices in it were computed on the server.
 public sealed record OrderDraft(
     string ShopperKey,

@@ -84,6 +84,10 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
     public async Task<OrderView?> GetForShopperAsync(long id, string shopperKey, CancellationToken ct = default) =>
         await db.Orders.AnyAsync(o => o.Id == id && o.ShopperKey == shopperKey, ct) ? await GetAsync(id, ct) : null;
 
+    // The order's status, if it is this shopper's (one read; GetForShopperAsync reads the whole order).
+    public async Task<OrderStatus?> StatusForShopperAsync(long id, string shopperKey, CancellationToken ct = default) =>
+        await db.Orders.Where(o => o.Id == id && o.ShopperKey == shopperKey).Select(o => (OrderStatus?)o.Status).FirstOrDefaultAsync(ct);
+
     public async Task<IReadOnlyList<OrderSummary>> ListForShopperAsync(string shopperKey, int take = 100, CancellationToken ct = default)
     {
         // An order that was never paid was never placed for the shopper: the checkout went to the gateway's page and
@@ -138,13 +142,18 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         await db.Orders.Where(o => o.Id == id).Select(o => (OrderStatus?)o.Status).FirstOrDefaultAsync(ct);
 
     // The payment went through: PendingPayment -> Paid, in the caller's transaction when there is one (Checkout's, which
-    // commits the stock with it). Repeating it is harmless. Returns the status after and whether this call moved it.
-    public async Task<(OrderStatus Status, bool Moved)> ConfirmPaymentAsync(long id, string actor, CancellationToken ct = default)
+    // commits the stock with it). Repeating it is harmless. Returns the status after, whether this call moved it, and
+    // who the order is for and what it holds, read with the move (Checkout commits that stock without reading it again).
+    public async Task<PaymentConfirmation> ConfirmPaymentAsync(long id, string actor, CancellationToken ct = default)
     {
         var status = OrderStatus.PendingPayment;
+        var shopperKey = "";
+        IReadOnlyList<(string Sku, int Quantity)> lines = [];
         var move = await MoveAsync(id, o =>
         {
             status = o.Status;
+            shopperKey = o.ShopperKey;
+            lines = o.Lines.OrderBy(l => l.Id).Select(l => (l.Sku, l.Quantity)).ToList();
             if (o.Status != OrderStatus.PendingPayment) return null;
             var move = o.Apply(OrderAction.ConfirmPayment, actor, "payment authorised", clock.GetUtcNow());
             status = move.To;
@@ -155,14 +164,7 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
             if (move.Effects.HasFlag(OrderEffects.ClaimBackorders) && order.Lines.Any(l => l.QuantityBackordered > 0))
                 await inventory.ClaimBackordersAsync(id, order.Lines.Select(l => l.Sku).ToList(), actor, ct);
         }, ct);
-        return (status, move is not null);
-    }
-
-    // Who the order is for and what it holds, for Checkout to commit its stock when it is paid.
-    public async Task<(string ShopperKey, IReadOnlyList<(string Sku, int Quantity)> Lines)?> GetForPaymentAsync(long id, CancellationToken ct = default)
-    {
-        var order = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct);
-        return order is null ? null : (order.ShopperKey, order.Lines.OrderBy(l => l.Id).Select(l => (l.Sku, l.Quantity)).ToList());
+        return new PaymentConfirmation(status, move is not null, shopperKey, lines);
     }
 
     public async Task CancelAsync(long id, string actor, string reason, bool byShopper, CancellationToken ct = default, string? requestKey = null)

@@ -23,6 +23,9 @@ public sealed record PaymentAttemptView(long Id, string Operation, decimal Amoun
 public sealed record PaymentView(long OrderId, string Status, decimal Amount, string Currency, decimal Authorised, decimal Captured, decimal Refunded,
     string? CardBrand, string? CardLast4, string? GatewayPaymentId, string? PayUrl, IReadOnlyList<PaymentAttemptView> Attempts);
 
+// A payment as a webhook finds it: whose it is, how it stands, what it is for.
+public sealed record PaymentRef(long OrderId, PaymentStatus Status, decimal Amount);
+
 public sealed record PaymentAuditRow(long OrderId, PaymentStatus Status, decimal Amount, decimal Authorised, decimal Captured, decimal Refunded, int Captures);
 
 public sealed class PaymentFailed(long orderId, string message) : Exception(message)
@@ -42,12 +45,10 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
 {
     private PaymentsOptions Options => options.Value;
 
-    // Starts the payment of a new order, in the caller's transaction (the one that creates the order).
-    public async Task OpenAsync(long orderId, decimal amount, string currency, CancellationToken ct = default)
-    {
+    // Starts the payment of a new order, in the caller's transaction (the one that creates the order): the row is
+    // added to the caller's unit of work and written by its SaveChanges, in one batch with the caller's own rows.
+    public void Open(long orderId, decimal amount, string currency) =>
         db.Payments.Add(new Payment { OrderId = orderId, Amount = amount, Currency = currency, Status = PaymentStatus.Pending, UpdatedAt = clock.GetUtcNow() });
-        await db.SaveChangesAsync(ct);
-    }
 
     public async Task<PaymentView?> GetAsync(long orderId, CancellationToken ct = default)
     {
@@ -63,9 +64,10 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
     public async Task<PaymentStatus?> StatusOfAsync(long orderId, CancellationToken ct = default) =>
         await db.Payments.Where(p => p.OrderId == orderId).Select(p => (PaymentStatus?)p.Status).FirstOrDefaultAsync(ct);
 
-    // The order whose payment the gateway knows by this id, if any.
-    public async Task<long?> FindOrderAsync(string gatewayPaymentId, CancellationToken ct = default) =>
-        await db.Payments.Where(p => p.GatewayPaymentId == gatewayPaymentId).Select(p => (long?)p.OrderId).FirstOrDefaultAsync(ct);
+    // The payment the gateway knows by this id (its order, status and amount), if any: one read for a webhook.
+    public async Task<PaymentRef?> FindByGatewayIdAsync(string gatewayPaymentId, CancellationToken ct = default) =>
+        await db.Payments.AsNoTracking().Where(p => p.GatewayPaymentId == gatewayPaymentId)
+            .Select(p => new PaymentRef(p.OrderId, p.Status, p.Amount)).FirstOrDefaultAsync(ct);
 
     // Opens the payment at the gateway (once: a repeat gets the same session) and returns the page where the shopper
     // pays. The gateway is called outside any transaction; the row only remembers what it answered.
@@ -74,6 +76,13 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
         var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.OrderId == orderId, ct)
             ?? throw new PaymentFailed(orderId, $"Order {orderId} has no payment.");
         if (payment is { GatewayPaymentId: { } known, PayUrl: { } url }) return new GatewaySession(known, url);
+        return await StartNewAsync(orderId, payment.Amount, payment.Currency, returnUrl, ct);
+    }
+
+    // StartAsync for a payment the caller has just opened (Open) and committed, so it has no gateway session yet and
+    // its amount and currency are known: the row is not read back.
+    public async Task<GatewaySession> StartNewAsync(long orderId, decimal amount, string currency, string returnUrl, CancellationToken ct = default)
+    {
         var key = $"create:{orderId}";
         GatewaySession session;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
@@ -81,7 +90,7 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
             timeout.CancelAfter(Options.GatewayTimeout);
             try
             {
-                session = await gateway.CreatePaymentAsync(key, orderId, payment.Amount, payment.Currency, returnUrl, timeout.Token);
+                session = await gateway.CreatePaymentAsync(key, orderId, amount, currency, returnUrl, timeout.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -116,22 +125,19 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
     public async Task<AuthorisationOutcome> RecordAuthorisationAsync(long orderId, decimal amount, string? brand, string? last4,
         CancellationToken ct = default)
     {
+        // The attempt is written with the payment's change, in one batch.
         var outcome = await ChangeAsync(orderId, p =>
         {
             if (p.Allows(PaymentEvent.Authorise))
             {
                 p.Authorise(amount, brand, last4);
+                db.PaymentAttempts.Add(Attempt(orderId, PaymentOperation.Authorise, amount, $"authorise:{orderId}",
+                    new GatewayResult(GatewayOutcome.Approved, null, brand is null ? null : $"{brand} ending {last4}")));
                 return AuthorisationOutcome.Authorised;
             }
             return p.Status is PaymentStatus.Voiding or PaymentStatus.Voided ? AuthorisationOutcome.Closed : AuthorisationOutcome.AlreadyAuthorised;
         }, ct);
-        if (outcome == AuthorisationOutcome.Authorised)
-        {
-            db.PaymentAttempts.Add(Attempt(orderId, PaymentOperation.Authorise, amount, $"authorise:{orderId}",
-                new GatewayResult(GatewayOutcome.Approved, null, brand is null ? null : $"{brand} ending {last4}")));
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }
+        foreach (var written in db.ChangeTracker.Entries<PaymentAttempt>().ToList()) written.State = EntityState.Detached;
         return outcome;
     }
 

@@ -34,7 +34,7 @@ public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clo
         if (!IsReturnUrl(returnUrl)) throw new ArgumentException("The return URL is a path on the merchant's site or an http(s) URL.", nameof(returnUrl));
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
-        if (await db.SandboxPayments.AsNoTracking().FirstOrDefaultAsync(p => p.IdempotencyKey == key, ct) is { } existing) return existing;
+        // Written first and read only when the key is taken: a repeated key (a merchant retrying) is the rare case.
         var now = clock.GetUtcNow();
         var payment = new SandboxPayment
         {
@@ -62,13 +62,14 @@ public sealed class SandboxGateway(IServiceScopeFactory scopes, TimeProvider clo
 
     // A try with a card on the hosted page. Test cards decide: 4000 0000 0000 0002 is declined, 4000 0000 0000 9995 has
     // insufficient funds, any other valid number is authorised. Two tries at once: one authorises, the other finds it closed.
-    public async Task<SandboxPayResult> PayAsync(string id, SandboxCard card, CancellationToken ct)
+    // `payment` is the row as the page just read it (FindAsync); the authorisation is a conditional update, so a
+    // change since that read (paid in another tab, voided) is found there, not by reading the row again.
+    public async Task<SandboxPayResult> PayAsync(SandboxPayment payment, SandboxCard card, CancellationToken ct)
     {
+        var id = payment.Id;
+        if (payment.Status != GatewayPaymentStatus.RequiresPaymentMethod) return new(SandboxPayOutcome.Closed, payment, null);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
-        var payment = await db.SandboxPayments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (payment is null) return new(SandboxPayOutcome.NotFound, null, null);
-        if (payment.Status != GatewayPaymentStatus.RequiresPaymentMethod) return new(SandboxPayOutcome.Closed, payment, null);
         var decline = card.Number switch
         {
             SandboxCard.Declines => "The card was declined.",

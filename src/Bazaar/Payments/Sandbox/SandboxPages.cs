@@ -49,7 +49,7 @@ public static class SandboxPages
             await sandbox.CountFailedAttemptAsync(paymentId, ct);
             return Page(StatusCodes.Status400BadRequest, "Check the card", Form(payment, "Please correct the fields marked below.", errors));
         }
-        var result = await sandbox.PayAsync(paymentId, card, ct);
+        var result = await sandbox.PayAsync(payment, card, ct);
         return result.Outcome switch
         {
             SandboxPayOutcome.Authorised => Results.Redirect(payment.ReturnUrl, permanent: false, preserveMethod: false),
