@@ -22,6 +22,27 @@ public class CheckoutQuoteTests(CheckoutStore store) : IClassFixture<CheckoutSto
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    // The API does not require quoteHash (docs/money.md): an API placement without one charges the server's total, and
+    // the shopper confirms that exact amount on the gateway's page before any card is taken.
+    [Fact]
+    public async Task An_api_placement_without_a_quote_hash_charges_the_quoted_total_which_the_gateways_page_shows_before_the_card()
+    {
+        var sku = await store.CreateStockedProductAsync(10);
+        using var shopper = await store.ShopperWithCartAsync(sku, 2);
+        var quote = await QuoteAsync(shopper, California);
+
+        var placed = await shopper.PlaceAsync(CheckoutScenario.Body());
+
+        Assert.Equal(HttpStatusCode.Accepted, placed.StatusCode);
+        var body = await placed.Content.ReadFromJsonAsync<JsonElement>();
+        var total = quote.GetProperty("total").GetDecimal();
+        Assert.Equal(CheckoutScenario.TotalFor(2), total);
+        Assert.Equal(total, (await store.PaymentOfAsync(body.GetProperty("orderId").GetInt64()))!.Amount);
+        var page = await shopper.GetStringAsync(new Uri(body.GetProperty("paymentUrl").GetString()!, UriKind.Relative));
+        Assert.Contains($"data-testid=\"sandbox-amount\">{total.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} USD<", page,
+            StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_quote_names_its_amounts_by_a_hash_that_changes_with_them()
     {
