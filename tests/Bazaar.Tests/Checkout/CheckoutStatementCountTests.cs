@@ -15,10 +15,12 @@ public class CheckoutStatementCountTests : IAsyncLifetime
 {
     private readonly StoreFactory _store;
 
-    // Statements (COMMIT included) per request, on SQLite and on PostgreSQL.
+    // Statements (COMMIT included) per request, on SQLite and on PostgreSQL. Before issue 15's cuts: placement 16 / 15
+    // (SQLite / PostgreSQL, then without the shipping and tax tables, which now add two reads), webhook confirmation
+    // 23 / 20. SQLite writes one statement per command, PostgreSQL batches a SaveChanges into one round trip.
     private static readonly Dictionary<string, (int Sqlite, int Postgres)> Pinned = new()
     {
-        ["POST /api/checkout"] = (13, 11),
+        ["POST /api/checkout"] = (15, 13),
         ["POST /sandbox-gateway/pay"] = (4, 4),
         ["GET /checkout/return"] = (17, 13),
         ["POST /api/payments/webhook"] = (17, 13),
