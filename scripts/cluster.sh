@@ -378,6 +378,8 @@ cmd_start() {
     set_state "BAZAAR_CLUSTER_NODE_${i}_URL" "http://127.0.0.1:$port"
   done
 
+  # A fresh database: the nodes' search indexes from an earlier cluster describe another catalogue.
+  for i in $(seq 1 "$nodes"); do rm -rf "${STATE_DIR:?}/node$i"; done
   launch_node 1
   wait_node_ready 1
   for i in $(seq 2 "$nodes"); do launch_node "$i"; done
