@@ -1148,6 +1148,11 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasColumnType("character varying(300)")
                         .HasColumnName("reason");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("request_key");
+
                     b.Property<string>("To")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1159,6 +1164,10 @@ namespace Bazaar.Data.Migrations.Postgres
 
                     b.HasIndex("OrderId", "Id")
                         .HasDatabaseName("ix_order_events_order_id_id");
+
+                    b.HasIndex("OrderId", "RequestKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_events_order_id_request_key");
 
                     b.ToTable("order_events", (string)null);
                 });
@@ -1682,6 +1691,28 @@ namespace Bazaar.Data.Migrations.Postgres
                     b.ToTable("sandbox_webhooks", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Platform.FirstStartStep", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("detail");
+
+                    b.HasKey("Name")
+                        .HasName("pk_first_start_steps");
+
+                    b.ToTable("first_start_steps", (string)null);
+                });
+
             modelBuilder.Entity("Bazaar.Recommendations.CoPurchaseItem", b =>
                 {
                     b.Property<int>("ProductId")
@@ -1927,6 +1958,105 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasDatabaseName("ix_search_changes_committed_at");
 
                     b.ToTable("search_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Search.SearchDayStat", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("search_id");
+
+                    b.Property<string>("Filters")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("filters");
+
+                    b.Property<long>("NoResults")
+                        .HasColumnType("bigint")
+                        .HasColumnName("no_results");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("query");
+
+                    b.Property<long>("ResultsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("results_total");
+
+                    b.Property<long>("Searches")
+                        .HasColumnType("bigint")
+                        .HasColumnName("searches");
+
+                    b.HasKey("Day", "SearchId")
+                        .HasName("pk_search_day_stats");
+
+                    b.HasIndex("Day", "Query")
+                        .HasDatabaseName("ix_search_day_stats_day_query");
+
+                    b.ToTable("search_day_stats", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Search.SearchResultEvent", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("search_id");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<long>("CartAdds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cart_adds");
+
+                    b.Property<long>("Opens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("opens");
+
+                    b.HasKey("Day", "SearchId", "ProductId", "Position")
+                        .HasName("pk_search_result_events");
+
+                    b.ToTable("search_result_events", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Search.SearchShopperDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("search_id");
+
+                    b.Property<string>("Shopper")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("shopper");
+
+                    b.HasKey("Day", "SearchId", "Shopper")
+                        .HasName("pk_search_shopper_days");
+
+                    b.ToTable("search_shopper_days", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Search.SynonymRule", b =>

@@ -1123,6 +1123,11 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("reason");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_key");
+
                     b.Property<string>("To")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1134,6 +1139,10 @@ namespace Bazaar.Data.Migrations.Sqlite
 
                     b.HasIndex("OrderId", "Id")
                         .HasDatabaseName("ix_order_events_order_id_id");
+
+                    b.HasIndex("OrderId", "RequestKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_events_order_id_request_key");
 
                     b.ToTable("order_events", (string)null);
                 });
@@ -1649,6 +1658,28 @@ namespace Bazaar.Data.Migrations.Sqlite
                     b.ToTable("sandbox_webhooks", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Platform.FirstStartStep", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.HasKey("Name")
+                        .HasName("pk_first_start_steps");
+
+                    b.ToTable("first_start_steps", (string)null);
+                });
+
             modelBuilder.Entity("Bazaar.Recommendations.CoPurchaseItem", b =>
                 {
                     b.Property<int>("ProductId")
@@ -1890,6 +1921,105 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_search_changes_committed_at");
 
                     b.ToTable("search_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Search.SearchDayStat", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_id");
+
+                    b.Property<string>("Filters")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filters");
+
+                    b.Property<long>("NoResults")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("no_results");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("query");
+
+                    b.Property<long>("ResultsTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("results_total");
+
+                    b.Property<long>("Searches")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("searches");
+
+                    b.HasKey("Day", "SearchId")
+                        .HasName("pk_search_day_stats");
+
+                    b.HasIndex("Day", "Query")
+                        .HasDatabaseName("ix_search_day_stats_day_query");
+
+                    b.ToTable("search_day_stats", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Search.SearchResultEvent", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_id");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<long>("CartAdds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cart_adds");
+
+                    b.Property<long>("Opens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opens");
+
+                    b.HasKey("Day", "SearchId", "ProductId", "Position")
+                        .HasName("pk_search_result_events");
+
+                    b.ToTable("search_result_events", (string)null);
+                });
+
+            modelBuilder.Entity("Bazaar.Search.SearchShopperDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("SearchId")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_id");
+
+                    b.Property<string>("Shopper")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shopper");
+
+                    b.HasKey("Day", "SearchId", "Shopper")
+                        .HasName("pk_search_shopper_days");
+
+                    b.ToTable("search_shopper_days", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Search.SynonymRule", b =>
