@@ -10,9 +10,13 @@ try
     app.UseStore();
     return await app.StartStoreAsync();
 }
-catch (Microsoft.Extensions.Options.OptionsValidationException e)
+catch (Microsoft.Extensions.Options.OptionsValidationException e) when (StoreHost.OwnsProcess(app))
 {
-    return StoreHost.RefuseToStart(e);
+    return StoreHost.RefuseToStart(e.Failures);
+}
+catch (Bazaar.Platform.StartRefused e) when (StoreHost.OwnsProcess(app))
+{
+    return StoreHost.RefuseToStart([e.Message]);
 }
 
 // WebApplicationFactory needs a public entry point type.

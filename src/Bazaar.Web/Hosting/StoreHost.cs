@@ -146,14 +146,19 @@ public static class StoreHost
             .Replace("://[::]:", "://127.0.0.1:", StringComparison.Ordinal), string.IsNullOrWhiteSpace(admin) ? "" : $" (admin: {admin})");
     }
 
-    // Settings that fail validation stop the start with a line per setting, not a stack trace (exit 1).
-    public static int RefuseToStart(OptionsValidationException e)
+    // Settings that fail validation, or a store nobody could run, stop the start with a line per problem and what to
+    // do, not a stack trace (exit 1).
+    public static int RefuseToStart(IEnumerable<string> problems)
     {
-        Console.Error.WriteLine("Bazaar cannot start: its settings need attention.");
-        foreach (var failure in e.Failures.Select(ValidationMessage).Distinct(StringComparer.Ordinal))
+        Console.Error.WriteLine("Bazaar cannot start:");
+        foreach (var failure in problems.Select(ValidationMessage).Distinct(StringComparer.Ordinal))
             Console.Error.WriteLine("  - " + failure);
         return 1;
     }
+
+    // A test host (WebApplicationFactory serves the store in memory) wants the refusal as the exception it is.
+    public static bool OwnsProcess(WebApplication app) =>
+        app.Services.GetService<IServer>()?.GetType().Namespace != "Microsoft.AspNetCore.TestHost";
 
     // Data annotations wrap a message as "DataAnnotation validation failed for 'X' members: '' with the error: '...'.".
     private static string ValidationMessage(string failure)

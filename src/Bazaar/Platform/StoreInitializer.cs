@@ -50,7 +50,7 @@ public static class StoreInitializer
         await using var scope = services.CreateAsyncScope();
         if (scope.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment()) return;
         if (await scope.ServiceProvider.GetRequiredService<AdminAccounts>().AnyAsync()) return;
-        throw new InvalidOperationException("There is no admin and Accounts:AdminPassword is empty: create the first admin with " +
+        throw new StartRefused("There is no admin and Accounts:AdminPassword is empty: create the first admin with " +
             "`admin create --email <address>` (e.g. `dotnet Bazaar.Web.dll admin create --email you@example.com`), or set " +
             "Accounts:AdminEmail and Accounts:AdminPassword to an address nobody has registered.");
     }
