@@ -9,6 +9,7 @@ using Bazaar.Orders;
 using Bazaar.Payments;
 using Bazaar.Payments.Sandbox;
 using Bazaar.Platform;
+using Bazaar.Store;
 using Bazaar.Search;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -139,6 +140,7 @@ public static class BazaarModules
         services.AddSingleton<SearchSynonyms>();
         services.AddSingleton<SearchMetrics>();
         services.AddSingleton<SearchIndexer>();
+        services.AddScoped<SearchBackOffice>();
         services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
         services.AddScoped<ProductSource>();
         services.AddScoped<ProductSearch>();
@@ -201,6 +203,9 @@ public static class BazaarModules
         services.AddKeyedSingleton<EvenTiming>(Accounts.Accounts.ForgotPasswordTiming);
         services.AddScoped<Accounts.Accounts>();
         services.AddScoped<GuestHandOver>();
+        // What follows a guest into the account on sign-in, in this order: the cart with its holds, then the views.
+        services.AddScoped<IGuestHandOver>(sp => sp.GetRequiredService<Cart.Cart>());
+        services.AddScoped<IGuestHandOver>(sp => sp.GetRequiredService<Recommendations.Recommendations>());
         services.AddSingleton<GuestCookie>();
         services.AddIdentity<Customer, IdentityRole>(o =>
             {

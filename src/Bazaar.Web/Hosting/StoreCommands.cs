@@ -1,5 +1,6 @@
 using Bazaar.Catalog;
 using Bazaar.Platform;
+using Bazaar.Store;
 using Bazaar.Search;
 
 namespace Bazaar.Web.Hosting;

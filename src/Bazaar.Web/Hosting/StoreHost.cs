@@ -8,6 +8,7 @@ using Bazaar.Orders;
 using Bazaar.Payments;
 using Bazaar.Payments.Sandbox;
 using Bazaar.Platform;
+using Bazaar.Store;
 using Bazaar.Recommendations;
 using Bazaar.Reviews;
 using Bazaar.Search;
@@ -94,6 +95,7 @@ public static class StoreHost
         app.MapShippingAndTaxApi();
         MapPaymentGateway(app);
         app.MapOrdersApi();
+        app.MapStoreAuditApi();
         app.MapSearchApi();
         app.MapReviewsApi();
         app.MapRecommendationsApi();

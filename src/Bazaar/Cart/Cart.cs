@@ -1,4 +1,6 @@
 using System.Net;
+using Bazaar.Accounts;
+using Bazaar.Platform;
 using Bazaar.Data;
 using Bazaar.Inventory;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +16,7 @@ public sealed class Cart(
     CartRateLimits rateLimits,
     TimeProvider clock,
     IOptions<CartOptions> options,
-    Platform.StoreCurrency currency)
+    Platform.StoreCurrency currency) : IGuestHandOver
 {
     public const int MaxLineQuantity = 99;
 
@@ -67,7 +69,7 @@ public sealed class Cart(
         var line = lines.FirstOrDefault(l => l.Sku == sku);
         if (line is not null) return line.Quantity + quantity > MaxLineQuantity ? LineFull(line.Quantity) : null;
         if (lines.Count >= Options.MaxLines) return CartFull();
-        return lines.Count == 0 && ShopperKeys.IsGuest(shopperKey) ? rateLimits.TakeNewGuest(from) : null;
+        return lines.Count == 0 && Shopper.IsGuestKey(shopperKey) ? rateLimits.TakeNewGuest(from) : null;
     }
 
     private HoldQuota QuotaFor(CartClient from) => new(Options.MaxUnitsPerShopper, from.Unlimited ? null : from.Key,
@@ -165,6 +167,9 @@ public sealed class Cart(
         }
     }
 
+    Task IGuestHandOver.HandOverAsync(string guestKey, string accountKey, string actor, CancellationToken ct) =>
+        MergeAsync(guestKey, accountKey, actor, ct);
+
     // On sign-in: the guest's lines join the account's cart (quantities combined), and so do their holds.
     public async Task MergeAsync(string guestKey, string accountKey, string actor, CancellationToken ct = default)
     {
@@ -241,14 +246,14 @@ public sealed class Cart(
     }
 
     // Active holds whose cart line is gone: the audit reports them as stranded.
-    public async Task<IReadOnlyList<Inventory.Violation>> AuditAsync(InventoryAudit audit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Violation>> AuditAsync(InventoryAudit audit, CancellationToken ct = default)
     {
         var holds = await audit.ListActiveHoldsAsync(ct);
         var lines = (await db.CartLines.AsNoTracking().Select(l => new { l.ShopperKey, l.Sku }).ToListAsync(ct))
             .Select(l => (l.ShopperKey, l.Sku)).ToHashSet();
         return holds.Where(h => !lines.Contains((h.ShopperKey, h.Sku)))
             .Take(100)
-            .Select(h => new Inventory.Violation("no reservation is stranded", $"reservation {h.Id} ({h.Sku})", "active but no cart line holds it"))
+            .Select(h => new Violation("no reservation is stranded", $"reservation {h.Id} ({h.Sku})", "active but no cart line holds it"))
             .ToList();
     }
 

@@ -1,3 +1,4 @@
+using Bazaar.Accounts;
 using Bazaar.Inventory;
 using Bazaar.Platform;
 using Microsoft.AspNetCore.Builder;
@@ -29,15 +30,15 @@ public static class CartApi
         return app;
     }
 
-    private static async Task<Ok<CartView>> Get(Cart cart, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await cart.GetAsync(ShopperKeys.For(http), ct: ct));
+    private static async Task<Ok<CartView>> Get(Cart cart, Shopper shopper, CancellationToken ct) =>
+        TypedResults.Ok(await cart.GetAsync(shopper.Key, ct: ct));
 
-    private static async Task<Results<Ok<AddedToCart>, ValidationProblem, ProblemHttpResult>> Add(AddToCartInput input, Cart cart, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<AddedToCart>, ValidationProblem, ProblemHttpResult>> Add(AddToCartInput input, Cart cart, Shopper shopper, HttpContext http, CancellationToken ct)
     {
         if (input.Quantity is null) return ProblemResults.Invalid("quantity", "The quantity is required.");
         try
         {
-            var added = await cart.TryAddAsync(ShopperKeys.For(http), input.Sku?.Trim(), input.Quantity.Value, ShopperKeys.ActorFor(http),
+            var added = await cart.TryAddAsync(shopper.Key, input.Sku?.Trim(), input.Quantity.Value, shopper.Actor,
                 http.Connection.RemoteIpAddress, ct);
             if (added.Refusal is not null) return ToProblem(added.Refusal, http)!;
             var hold = added.Hold;
@@ -46,40 +47,40 @@ public static class CartApi
         catch (Exception e) when (ToProblem(e, http) is { } problem) { return problem; }
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Change(string sku, ChangeQuantityInput input, Cart cart, HttpContext http, CancellationToken ct)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Change(string sku, ChangeQuantityInput input, Cart cart, Shopper shopper, HttpContext http, CancellationToken ct)
     {
         if (input.Quantity is null) return ProblemResults.Invalid("quantity", "The quantity is required.");
         try
         {
-            await cart.ChangeQuantityAsync(ShopperKeys.For(http), sku, input.Quantity.Value, ShopperKeys.ActorFor(http), http.Connection.RemoteIpAddress, ct);
+            await cart.ChangeQuantityAsync(shopper.Key, sku, input.Quantity.Value, shopper.Actor, http.Connection.RemoteIpAddress, ct);
             return TypedResults.NoContent();
         }
         catch (Exception e) when (ToProblem(e, http) is { } problem) { return problem; }
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(string sku, Cart cart, HttpContext http, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(string sku, Cart cart, Shopper shopper, CancellationToken ct)
     {
         try
         {
-            await cart.RemoveAsync(ShopperKeys.For(http), sku, ShopperKeys.ActorFor(http), ct);
+            await cart.RemoveAsync(shopper.Key, sku, shopper.Actor, ct);
             return TypedResults.NoContent();
         }
         catch (CartLineNotFound e) { return ProblemResults.NotFound(e.Message); }
     }
 
-    private static async Task<Results<Ok<AddedToCart>, ValidationProblem, ProblemHttpResult>> HoldAgain(string sku, Cart cart, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<AddedToCart>, ValidationProblem, ProblemHttpResult>> HoldAgain(string sku, Cart cart, Shopper shopper, HttpContext http, CancellationToken ct)
     {
         try
         {
-            var hold = await cart.HoldAgainAsync(ShopperKeys.For(http), sku, ShopperKeys.ActorFor(http), http.Connection.RemoteIpAddress, ct);
+            var hold = await cart.HoldAgainAsync(shopper.Key, sku, shopper.Actor, http.Connection.RemoteIpAddress, ct);
             return TypedResults.Ok(new AddedToCart(sku, hold.Quantity, true, hold.Quantity, hold.ExpiresAt));
         }
         catch (Exception e) when (ToProblem(e, http) is { } problem) { return problem; }
     }
 
-    private static async Task<NoContent> Clear(Cart cart, HttpContext http, CancellationToken ct)
+    private static async Task<NoContent> Clear(Cart cart, Shopper shopper, CancellationToken ct)
     {
-        await cart.ClearAsync(ShopperKeys.For(http), ShopperKeys.ActorFor(http), ct);
+        await cart.ClearAsync(shopper.Key, shopper.Actor, ct);
         return TypedResults.NoContent();
     }
 

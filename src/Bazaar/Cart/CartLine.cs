@@ -15,21 +15,3 @@ public sealed class CartLine
     public DateTimeOffset AddedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
-
-// Who a cart belongs to: a guest (the anonymous shopper cookie) or a signed-in account.
-public static class ShopperKeys
-{
-    public static string For(Microsoft.AspNetCore.Http.HttpContext http) =>
-        http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is { } userId
-            ? Account(userId)
-            : Guest(Accounts.AnonymousShopper.IdOf(http));
-
-    public static string ActorFor(Microsoft.AspNetCore.Http.HttpContext http) =>
-        http.User.Identity?.Name is { } name ? "customer:" + name : "guest";
-
-    public static string Guest(Guid anonymousId) => "g:" + anonymousId.ToString("N");
-
-    public static bool IsGuest(string shopperKey) => shopperKey.StartsWith("g:", StringComparison.Ordinal);
-
-    public static string Account(string userId) => "u:" + userId;
-}

@@ -1,5 +1,5 @@
+using Bazaar.Platform;
 using Bazaar.Data;
-using Bazaar.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -224,7 +224,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
         await db.SaveChangesAsync(ct);
         // The id makes the slug unique, so it is known only after the insert.
         product.Slug = $"{Slug.From(product.Title)}-{product.Id}";
-        SearchFeed.ProductChanged(db, product.Id, now);
+        ChangeFeed.ProductChanged(db, product.Id, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
@@ -240,7 +240,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
         product.Sku = input.Sku!.Trim();
         Apply(product, input, clock.GetUtcNow());
         product.Slug = $"{Slug.From(product.Title)}-{product.Id}";
-        SearchFeed.ProductChanged(db, product.Id, product.UpdatedAt);
+        ChangeFeed.ProductChanged(db, product.Id, product.UpdatedAt);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         Invalidate();
@@ -252,7 +252,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var deleted = await db.Products.Where(p => p.Id == id).ExecuteDeleteAsync(ct);
         if (deleted == 0) throw new CatalogNotFoundException($"No product with id {id}.");
-        SearchFeed.ProductChanged(db, id, clock.GetUtcNow());
+        ChangeFeed.ProductChanged(db, id, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
@@ -281,7 +281,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
         category.Name = name;
         category.ParentId = input.ParentId;
         category.Position = input.Position ?? category.Position;
-        SearchFeed.CategoryChanged(db, id, clock.GetUtcNow());
+        ChangeFeed.CategoryChanged(db, id, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         Invalidate();
@@ -303,10 +303,10 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
 
     // Products priced in another currency than the store's (saved before Store:Currency was enforced, or before it
     // changed): they cannot be bought until an admin prices them in the store's currency (ADR 0009).
-    public async Task<IReadOnlyList<Inventory.Violation>> AuditCurrencyAsync(CancellationToken ct = default) =>
+    public async Task<IReadOnlyList<Violation>> AuditCurrencyAsync(CancellationToken ct = default) =>
         (await db.Products.AsNoTracking().Where(p => p.Currency != currency.Code).OrderBy(p => p.Id).Take(100)
             .Select(p => new { p.Sku, p.Currency }).ToListAsync(ct))
-        .Select(p => new Inventory.Violation("every price is in the store's currency", $"product {p.Sku}",
+        .Select(p => new Violation("every price is in the store's currency", $"product {p.Sku}",
             $"priced in {p.Currency.Trim()}, the store sells in {currency.Code}: price it in {currency.Code}"))
         .ToList();
 

@@ -4,7 +4,6 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Bazaar.Data;
-using Bazaar.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -125,7 +124,7 @@ public sealed partial class CatalogImport(BazaarDb db, TimeProvider clock, ILogg
             db.Products.Add(incoming);
         }
 
-        var searchFeed = SearchFeed.TrackProductWrites(db);
+        var searchFeed = ChangeFeed.TrackProductWrites(db);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             await db.SaveChangesAsync(ct);

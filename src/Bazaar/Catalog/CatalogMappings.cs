@@ -15,6 +15,14 @@ internal static class CatalogMappings
             c.HasOne(x => x.Parent).WithMany(x => x.Children).HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Restrict);
         });
 
+        model.Entity<ProductChange>(c =>
+        {
+            c.ToTable("search_changes");
+            c.HasKey(x => x.Id);
+            c.Property(x => x.Id).ValueGeneratedOnAdd();
+            c.HasIndex(x => x.CommittedAt);
+        });
+
         model.Entity<Product>(p =>
         {
             p.ToTable("products");

@@ -301,7 +301,17 @@ public sealed class CategoryClassifier
     // product type, its product line, or an attribute signal. A title keyword alone does not: it is where an
     // accessory *for* a thing gets placed as the thing ("Sandberg FireWire for Laptop", "Monitor & Laptop
     // Mounting Arm" sit in Laptops), so search rewards a confirmed type more than a merely derived one.
-    public bool Confirms(Product product, DerivedCategory leaf)
+    public bool Confirms(string sku, string slug, string brand, string model, string title,
+        IEnumerable<(string Key, string Name, string Text)> textAttributes, DerivedCategory leaf)
+    {
+        // Readers outside the catalogue (search) hold a product's text, not its entity: the same test on that text.
+        var product = new Product { Sku = sku, Slug = slug, Brand = brand, Model = model, Title = title };
+        product.Attributes.AddRange(textAttributes
+            .Select(a => new ProductAttribute { Key = a.Key, Name = a.Name, Kind = AttributeKind.Text, Text = a.Text }));
+        return Confirms(product, leaf);
+    }
+
+    internal bool Confirms(Product product, DerivedCategory leaf)
     {
         ArgumentNullException.ThrowIfNull(product);
         ArgumentNullException.ThrowIfNull(leaf);

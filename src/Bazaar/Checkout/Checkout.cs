@@ -11,10 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace Bazaar.Checkout;
 
-// Who is checking out: the cart's key, the account (if signed in) and the name the ledger and timeline record.
-// ClientAddress: where the request came from (Platform.ClientAddress), for the limits per address.
-public sealed record CheckoutShopper(string ShopperKey, string? CustomerId, string? AccountEmail, string Actor, string ClientAddress);
-
 // Backordered: the line is sold out and the shopper chose to back-order it; it is charged now and ships when restocked.
 public sealed record CheckoutLineQuote(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, decimal LineTotal, string Hold, bool Backordered);
 

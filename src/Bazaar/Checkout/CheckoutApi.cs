@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Bazaar.Cart;
+using Bazaar.Accounts;
 using Bazaar.Inventory;
 using Bazaar.Orders;
 using Bazaar.Payments;
@@ -33,24 +33,17 @@ public static class CheckoutApi
         return app;
     }
 
-    public static CheckoutShopper ShopperOf(HttpContext http) => new(
-        ShopperKeys.For(http),
-        http.User.FindFirst(ClaimTypes.NameIdentifier)?.Value,
-        http.User.FindFirst(ClaimTypes.Email)?.Value ?? http.User.Identity?.Name,
-        ShopperKeys.ActorFor(http),
-        ClientAddress.Of(http));
-
     private static async Task<Ok<CheckoutOptionsView>> GetOptions(Checkout checkout, CancellationToken ct)
     {
         var rates = await checkout.RatesAsync(ct);
         return TypedResults.Ok(new CheckoutOptionsView(rates.Methods, rates.Countries));
     }
 
-    private static async Task<Results<Ok<CheckoutQuote>, ValidationProblem>> Quote(QuoteInput input, Checkout checkout, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<CheckoutQuote>, ValidationProblem>> Quote(QuoteInput input, Checkout checkout, Shopper shopper, CancellationToken ct)
     {
         try
         {
-            return TypedResults.Ok(await checkout.QuoteAsync(ShopperKeys.For(http), input, ct));
+            return TypedResults.Ok(await checkout.QuoteAsync(shopper.Key, input, ct));
         }
         catch (CheckoutInvalid e) { return ProblemResults.Invalid(e.Errors); }
     }
@@ -66,7 +59,7 @@ public static class CheckoutApi
     {
         try
         {
-            var result = await checkout.PlaceAsync(ShopperOf(http), idempotencyKey, input, ct);
+            var result = await checkout.PlaceAsync(CheckoutShopper.Of(http), idempotencyKey, input, ct);
             if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
             var body = new PlacedOrder(result.OrderId, result.Number, result.Outcome.ToString(), result.PayUrl, result.Message, result.Replayed);
             var location = $"/api/orders/{result.OrderId}";
@@ -110,7 +103,7 @@ public static class CheckoutApi
     {
         try
         {
-            var result = await checkout.ReturnAsync(ShopperOf(http), orderId, ct);
+            var result = await checkout.ReturnAsync(CheckoutShopper.Of(http), orderId, ct);
             if (result is null) return Results.Redirect("/orders");
             if (result.Outcome == CheckoutOutcome.Paid) return Results.Redirect($"/orders/{orderId}?placed={CheckoutOutcome.Paid}");
             return Results.Redirect("/checkout?payment=" + (result.Message ?? Checkout.ReturnCodes.NotPaid));

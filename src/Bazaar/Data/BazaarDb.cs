@@ -33,7 +33,7 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     public DbSet<StockMovement> StockMovements => Set<StockMovement>();
     public DbSet<Backorder> Backorders => Set<Backorder>();
     public DbSet<CartLine> CartLines => Set<CartLine>();
-    public DbSet<SearchChange> SearchChanges => Set<SearchChange>();
+    public DbSet<ProductChange> ProductChanges => Set<ProductChange>();
     public DbSet<SynonymRule> SynonymRules => Set<SynonymRule>();
 
     public DbSet<Order> Orders => Set<Order>();

@@ -1,13 +1,9 @@
 using Bazaar.Data;
+using Bazaar.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Bazaar.Inventory;
-
-public sealed record Violation(string Rule, string Subject, string Detail)
-{
-    public override string ToString() => $"{Rule}: {Subject}: {Detail}";
-}
 
 // Checks the inventory invariants of DESIGN.md on a live database. Each query states one rule.
 public sealed class InventoryAudit(BazaarDb db, TimeProvider clock, IOptions<InventoryOptions> options)

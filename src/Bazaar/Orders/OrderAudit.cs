@@ -1,3 +1,4 @@
+using Bazaar.Platform;
 using Bazaar.Data;
 using Bazaar.Inventory;
 using Bazaar.Payments;

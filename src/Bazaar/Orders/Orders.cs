@@ -375,6 +375,9 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
     private static OrderNotification Notification(Order order, string subject, string body, DateTimeOffset now) =>
         new() { OrderId = order.Id, Email = order.Email, Subject = subject, Body = body, CreatedAt = now };
 
+    // Units by SKU as the timeline and pages write them ("2 × SKU-1, 1 × SKU-2").
+    public static string Describe(IReadOnlyDictionary<string, int> units) => Order.Describe(units);
+
     public static string Describe(OrderStatus status) => status switch
     {
         OrderStatus.PendingPayment => "Waiting for payment",

@@ -1,5 +1,4 @@
 using Bazaar.Accounts;
-using Bazaar.Cart;
 using Bazaar.Checkout;
 using Bazaar.Payments;
 using Bazaar.Platform;
@@ -19,7 +18,6 @@ public sealed record LinesInput(Dictionary<string, int>? Lines, string? Reason);
 public sealed record RefundInput(decimal? Amount, string? Reason);
 
 
-public sealed record AuditView(bool Ok, IReadOnlyList<string> Violations, int ExtraOrdersPerShopper, int Orders);
 
 public static class OrdersApi
 {
@@ -34,7 +32,6 @@ public static class OrdersApi
         var admin = app.MapGroup("/api/admin/orders").WithTags("Orders admin").RequireAuthorization(Roles.Admin);
         admin.MapGet("/", Search);
         admin.MapGet("/{id:long}", Get);
-        admin.MapGet("/audit", Audit);
         // Every admin move takes an optional Idempotency-Key: repeated with it (an answer lost to a timeout or a killed
         // node), the request answers as the first did instead of refusing a move already made.
         admin.MapPost("/{id:long}/fulfil", (long id, Orders orders, HttpContext http, CancellationToken ct) =>
@@ -71,23 +68,23 @@ public static class OrdersApi
 
     private static string Reason(string? given, string fallback) => string.IsNullOrWhiteSpace(given) ? fallback : given.Trim()[..Math.Min(given.Trim().Length, Order.MaxReasonLength)];
 
-    private static async Task<Ok<IReadOnlyList<OrderSummary>>> ListMine(Orders orders, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await orders.ListForShopperAsync(ShopperKeys.For(http), ct: ct));
+    private static async Task<Ok<IReadOnlyList<OrderSummary>>> ListMine(Orders orders, Shopper shopper, CancellationToken ct) =>
+        TypedResults.Ok(await orders.ListForShopperAsync(shopper.Key, ct: ct));
 
-    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetMine(long id, Orders orders, HttpContext http, CancellationToken ct) =>
-        await orders.GetForShopperAsync(id, ShopperKeys.For(http), ct) is { } order ? TypedResults.Ok(order) : ProblemResults.NotFound($"You have no order {id}.");
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetMine(long id, Orders orders, Shopper shopper, CancellationToken ct) =>
+        await orders.GetForShopperAsync(id, shopper.Key, ct) is { } order ? TypedResults.Ok(order) : ProblemResults.NotFound($"You have no order {id}.");
 
-    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> CancelMine(long id, ReasonInput? input, Orders orders, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> CancelMine(long id, ReasonInput? input, Orders orders, Shopper shopper, CancellationToken ct)
     {
-        if (await orders.GetForShopperAsync(id, ShopperKeys.For(http), ct) is null) return ProblemResults.NotFound($"You have no order {id}.");
-        return await Run(() => orders.CancelAsync(id, ShopperKeys.ActorFor(http), Reason(input?.Reason, "cancelled by the shopper"), byShopper: true, ct), id, orders, ct);
+        if (await orders.GetForShopperAsync(id, shopper.Key, ct) is null) return ProblemResults.NotFound($"You have no order {id}.");
+        return await Run(() => orders.CancelAsync(id, shopper.Actor, Reason(input?.Reason, "cancelled by the shopper"), byShopper: true, ct), id, orders, ct);
     }
 
-    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> RequestReturn(long id, LinesInput? input, Orders orders, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> RequestReturn(long id, LinesInput? input, Orders orders, Shopper shopper, CancellationToken ct)
     {
-        if (await orders.GetForShopperAsync(id, ShopperKeys.For(http), ct) is null) return ProblemResults.NotFound($"You have no order {id}.");
+        if (await orders.GetForShopperAsync(id, shopper.Key, ct) is null) return ProblemResults.NotFound($"You have no order {id}.");
         if (string.IsNullOrWhiteSpace(input?.Reason)) return ProblemResults.Invalid("reason", "Tell us why you are returning the order.");
-        return await Run(() => orders.RequestReturnAsync(id, input.Lines, ShopperKeys.ActorFor(http), Reason(input.Reason, ""), ct), id, orders, ct);
+        return await Run(() => orders.RequestReturnAsync(id, input.Lines, shopper.Actor, Reason(input.Reason, ""), ct), id, orders, ct);
     }
 
     // The amount is always stated: a request without one (a forged or mistaken empty POST) must not mean "everything".
@@ -129,14 +126,6 @@ public static class OrdersApi
     private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Get(long id, Orders orders, CancellationToken ct) =>
         await orders.GetAsync(id, ct) is { } order ? TypedResults.Ok(order) : ProblemResults.NotFound($"There is no order {id}.");
 
-    private static async Task<Ok<AuditView>> Audit(HttpContext http, CancellationToken ct)
-    {
-        var services = http.RequestServices;
-        var audit = services.GetRequiredService<OrderAudit>();
-        var violations = (await services.GetRequiredService<StoreAudit>().RunAsync(ct)).Select(v => v.ToString()).ToList();
-        var orders = await services.GetRequiredService<Orders>().SearchAsync(new OrderSearch(PageSize: 1), ct);
-        return TypedResults.Ok(new AuditView(violations.Count == 0, violations, await audit.CountExtraOrdersPerShopperAsync(ct), orders.Total));
-    }
 
     private static async Task<Results<Ok<OrderView>, ValidationProblem, ProblemHttpResult>> Run(Func<Task> move, long id, Orders orders, CancellationToken ct)
     {

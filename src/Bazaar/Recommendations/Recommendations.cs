@@ -1,3 +1,4 @@
+using Bazaar.Accounts;
 using Bazaar.Catalog;
 using Bazaar.Data;
 using Bazaar.Inventory;
@@ -25,7 +26,7 @@ public sealed class Recommendations(
     RecommendationJobs jobs,
     ReadReplica replica,
     TimeProvider clock,
-    IOptions<RecommendationsOptions> options)
+    IOptions<RecommendationsOptions> options) : IGuestHandOver
 {
     public const int ShelfSize = 12;
     private const int NeighboursKept = 50;
@@ -58,6 +59,9 @@ public sealed class Recommendations(
     // A guest signed in: what they viewed joins their account's list.
     public Task MergeShopperAsync(string guestKey, string accountKey, CancellationToken ct = default) =>
         recentlyViewed.MergeAsync(guestKey, accountKey, ct);
+
+    Task IGuestHandOver.HandOverAsync(string guestKey, string accountKey, string actor, CancellationToken ct) =>
+        MergeShopperAsync(guestKey, accountKey, ct);
 
     public async Task<IReadOnlyList<Neighbour>> NeighboursAsync(int productId, CancellationToken ct = default) =>
         (await NeighboursAsync([productId], ct)).GetValueOrDefault(productId) ?? [];

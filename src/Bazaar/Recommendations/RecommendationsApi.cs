@@ -1,5 +1,4 @@
 using Bazaar.Accounts;
-using Bazaar.Cart;
 using Bazaar.Catalog;
 using Bazaar.Platform;
 using Microsoft.AspNetCore.Builder;
@@ -30,21 +29,21 @@ public static class RecommendationsApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<ProductSummary>>> RecentlyViewed(Recommendations recommendations, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await recommendations.RecentlyViewedAsync(ShopperKeys.For(http), ct));
+    private static async Task<Ok<IReadOnlyList<ProductSummary>>> RecentlyViewed(Recommendations recommendations, Shopper shopper, CancellationToken ct) =>
+        TypedResults.Ok(await recommendations.RecentlyViewedAsync(shopper.Key, ct));
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RecordView(
-        ViewedInput input, Recommendations recommendations, Catalog.Catalog catalog, HttpContext http, CancellationToken ct)
+        ViewedInput input, Recommendations recommendations, Catalog.Catalog catalog, Shopper shopper, CancellationToken ct)
     {
         if (input.ProductId is not { } productId) return ProblemResults.Invalid("productId", "The product id is required.");
         if ((await catalog.GetProductSummariesAsync([productId], ct)).Count == 0) return ProblemResults.NotFound($"There is no product {productId}.");
-        await recommendations.RecordViewAsync(ShopperKeys.For(http), productId, ct);
+        await recommendations.RecordViewAsync(shopper.Key, productId, ct);
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> ClearRecentlyViewed(Recommendations recommendations, HttpContext http, CancellationToken ct)
+    private static async Task<NoContent> ClearRecentlyViewed(Recommendations recommendations, Shopper shopper, CancellationToken ct)
     {
-        await recommendations.ClearRecentlyViewedAsync(ShopperKeys.For(http), ct);
+        await recommendations.ClearRecentlyViewedAsync(shopper.Key, ct);
         return TypedResults.NoContent();
     }
 
@@ -55,8 +54,8 @@ public static class RecommendationsApi
         return TypedResults.Ok(await recommendations.AlsoBoughtAsync(productId, ct: ct));
     }
 
-    private static async Task<Ok<IReadOnlyList<ProductShelf>>> Home(Recommendations recommendations, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await recommendations.HomeShelvesAsync(ShopperKeys.For(http), ct));
+    private static async Task<Ok<IReadOnlyList<ProductShelf>>> Home(Recommendations recommendations, Shopper shopper, CancellationToken ct) =>
+        TypedResults.Ok(await recommendations.HomeShelvesAsync(shopper.Key, ct));
 
     private static async Task<Ok<BuilderStatus>> Status(AlsoBoughtBuilder builder, CancellationToken ct)
     {

@@ -1,5 +1,5 @@
 using Bazaar.Data;
-using Bazaar.Search;
+using Bazaar.Catalog;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -233,7 +233,7 @@ public sealed class Reviews(
     {
         var summary = await GetSummaryAsync(productId, ct);
         await catalog.SetRatingAsync(productId, summary.Count, summary.Average, ct);
-        SearchFeed.ProductChanged(db, productId, now);
+        ChangeFeed.ProductChanged(db, productId, now);
         await db.SaveChangesAsync(ct);
     }
 

@@ -14,6 +14,9 @@ namespace Bazaar.Search;
 
 public static partial class SearchApi
 {
+    // The text as the engine reads it (the page shows what was searched in this form).
+    public static string Normalize(string? text) => SearchEngine.Normalize(text);
+
     // Longer input is refused; up to this, the first SearchQueryBuilder.MaxQueryLength characters are searched.
     public const int MaxInputLength = 1000;
     private const int MaxValuesPerFacet = 20;

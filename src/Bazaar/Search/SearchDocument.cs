@@ -151,10 +151,8 @@ internal static class SearchDocuments
     {
         var classifier = CategoryClassifier.Default;
         if (classifier.FindLeaf(typePath) is not { } leaf) return false;
-        var product = new Product { Sku = p.Sku, Slug = p.Slug, Brand = p.Brand, Model = p.Model, Title = p.Title };
-        product.Attributes.AddRange(p.Attributes.Where(a => a.IsText)
-            .Select(a => new ProductAttribute { Key = a.Key, Name = a.Name, Kind = AttributeKind.Text, Text = a.Value }));
-        return classifier.Confirms(product, leaf);
+        return classifier.Confirms(p.Sku, p.Slug, p.Brand, p.Model, p.Title,
+            p.Attributes.Where(a => a.IsText).Select(a => (a.Key, a.Name, a.Value)), leaf);
     }
 
     private static int TitleWords(string title)

@@ -1,3 +1,4 @@
+using Bazaar.Catalog;
 using Bazaar.Data;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -155,8 +156,8 @@ public sealed partial class SearchIndexer(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
-        var oldest = await db.SearchChanges.MinAsync(c => (long?)c.Id, ct);
-        if (oldest is { } first && _appliedThrough + 1 < first && _appliedThrough < await db.SearchChanges.MaxAsync(c => c.Id, ct))
+        var oldest = await ChangeFeed.OldestIdAsync(db, ct);
+        if (oldest is { } first && _appliedThrough + 1 < first && _appliedThrough < await ChangeFeed.LatestIdAsync(db, ct))
         {
             LogTooOld(log, _appliedThrough, first);
             await RebuildAsync(ct);
@@ -183,11 +184,11 @@ public sealed partial class SearchIndexer(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BazaarDb>();
         var highest = _highestSeen;
-        var rows = await db.SearchChanges.AsNoTracking().Where(c => c.Id > highest).OrderBy(c => c.Id).Take(Options.BatchSize).ToListAsync(ct);
+        var rows = await ChangeFeed.ReadAfterAsync(db, highest, Options.BatchSize, ct);
         if (_gaps.Count > 0)
         {
             var gapIds = _gaps.Keys.ToList();
-            rows.AddRange(await db.SearchChanges.AsNoTracking().Where(c => gapIds.Contains(c.Id)).ToListAsync(ct));
+            rows.AddRange(await ChangeFeed.ReadAsync(db, gapIds, ct));
         }
         var now = clock.GetUtcNow();
         var more = rows.Count > 0 && rows.Count(r => r.Id > highest) == Options.BatchSize;
@@ -219,7 +220,7 @@ public sealed partial class SearchIndexer(
         return more;
     }
 
-    private async Task ApplyAsync(IServiceProvider scoped, List<SearchChange> rows, CancellationToken ct)
+    private async Task ApplyAsync(IServiceProvider scoped, List<ProductChangeRow> rows, CancellationToken ct)
     {
         var productIds = rows.Where(r => r.ProductId is not null).Select(r => r.ProductId!.Value).ToHashSet();
         var categoryIds = rows.Where(r => r.CategoryId is not null).Select(r => r.CategoryId!.Value).ToHashSet();
@@ -306,8 +307,7 @@ public sealed partial class SearchIndexer(
             var cutoff = now - Options.FeedRetention;
             var through = _appliedThrough;
             // Only rows this node has applied, so the newest row (and so the highest id) always stays.
-            var pruned = await scope.ServiceProvider.GetRequiredService<BazaarDb>().SearchChanges
-                .Where(c => c.CommittedAt < cutoff && c.Id < through).ExecuteDeleteAsync(ct);
+            var pruned = await ChangeFeed.PruneAsync(scope.ServiceProvider.GetRequiredService<BazaarDb>(), cutoff, through, ct);
             if (pruned > 0) LogPruned(log, pruned);
         }
     }
@@ -315,9 +315,9 @@ public sealed partial class SearchIndexer(
     public async Task<SearchIndexStatus> GetStatusAsync(BazaarDb db, CancellationToken ct)
     {
         var highest = HighestSeen;
-        var latest = await db.SearchChanges.MaxAsync(c => (long?)c.Id, ct) ?? 0;
-        var oldestPending = await db.SearchChanges.Where(c => c.Id > highest).OrderBy(c => c.Id).Select(c => (DateTimeOffset?)c.CommittedAt).FirstOrDefaultAsync(ct);
-        var pending = await db.SearchChanges.CountAsync(c => c.Id > highest, ct) + _gaps.Count;
+        var latest = await ChangeFeed.LatestIdAsync(db, ct) ?? 0;
+        var (behind, oldestPending) = await ChangeFeed.PendingAfterAsync(db, highest, ct);
+        var pending = behind + _gaps.Count;
         var lag = oldestPending is { } at ? Math.Max(0, (clock.GetUtcNow() - at).TotalSeconds) : 0;
         var (documents, segments) = (0, 0);
         if (index.IsOpen)

@@ -1,3 +1,4 @@
+using Bazaar.Catalog;
 using Bazaar.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,9 +48,9 @@ public static class SearchRebuild
     // once it commits.
     internal static async Task<long> WatermarkAsync(BazaarDb db, CancellationToken ct)
     {
-        var max = await db.SearchChanges.MaxAsync(c => (long?)c.Id, ct) ?? 0;
+        var max = await ChangeFeed.LatestIdAsync(db, ct) ?? 0;
         if (max == 0) return 0;
-        var recent = await db.SearchChanges.Where(c => c.Id > max - 1000).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+        var recent = await ChangeFeed.IdsAfterAsync(db, max - 1000, ct);
         for (var k = 1; k < recent.Count; k++)
             if (recent[k] != recent[k - 1] + 1) return recent[k - 1];
         return max;

@@ -18,21 +18,32 @@ public static partial class StoreArchitecture
     public static readonly string[] Modules =
         ["Accounts", "Cart", "Catalog", "Checkout", "Inventory", "Orders", "Payments", "Recommendations", "Reviews", "Search"];
 
-    // What each module lets others call. Everything these expose (parameters, results, the records and enums in
-    // them, recursively) is the module's published vocabulary, and so are the module's exceptions; the rest of the
-    // module (entities, jobs, helpers, endpoints) is its own.
+    // What each module lets others call: its facade classes, plus (for Accounts, Catalog, Reviews and Search) the static
+    // parsing helpers of its API class, which its endpoints and the pages share so that both read input the same way.
+    // Everything these expose (parameters, results, the records and enums in them, recursively) is the module's
+    // published vocabulary, and so are the module's exceptions; the rest of the module (entities, jobs, stores,
+    // mappings) is its own. docs/architecture.md lists the same.
     public static readonly IReadOnlyDictionary<string, Type[]> Facades = new Dictionary<string, Type[]>
     {
-        ["Accounts"] = [typeof(global::Bazaar.Accounts.Accounts)],
+        ["Accounts"] = [typeof(global::Bazaar.Accounts.Accounts), typeof(global::Bazaar.Accounts.Shopper),
+            typeof(global::Bazaar.Accounts.GuestHandOver), typeof(global::Bazaar.Accounts.IGuestHandOver),
+            typeof(global::Bazaar.Accounts.AccountsApi)],
         ["Cart"] = [typeof(global::Bazaar.Cart.Cart)],
-        ["Catalog"] = [typeof(global::Bazaar.Catalog.Catalog), typeof(global::Bazaar.Catalog.CategoryClassifier)],
-        ["Checkout"] = [typeof(global::Bazaar.Checkout.Checkout)],
-        ["Inventory"] = [typeof(global::Bazaar.Inventory.Inventory)],
-        ["Orders"] = [typeof(global::Bazaar.Orders.Orders), typeof(global::Bazaar.Orders.OrderHistory)],
+        ["Catalog"] = [typeof(global::Bazaar.Catalog.Catalog), typeof(global::Bazaar.Catalog.ChangeFeed),
+            typeof(global::Bazaar.Catalog.CategoryClassifier), typeof(global::Bazaar.Catalog.ProductText),
+            typeof(global::Bazaar.Catalog.Slug), typeof(global::Bazaar.Catalog.CatalogApi)],
+        ["Checkout"] = [typeof(global::Bazaar.Checkout.Checkout), typeof(global::Bazaar.Checkout.CheckoutShopper)],
+        ["Inventory"] = [typeof(global::Bazaar.Inventory.Inventory), typeof(global::Bazaar.Inventory.InventoryAudit),
+            typeof(global::Bazaar.Inventory.StrategyNames)],
+        ["Orders"] = [typeof(global::Bazaar.Orders.Orders), typeof(global::Bazaar.Orders.OrderHistory),
+            typeof(global::Bazaar.Orders.OrderTransitions), typeof(global::Bazaar.Orders.OrderNumbers),
+            typeof(global::Bazaar.Orders.OrderAudit)],
         ["Payments"] = [typeof(global::Bazaar.Payments.Payments)],
-        ["Recommendations"] = [typeof(global::Bazaar.Recommendations.Recommendations)],
-        ["Reviews"] = [typeof(global::Bazaar.Reviews.Reviews)],
-        ["Search"] = [typeof(global::Bazaar.Search.ProductSearch)],
+        ["Recommendations"] = [typeof(global::Bazaar.Recommendations.Recommendations),
+            typeof(global::Bazaar.Recommendations.AlsoBoughtBuilder)],
+        ["Reviews"] = [typeof(global::Bazaar.Reviews.Reviews), typeof(global::Bazaar.Reviews.ReviewsApi)],
+        ["Search"] = [typeof(global::Bazaar.Search.ProductSearch), typeof(global::Bazaar.Search.SearchBackOffice),
+            typeof(global::Bazaar.Search.SearchApi)],
     };
 
     public static readonly Assembly[] Assemblies = [typeof(BazaarDb).Assembly, typeof(Web.Hosting.StoreHost).Assembly];
@@ -70,15 +81,14 @@ public static partial class StoreArchitecture
         var published = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (module, facades) in Facades)
         {
-            var pending = new Queue<Type>(facades);
+            var exceptions = Assemblies[0].GetTypes().Where(t => typeof(Exception).IsAssignableFrom(t) && t.IsPublic);
+            var pending = new Queue<Type>(facades.Concat(exceptions));
             while (pending.TryDequeue(out var type))
             {
                 if (type.FullName is null || PlaceOf(type.FullName) != module || !published.TryAdd(OuterName(type.FullName), module))
                     continue;
                 foreach (var used in SignatureTypes(type)) pending.Enqueue(used);
             }
-            foreach (var exception in Assemblies[0].GetTypes().Where(t => typeof(Exception).IsAssignableFrom(t) && t.IsPublic))
-                if (PlaceOf(exception.FullName!) == module) published.TryAdd(OuterName(exception.FullName!), module);
         }
         return published;
     }

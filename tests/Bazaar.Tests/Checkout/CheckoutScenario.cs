@@ -6,6 +6,7 @@ using Bazaar.Orders;
 using Bazaar.Payments;
 using Bazaar.Payments.Sandbox;
 using Bazaar.Platform;
+using Bazaar.Store;
 using Bazaar.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 

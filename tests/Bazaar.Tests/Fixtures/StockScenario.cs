@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bazaar.Platform;
 using Bazaar.Inventory;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -105,7 +105,7 @@ public class SearchChangeFeedTests : IAsyncLifetime
         // A refused write (an unknown product) appends nothing.
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync(new Uri("/api/admin/products/999999", UriKind.Relative))).StatusCode);
         await using var scope = _first.Services.CreateAsyncScope();
-        var rows = await scope.ServiceProvider.GetRequiredService<BazaarDb>().SearchChanges.Where(c => c.Id > latest).OrderBy(c => c.Id).ToListAsync();
+        var rows = await scope.ServiceProvider.GetRequiredService<BazaarDb>().ProductChanges.Where(c => c.Id > latest).OrderBy(c => c.Id).ToListAsync();
         Assert.Equal([id, id], rows.Select(r => r.ProductId));
     }
 
@@ -158,7 +158,7 @@ public class SearchChangeFeedTests : IAsyncLifetime
     private static async Task<long> LatestChangeAsync(StoreFactory store)
     {
         await using var scope = store.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<BazaarDb>().SearchChanges.MaxAsync(c => (long?)c.Id) ?? 0;
+        return await scope.ServiceProvider.GetRequiredService<BazaarDb>().ProductChanges.MaxAsync(c => (long?)c.Id) ?? 0;
     }
 
     // The index holds exactly the database's products, each with its current title.

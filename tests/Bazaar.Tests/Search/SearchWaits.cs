@@ -23,7 +23,7 @@ public static class SearchWaits
         {
             await using (var scope = store.Services.CreateAsyncScope())
             {
-                var latest = await scope.ServiceProvider.GetRequiredService<BazaarDb>().SearchChanges.MaxAsync(c => (long?)c.Id) ?? 0;
+                var latest = await scope.ServiceProvider.GetRequiredService<BazaarDb>().ProductChanges.MaxAsync(c => (long?)c.Id) ?? 0;
                 var stockFresh = !freshStock || stock.RefreshedAt > startedAt;
                 if (index.IsOpen && indexer.HighestSeen >= latest && indexer.Rebuilding is null && stockFresh) return;
                 if (DateTime.UtcNow > deadline)

@@ -1,7 +1,8 @@
 using Bazaar.Inventory;
 using Bazaar.Orders;
+using Bazaar.Platform;
 
-namespace Bazaar.Platform;
+namespace Bazaar.Store;
 
 // Every invariant of DESIGN.md on a live database, in one list: stock and reservations, carts' holds, then orders and
 // their payments. The `audit` command, the back office's audit endpoint and the tests all ask this one.

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Bazaar.Platform;
 
-namespace Bazaar.Platform;
+namespace Bazaar.Store;
 
 // Bounded storage: how long rows nobody needs any more are kept before StoragePurge deletes them.
 public sealed class PurgeOptions

@@ -1,6 +1,7 @@
 using Bazaar.Accounts;
 using Bazaar.Catalog;
 using Bazaar.Data;
+using Bazaar.Platform;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bazaar.Platform;
+namespace Bazaar.Store;
 
 public static class StoreInitializer
 {

@@ -1,5 +1,6 @@
 using Bazaar.Catalog;
 using Bazaar.Data;
+using Bazaar.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Bazaar.Platform;
+namespace Bazaar.Store;
 
 // A store's first start, in the background so the node answers health checks meanwhile: import the catalogue, give
 // it demo stock, write demo history, build the search index. Each step is written to first_start_steps once done

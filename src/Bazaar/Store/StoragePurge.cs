@@ -1,8 +1,9 @@
+using Bazaar.Platform;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bazaar.Platform;
+namespace Bazaar.Store;
 
 // Deletes rows that only grow otherwise (PurgeOptions): ended holds, abandoned guest carts, guests' product views. Each
 // module deletes its own, in batches, by age; safe on every node at once (a row deleted twice is deleted once).
