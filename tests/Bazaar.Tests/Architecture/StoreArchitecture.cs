@@ -18,8 +18,8 @@ public static partial class StoreArchitecture
     public static readonly string[] Modules =
         ["Accounts", "Cart", "Catalog", "Checkout", "Inventory", "Orders", "Payments", "Recommendations", "Reviews", "Search"];
 
-    // What each module lets others call: its facade classes, plus (for Accounts, Catalog, Reviews and Search) the static
-    // parsing helpers of its API class, which its endpoints and the pages share so that both read input the same way.
+    // What each module lets others call: its facade classes (the back office's list queries among them), plus the
+    // static parsing helpers of its API class, which its endpoints and the pages share so that both read input alike.
     // Everything these expose (parameters, results, the records and enums in them, recursively) is the module's
     // published vocabulary, and so are the module's exceptions; the rest of the module (entities, jobs, stores,
     // mappings) is its own. docs/architecture.md lists the same.
@@ -27,21 +27,25 @@ public static partial class StoreArchitecture
     {
         ["Accounts"] = [typeof(global::Bazaar.Accounts.Accounts), typeof(global::Bazaar.Accounts.Shopper),
             typeof(global::Bazaar.Accounts.GuestHandOver), typeof(global::Bazaar.Accounts.IGuestHandOver),
-            typeof(global::Bazaar.Accounts.AccountsApi)],
+            typeof(global::Bazaar.Accounts.AccountsApi), typeof(global::Bazaar.Accounts.CustomerDirectory)],
         ["Cart"] = [typeof(global::Bazaar.Cart.Cart)],
         ["Catalog"] = [typeof(global::Bazaar.Catalog.Catalog), typeof(global::Bazaar.Catalog.ChangeFeed),
             typeof(global::Bazaar.Catalog.CategoryClassifier), typeof(global::Bazaar.Catalog.ProductText),
-            typeof(global::Bazaar.Catalog.Slug), typeof(global::Bazaar.Catalog.CatalogApi)],
+            typeof(global::Bazaar.Catalog.Slug), typeof(global::Bazaar.Catalog.ProductList),
+            typeof(global::Bazaar.Catalog.CatalogApi)],
         ["Checkout"] = [typeof(global::Bazaar.Checkout.Checkout), typeof(global::Bazaar.Checkout.CheckoutShopper)],
         ["Inventory"] = [typeof(global::Bazaar.Inventory.Inventory), typeof(global::Bazaar.Inventory.InventoryAudit),
-            typeof(global::Bazaar.Inventory.StrategyNames)],
+            typeof(global::Bazaar.Inventory.StrategyNames), typeof(global::Bazaar.Inventory.StockList),
+            typeof(global::Bazaar.Inventory.InventoryApi)],
         ["Orders"] = [typeof(global::Bazaar.Orders.Orders), typeof(global::Bazaar.Orders.OrderHistory),
             typeof(global::Bazaar.Orders.OrderTransitions), typeof(global::Bazaar.Orders.OrderNumbers),
-            typeof(global::Bazaar.Orders.OrderAudit)],
+            typeof(global::Bazaar.Orders.OrderAudit), typeof(global::Bazaar.Orders.OrderReports),
+            typeof(global::Bazaar.Orders.OrdersApi)],
         ["Payments"] = [typeof(global::Bazaar.Payments.Payments)],
         ["Recommendations"] = [typeof(global::Bazaar.Recommendations.Recommendations),
             typeof(global::Bazaar.Recommendations.AlsoBoughtBuilder)],
-        ["Reviews"] = [typeof(global::Bazaar.Reviews.Reviews), typeof(global::Bazaar.Reviews.ReviewsApi)],
+        ["Reviews"] = [typeof(global::Bazaar.Reviews.Reviews), typeof(global::Bazaar.Reviews.ReviewList),
+            typeof(global::Bazaar.Reviews.ReviewsApi)],
         ["Search"] = [typeof(global::Bazaar.Search.ProductSearch), typeof(global::Bazaar.Search.SearchBackOffice),
             typeof(global::Bazaar.Search.SearchApi)],
     };
@@ -63,8 +67,16 @@ public static partial class StoreArchitecture
             return null;
         if (!name.StartsWith("Bazaar.", StringComparison.Ordinal)) return null;
         var parts = name.Split('.');
-        return parts.Length == 2 ? "Composition" : parts[1];
+        if (parts.Length == 2) return "Composition";
+        // A module's endpoints (its *Api class) are the HTTP edge, as the pages are the HTML edge: both may call any
+        // module's facade (the back office's product list filters by stock state, its stock list by product text),
+        // so they are nodes of their own in the graph, outside the module core's arrows.
+        return parts[^1].EndsWith("Api", StringComparison.Ordinal) && Modules.Contains(parts[1]) ? "Api:" + parts[1] : parts[1];
     }
+
+    // The module of a place: a module's endpoints (Api:Cart) are still Cart's.
+    public static string? ModuleOf(string? place) =>
+        place is not null && place.StartsWith("Api:", StringComparison.Ordinal) ? place[4..] : place;
 
     // The type a nested or compiler-generated type belongs to, without generic arity: `Bazaar.Cart.Cart+<AddAsync>d__5`
     // and `Bazaar.Cart.Cart/<>c` are Bazaar.Cart.Cart.
@@ -85,7 +97,8 @@ public static partial class StoreArchitecture
             var pending = new Queue<Type>(facades.Concat(exceptions));
             while (pending.TryDequeue(out var type))
             {
-                if (type.FullName is null || PlaceOf(type.FullName) != module || !published.TryAdd(OuterName(type.FullName), module))
+                if (type.FullName is null || ModuleOf(PlaceOf(type.FullName)) != module
+                    || !published.TryAdd(OuterName(type.FullName), module))
                     continue;
                 foreach (var used in SignatureTypes(type)) pending.Enqueue(used);
             }
