@@ -47,7 +47,7 @@ public static partial class SearchApi
         try
         {
             var result = await search.SearchAsync(request!, ct);
-            analytics.RecordSearch(request!, result.Total, Cart.ShopperKeys.For(http.HttpContext));
+            analytics.RecordSearch(request!, result.Total, Accounts.Shopper.Of(http.HttpContext).Key);
             return TypedResults.Ok(result);
         }
         catch (SearchIndexUnavailableException e)

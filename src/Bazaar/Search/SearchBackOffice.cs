@@ -2,9 +2,10 @@ using Bazaar.Data;
 
 namespace Bazaar.Search;
 
-// What the back office does with search: the index's state and its rebuild, the result cache's figures and the
-// synonym rules. The admin page calls this, so it needs neither the database nor the indexer's internals.
-public sealed class SearchBackOffice(BazaarDb db, SearchIndexer indexer, SearchSynonyms synonyms, SearchResultCache results)
+// What the back office does with search: the index's state and its rebuild, the result cache's figures, the synonym
+// rules and the analytics report. The admin pages call this, so they need neither the database nor the internals.
+public sealed class SearchBackOffice(
+    BazaarDb db, SearchIndexer indexer, SearchSynonyms synonyms, SearchResultCache results, SearchAnalytics analytics)
 {
     public Task<SearchIndexStatus> GetStatusAsync(CancellationToken ct = default) => indexer.GetStatusAsync(db, ct);
 
@@ -24,4 +25,7 @@ public sealed class SearchBackOffice(BazaarDb db, SearchIndexer indexer, SearchS
     public Task<SynonymRuleView> AddSynonymAsync(string rule, CancellationToken ct = default) => synonyms.AddAsync(db, rule, ct);
 
     public Task RemoveSynonymAsync(int id, CancellationToken ct = default) => synonyms.RemoveAsync(db, id, ct);
+
+    public Task<SearchAnalyticsReport> AnalyticsReportAsync(DateOnly from, DateOnly to, CancellationToken ct = default) =>
+        analytics.ReportAsync(db, from, to, ct);
 }

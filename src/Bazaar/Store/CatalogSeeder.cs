@@ -154,7 +154,7 @@ public sealed class CatalogSeeder(
     private async Task BuildIndexAsync(IServiceProvider scope, BazaarDb db, CancellationToken ct)
     {
         var indexer = scope.GetService<Search.SearchIndexer>();
-        var head = await db.SearchChanges.MaxAsync(c => (long?)c.Id, ct) ?? 0;
+        var head = await ChangeFeed.LatestIdAsync(db, ct) ?? 0;
         var deadline = clock.GetUtcNow() + IndexWait;
         while (indexer is not null && indexer.AppliedThrough < head)
         {

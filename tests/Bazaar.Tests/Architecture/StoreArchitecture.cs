@@ -47,6 +47,7 @@ public static partial class StoreArchitecture
         ["Reviews"] = [typeof(global::Bazaar.Reviews.Reviews), typeof(global::Bazaar.Reviews.ReviewList),
             typeof(global::Bazaar.Reviews.ReviewsApi)],
         ["Search"] = [typeof(global::Bazaar.Search.ProductSearch), typeof(global::Bazaar.Search.SearchBackOffice),
+            typeof(global::Bazaar.Search.SearchAnalytics),
             typeof(global::Bazaar.Search.SearchApi)],
     };
 

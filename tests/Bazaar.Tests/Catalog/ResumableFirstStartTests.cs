@@ -130,7 +130,7 @@ public class ResumableFirstStartTests
         Assert.Equal(reviews.Count, reviews.Distinct().Count());
         Assert.Equal([FirstStartStep.Begun, FirstStartStep.DemoHistory, FirstStartStep.DemoStock, FirstStartStep.Import, FirstStartStep.Index],
             (await db.FirstStartSteps.Select(s => s.Name).ToListAsync()).Order(StringComparer.Ordinal));
-        Assert.True(next.Services.GetRequiredService<Bazaar.Search.SearchIndexer>().AppliedThrough >= await db.SearchChanges.MaxAsync(c => c.Id));
+        Assert.True(next.Services.GetRequiredService<Bazaar.Search.SearchIndexer>().AppliedThrough >= await db.ProductChanges.MaxAsync(c => c.Id));
         Assert.Empty(await next.FullAuditAsync());
     }
 
