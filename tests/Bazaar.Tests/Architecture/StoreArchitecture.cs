@@ -40,7 +40,7 @@ public static partial class StoreArchitecture
         ["Orders"] = [typeof(global::Bazaar.Orders.Orders), typeof(global::Bazaar.Orders.OrderHistory),
             typeof(global::Bazaar.Orders.OrderTransitions), typeof(global::Bazaar.Orders.OrderNumbers),
             typeof(global::Bazaar.Orders.OrderAudit), typeof(global::Bazaar.Orders.OrderReports),
-            typeof(global::Bazaar.Orders.OrdersApi)],
+            typeof(global::Bazaar.Orders.Invoices), typeof(global::Bazaar.Orders.OrdersApi)],
         ["Payments"] = [typeof(global::Bazaar.Payments.Payments)],
         ["Recommendations"] = [typeof(global::Bazaar.Recommendations.Recommendations),
             typeof(global::Bazaar.Recommendations.AlsoBoughtBuilder)],
