@@ -45,6 +45,8 @@ public sealed partial class SearchIndexer(
 
     private SearchOptions Options => options.Value;
 
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
     public long AppliedThrough => Interlocked.Read(ref _appliedThrough);
 
     public long HighestSeen => Interlocked.Read(ref _highestSeen);
@@ -105,10 +107,36 @@ public sealed partial class SearchIndexer(
                 LogFailed(log, e);
                 await Pause(TimeSpan.FromSeconds(1), stoppingToken);
             }
-            if (!more) await Pause(Options.PollInterval, stoppingToken);
+            if (!more) await PauseUnlessWokenAsync(Options.PollInterval, stoppingToken);
         }
         try { CommitIfDue(force: true); }
         catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or IOException) { }
+    }
+
+    // Asks the apply loop to look for changes now instead of after its poll interval (the first start waits for the
+    // index to take in the import; under a test's fake clock the interval would never pass).
+    public void Wake()
+    {
+        lock (_wake)
+        {
+            if (_wake.CurrentCount == 0) _wake.Release();
+        }
+    }
+
+    private async Task PauseUnlessWokenAsync(TimeSpan delay, CancellationToken ct)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var woken = _wake.WaitAsync(either.Token);
+        try
+        {
+            await Task.WhenAny(Task.Delay(delay, clock, either.Token), woken);
+        }
+        finally
+        {
+            await either.CancelAsync();
+            try { await woken; }
+            catch (OperationCanceledException) { }
+        }
     }
 
     private async Task Pause(TimeSpan delay, CancellationToken ct)

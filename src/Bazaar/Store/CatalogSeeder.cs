@@ -155,16 +155,19 @@ public sealed class CatalogSeeder(
     {
         var indexer = scope.GetService<Search.SearchIndexer>();
         var head = await ChangeFeed.LatestIdAsync(db, ct) ?? 0;
-        var deadline = clock.GetUtcNow() + IndexWait;
+        // Real time, not the store's clock: this is the node waiting for its own work, and a test's fake clock stands
+        // still (the indexer is woken rather than left to its poll interval for the same reason).
+        var deadline = TimeProvider.System.GetUtcNow() + IndexWait;
         while (indexer is not null && indexer.AppliedThrough < head)
         {
-            if (clock.GetUtcNow() > deadline)
+            indexer.Wake();
+            if (TimeProvider.System.GetUtcNow() > deadline)
             {
                 log.LogWarning("The search index has taken in changes through {Applied} of {Head}; it goes on in the background", indexer.AppliedThrough, head);
                 return;
             }
             readiness.Report("building the search index", (int)Math.Min(indexer.AppliedThrough, int.MaxValue), (int)Math.Min(head, int.MaxValue));
-            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System, ct);
         }
         await RecordAsync(db, FirstStartStep.Index, $"through change {head}", ct);
     }
