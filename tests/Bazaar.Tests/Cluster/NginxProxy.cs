@@ -21,7 +21,20 @@ public sealed class NginxProxy : IAsyncDisposable
         Address = new Uri($"http://127.0.0.1:{port}");
     }
 
+    // The port was free when the test picked it, minutes earlier; if something took it since (other test classes start
+    // servers too), nginx exits at once, and it is tried again on another free port.
     public static async Task<NginxProxy> StartAsync(int port, params int[] nodePorts)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (proxy, failure) = await TryStartAsync(port, nodePorts);
+            if (proxy is not null) return proxy;
+            Assert.True(attempt < 3, failure);
+            port = StoreNode.FreePorts(1)[0];
+        }
+    }
+
+    private static async Task<(NginxProxy? Proxy, string Failure)> TryStartAsync(int port, int[] nodePorts)
     {
         var dir = Path.Combine(Path.GetTempPath(), "bazaar-tests", "nginx-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(dir);
@@ -32,15 +45,23 @@ public sealed class NginxProxy : IAsyncDisposable
             RedirectStandardError = true,
         };
         var proxy = new NginxProxy(Process.Start(start)!, dir, port);
+        var errors = proxy._process.StandardError.ReadToEndAsync();
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            Assert.False(proxy._process.HasExited, "nginx exited: " + await File.ReadAllTextAsync(Path.Combine(dir, "error.log")));
+            if (proxy._process.HasExited)
+            {
+                var log = Path.Combine(dir, "error.log");
+                var failure = $"nginx exited ({proxy._process.ExitCode}) on port {port}: {await errors} "
+                    + (File.Exists(log) ? await File.ReadAllTextAsync(log) : "(no error.log)");
+                await proxy.DisposeAsync();
+                return (null, failure);
+            }
             try
             {
                 await client.GetAsync(new Uri(proxy.Address, "/health/live"));
-                return proxy;
+                return (proxy, "");
             }
             catch (HttpRequestException) { }
             Assert.True(DateTime.UtcNow < deadline, "nginx did not answer on port " + port);
