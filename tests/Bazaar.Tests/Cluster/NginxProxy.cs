@@ -78,6 +78,11 @@ public sealed class NginxProxy : IAsyncDisposable
             await _process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
         }
         _process.Dispose();
+        // Also the PID nginx wrote itself: once in a full run the test saw its started process gone while the master
+        // ran on (and held its port for minutes after the test).
+        var pidFile = Path.Combine(Directory, "nginx.pid");
+        if (File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), out var master))
+            _ = kill(master, 15);
         try { System.IO.Directory.Delete(Directory, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
