@@ -170,32 +170,45 @@ public sealed class Cart(
     Task IGuestHandOver.HandOverAsync(string guestKey, string accountKey, string actor, CancellationToken ct) =>
         MergeAsync(guestKey, accountKey, actor, ct);
 
-    // On sign-in: the guest's lines join the account's cart (quantities combined), and so do their holds.
+    // On sign-in: the guest's lines join the account's cart, and so do their holds, within the account's caps
+    // (Cart:MaxUnitsPerShopper, a line's 99 units, Cart:MaxLines): a held line brings the units its hold brought, so
+    // line and hold stay equal; a guest line that brings nothing, or finds the cart full, is dropped and its hold
+    // released. Lines of the account are raised in one statement each, so concurrent sign-ins cannot lose units.
     public async Task MergeAsync(string guestKey, string accountKey, string actor, CancellationToken ct = default)
     {
         if (guestKey == accountKey) return;
-        await inventory.MergeHoldsAsync(guestKey, accountKey, actor, ct);
-        var guestLines = await db.CartLines.Where(l => l.ShopperKey == guestKey).ToListAsync(ct);
-        if (guestLines.Count == 0) return;
-        var skus = guestLines.Select(l => l.Sku).ToList();
-        var mine = await db.CartLines.Where(l => l.ShopperKey == accountKey && skus.Contains(l.Sku)).ToDictionaryAsync(l => l.Sku, ct);
-        var now = clock.GetUtcNow();
-        foreach (var g in guestLines)
+        var guestLines = await db.CartLines.AsNoTracking().Where(l => l.ShopperKey == guestKey)
+            .OrderBy(l => l.AddedAt).ThenBy(l => l.Id).ToListAsync(ct);
+        var mine = await db.CartLines.AsNoTracking().Where(l => l.ShopperKey == accountKey)
+            .ToDictionaryAsync(l => l.Sku, l => l.Id, StringComparer.Ordinal, ct);
+        var room = Options.MaxLines - mine.Count;
+        var overflow = guestLines.Where(g => !mine.ContainsKey(g.Sku)).Skip(Math.Max(room, 0)).ToList();
+        foreach (var g in overflow) await RemoveAsync(guestKey, g.Sku, actor, ct);
+        var moved = await inventory.MergeHoldsAsync(guestKey, accountKey,
+            new MergeCaps(Options.MaxUnitsPerShopper, MaxLineQuantity), actor, ct);
+        var at = db.Instant(clock.GetUtcNow());
+        var joining = 0;
+        foreach (var g in guestLines.Except(overflow))
         {
-            if (mine.TryGetValue(g.Sku, out var line))
+            // A line without a live hold (back-ordered, or its hold ran out) holds nothing to cap: it comes whole.
+            var units = moved.TryGetValue(g.Sku, out var held) ? held : g.Quantity;
+            if (mine.TryGetValue(g.Sku, out var id))
             {
-                line.Quantity = Math.Min(line.Quantity + g.Quantity, MaxLineQuantity);
-                line.UpdatedAt = now;
-                db.CartLines.Remove(g);
+                if (units > 0)
+                    await db.Database.ExecuteSqlAsync($"""
+                        UPDATE cart_lines SET updated_at = {at},
+                            quantity = CASE WHEN quantity + {units} > {MaxLineQuantity} THEN {MaxLineQuantity} ELSE quantity + {units} END
+                        WHERE id = {id}
+                        """, ct);
+                await db.CartLines.Where(l => l.Id == g.Id).ExecuteDeleteAsync(ct);
             }
+            else if (units > 0 && joining++ < room)
+                await db.CartLines.Where(l => l.Id == g.Id).ExecuteUpdateAsync(u => u
+                    .SetProperty(l => l.ShopperKey, accountKey).SetProperty(l => l.Quantity, units)
+                    .SetProperty(l => l.UpdatedAt, clock.GetUtcNow()), ct);
             else
-            {
-                g.ShopperKey = accountKey;
-                g.UpdatedAt = now;
-            }
+                await db.CartLines.Where(l => l.Id == g.Id).ExecuteDeleteAsync(ct);
         }
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
     }
 
     // Bounded storage (StoragePurge): guest carts whose lines have not changed since `unchangedSince` and that hold

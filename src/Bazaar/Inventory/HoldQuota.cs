@@ -5,6 +5,9 @@ namespace Bazaar.Inventory;
 // and of one SKU. The client is written on the hold, so the sums come from the holds themselves.
 public sealed record HoldQuota(int ShopperUnits, string? Client, int ClientUnits, int ClientSkuUnits);
 
+// What an account may hold when a guest's holds join it at sign-in: units over all SKUs, and of one SKU.
+public sealed record MergeCaps(int ShopperUnits, int UnitsPerSku);
+
 public enum HoldCap
 {
     ShopperUnits,

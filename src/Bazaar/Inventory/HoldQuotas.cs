@@ -85,6 +85,8 @@ internal sealed class HoldQuotas
     private static Dictionary<string, int> Totals(Dictionary<(string Client, string Sku), int> clientSkuUnits) =>
         clientSkuUnits.GroupBy(x => x.Key.Client, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(x => x.Value), StringComparer.Ordinal);
 
+    public int ShopperUnits(string shopperKey) => _shopperUnits.GetValueOrDefault(shopperKey);
+
     // The refusal for a request that would pass one of its caps, or null when it fits.
     public HoldCapReached? Check(HoldRequest request)
     {

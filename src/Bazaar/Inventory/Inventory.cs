@@ -264,52 +264,77 @@ public sealed class Inventory(
                 """, ct);
     }
 
-    // On sign-in the guest's holds move to the account; where both hold the same SKU, the quantities combine
-    // into the account's hold (capped by the purchase limit, the excess released).
-    public async Task MergeHoldsAsync(string fromShopperKey, string toShopperKey, string actor, CancellationToken ct = default)
+    // On sign-in the guest's holds move to the account; where both hold the same SKU, the quantities combine into the
+    // account's hold. What would take the account past its caps (the units it may hold in all and of one SKU, and the
+    // purchase limit) goes back on sale, the guest's oldest holds moving first: otherwise a shopper who fills several
+    // guest carts and signs in with each holds the caps many times over. The account's quota is read under its
+    // advisory lock (HoldQuotas), so merges and adds for one account take turns. Returns the units moved per SKU.
+    public async Task<IReadOnlyDictionary<string, int>> MergeHoldsAsync(string fromShopperKey, string toShopperKey,
+        MergeCaps caps, string actor, CancellationToken ct = default)
     {
-        if (fromShopperKey == toShopperKey) return;
+        var moves = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (fromShopperKey == toShopperKey) return moves;
         var now = clock.GetUtcNow();
         var returned = new List<(string Sku, int Quantity)>();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var guest = await db.Reservations.Where(r => r.ShopperKey == fromShopperKey && r.Status == ReservationStatus.Active).ToListAsync(ct);
+            var quota = new HoldQuota(caps.ShopperUnits, null, 0, 0);
+            var quotas = await HoldQuotas.ReadAsync(db, [new HoldRequest("", toShopperKey, 0, actor, null, Quota: quota)], ct);
+            var room = caps.ShopperUnits - quotas!.ShopperUnits(toShopperKey);
+            var guest = await db.Reservations.Where(r => r.ShopperKey == fromShopperKey && r.Status == ReservationStatus.Active)
+                .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToListAsync(ct);
             var skus = guest.Select(g => g.Sku).ToList();
-            var account = await db.Reservations.Where(r => r.ShopperKey == toShopperKey && r.Status == ReservationStatus.Active && skus.Contains(r.Sku))
+            var account = await db.Reservations
+                .Where(r => r.ShopperKey == toShopperKey && r.Status == ReservationStatus.Active && skus.Contains(r.Sku))
                 .ToDictionaryAsync(r => r.Sku, ct);
-            var limits = await db.StockItems.Where(s => skus.Contains(s.Sku)).ToDictionaryAsync(s => s.Sku, s => s.PurchaseLimit, ct);
+            var limits = await db.StockItems.Where(s => skus.Contains(s.Sku))
+                .ToDictionaryAsync(s => s.Sku, s => s.PurchaseLimit, ct);
+            const string reason = "guest cart merged into account";
             foreach (var g in guest)
             {
-                if (!account.TryGetValue(g.Sku, out var mine))
+                var mine = account.GetValueOrDefault(g.Sku);
+                var perSku = Math.Min(limits.GetValueOrDefault(g.Sku) ?? int.MaxValue, caps.UnitsPerSku);
+                var moved = Math.Clamp(Math.Min(perSku - (mine?.Quantity ?? 0), room), 0, g.Quantity);
+                var excess = g.Quantity - moved;
+                room -= moved;
+                moves[g.Sku] = moves.GetValueOrDefault(g.Sku) + moved;
+                if (mine is null && moved > 0)
                 {
                     g.ShopperKey = toShopperKey;
-                    continue;
+                    g.Quantity = moved;
+                    if (excess > 0)
+                        db.StockMovements.Add(new StockMovement { Sku = g.Sku, Kind = MovementKind.Released, ReservedDelta = -excess,
+                            ReservationId = g.Id, Actor = actor, Reason = reason + ", beyond the account's caps", At = now });
                 }
-                var limit = limits.GetValueOrDefault(g.Sku) ?? int.MaxValue;
-                var moved = Math.Min(g.Quantity, Math.Max(limit - mine.Quantity, 0));
-                var excess = g.Quantity - moved;
-                g.Status = ReservationStatus.Released;
-                g.EndedAt = now;
-                db.StockMovements.Add(new StockMovement { Sku = g.Sku, Kind = MovementKind.Released, ReservedDelta = -g.Quantity, ReservationId = g.Id, Actor = actor, Reason = "guest cart merged into account", At = now });
-                if (moved > 0)
+                else
                 {
-                    mine.Quantity += moved;
-                    mine.ExpiresAt = HoldWriter.ExpiryFor(mine.CreatedAt, now, Options);
-                    db.StockMovements.Add(new StockMovement { Sku = g.Sku, Kind = MovementKind.Reserved, ReservedDelta = moved, ReservationId = mine.Id, Actor = actor, Reason = "guest cart merged into account", At = now });
+                    g.Status = ReservationStatus.Released;
+                    g.EndedAt = now;
+                    db.StockMovements.Add(new StockMovement { Sku = g.Sku, Kind = MovementKind.Released, ReservedDelta = -g.Quantity,
+                        ReservationId = g.Id, Actor = actor, Reason = reason, At = now });
+                    if (mine is not null && moved > 0)
+                    {
+                        mine.Quantity += moved;
+                        mine.ExpiresAt = HoldWriter.ExpiryFor(mine.CreatedAt, now, Options);
+                        db.StockMovements.Add(new StockMovement { Sku = g.Sku, Kind = MovementKind.Reserved, ReservedDelta = moved,
+                            ReservationId = mine.Id, Actor = actor, Reason = reason, At = now });
+                    }
                 }
                 if (excess > 0)
                 {
-                    await db.StockItems.Where(s => s.Sku == g.Sku).ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved - excess), ct);
+                    await db.StockItems.Where(s => s.Sku == g.Sku)
+                        .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved - excess), ct);
                     returned.Add((g.Sku, excess));
                 }
             }
             await db.SaveChangesAsync(ct);
             foreach (var sku in returned.Select(r => r.Sku).Distinct().Order(StringComparer.Ordinal))
-                await BackorderAllocation.AllocateAsync(db, sku, actor, "guest cart merged into account", now, ct);
+                await BackorderAllocation.AllocateAsync(db, sku, actor, reason, now, ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }
         foreach (var (sku, quantity) in returned) await ReturnTokensAsync(sku, quantity, ct);
+        return moves;
     }
 
     // Turns the shopper's holds on these lines into sold stock for an order, in the caller's transaction (the one that

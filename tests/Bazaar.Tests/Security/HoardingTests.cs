@@ -157,6 +157,80 @@ public class HoardingTests(HoardingStore store) : IClassFixture<HoardingStore>
     }
 
     [Fact]
+    public async Task Signing_in_with_one_full_guest_cart_after_another_never_takes_the_account_past_Cart_MaxUnitsPerShopper()
+    {
+        // Each guest cart fits every cap (8 of one product, from an address of its own); the account it joins may
+        // hold 12 in all, so the second cart brings 4 and the third nothing: the rest goes back on sale.
+        var skus = await store.CreateStockedProductsAsync(3, units: 50);
+        var (email, password) = await RegisterFromAsync("127.0.0.59");
+        string[] guests = ["127.0.0.50", "127.0.0.51", "127.0.0.52"];
+        var carts = new List<HttpClient>();
+        for (var i = 0; i < guests.Length; i++)
+        {
+            var guest = store.ClientFrom(guests[i], keepCookies: true);
+            carts.Add(guest);
+            (await AddAsync(guest, skus[i], 8)).EnsureSuccessStatusCode();
+        }
+
+        foreach (var guest in carts)
+            Assert.Equal(HttpStatusCode.NoContent, (await SignInAsync(guest, email, password)).StatusCode);
+
+        Assert.Equal(new[] { 8, 4, 0 }, await ReservedAsync(skus));
+        var lines = await LinesAsync(carts[^1]);
+        Assert.Equal(new Dictionary<string, int> { [skus[0]] = 8, [skus[1]] = 4 }, lines);
+        Assert.Empty(await store.AuditAsync());
+        foreach (var guest in carts) guest.Dispose();
+    }
+
+    [Fact]
+    public async Task Signing_in_with_four_full_guest_carts_at_once_holds_exactly_Cart_MaxUnitsPerShopper()
+    {
+        var skus = await store.CreateStockedProductsAsync(4, units: 50);
+        var (email, password) = await RegisterFromAsync("127.0.0.69");
+        var carts = new List<HttpClient>();
+        for (var i = 0; i < skus.Count; i++)
+        {
+            var guest = store.ClientFrom($"127.0.0.{60 + i}", keepCookies: true);
+            carts.Add(guest);
+            (await AddAsync(guest, skus[i], 8)).EnsureSuccessStatusCode();
+        }
+
+        var answers = await Task.WhenAll(carts.Select(guest => SignInAsync(guest, email, password)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.NoContent, a.StatusCode));
+        Assert.Equal(12, (await ReservedAsync(skus)).Sum());
+        var lines = await LinesAsync(carts[0]);
+        Assert.Equal(12, lines.Values.Sum());
+        foreach (var sku in skus) Assert.Equal((await store.StockOfAsync(sku)).Reserved, lines.GetValueOrDefault(sku));
+        Assert.Empty(await store.AuditAsync());
+        foreach (var guest in carts) guest.Dispose();
+    }
+
+    private async Task<(string Email, string Password)> RegisterFromAsync(string source)
+    {
+        var email = $"merger-{Guid.NewGuid():N}@tests.local";
+        const string password = "merger-password-1";
+        using var client = store.ClientFrom(source);
+        (await client.PostAsJsonAsync("/api/account/register", new { email, password })).EnsureSuccessStatusCode();
+        return (email, password);
+    }
+
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password) =>
+        client.PostAsJsonAsync("/api/account/sign-in", new { email, password });
+
+    private async Task<int[]> ReservedAsync(IEnumerable<string> skus)
+    {
+        var reserved = new List<int>();
+        foreach (var sku in skus) reserved.Add((await store.StockOfAsync(sku)).Reserved);
+        return [.. reserved];
+    }
+
+    private static async Task<Dictionary<string, int>> LinesAsync(HttpClient client) =>
+        JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/cart", UriKind.Relative))).RootElement
+            .GetProperty("lines").EnumerateArray()
+            .ToDictionary(l => l.GetProperty("sku").GetString()!, l => l.GetProperty("quantity").GetInt32());
+
+    [Fact]
     public async Task An_address_in_Cart_UnlimitedClients_is_held_only_to_the_per_shopper_caps()
     {
         // A load generator on a trusted address: the flash-sale benchmark's buyers all come from loopback.
