@@ -33,7 +33,7 @@ public sealed record RateCard(IReadOnlyList<ShippingMethodView> Methods, IReadOn
         return method.Price;
     }
 
-    // How the method reads in a list: "4.99 (free from 50.00)", "up to 1 kg 3.99, up to 5 kg 6.99, heavier 9.99".
+    // How the method reads in a list: "$4.99 (free from $50.00)", "up to 1 kg 3.99, up to 5 kg 6.99, heavier 9.99".
     public static string Describe(ShippingMethodView method, string currency)
     {
         var price = method.WeightBands.Count == 0
@@ -47,5 +47,5 @@ public sealed record RateCard(IReadOnlyList<ShippingMethodView> Methods, IReadOn
         ? (grams / 1000m).ToString("0.#", CultureInfo.InvariantCulture) + " kg"
         : grams.ToString(CultureInfo.InvariantCulture) + " g";
 
-    private static string Money(decimal amount, string currency) => CheckoutRules.Money(amount, currency);
+    private static string Money(decimal amount, string currency) => Bazaar.Platform.StoreCurrency.Format(amount, currency);
 }

@@ -21,6 +21,25 @@ public sealed class StoreCurrency(IOptions<StoreCurrencyOptions> options)
     // The smallest amount: 0.01 for USD, 1 for JPY.
     public decimal MinorUnit => MinorUnitOf(Code);
 
+    // An amount as shoppers read it, with the currency's sign: "$1,234.50", "€9.99", "¥1,200", "12.50 CHF". The process
+    // runs with invariant globalization, so the sign is ours to choose rather than a culture's.
+    public static string Format(decimal amount, string? currency)
+    {
+        var code = string.IsNullOrWhiteSpace(currency) ? "USD" : currency.ToUpperInvariant();
+        var number = amount.ToString(DecimalsOf(code) switch { 0 => "#,0", 3 => "#,0.000", _ => "#,0.00" },
+            System.Globalization.CultureInfo.InvariantCulture);
+        return code switch
+        {
+            "USD" => "$" + number,
+            "EUR" => "€" + number,
+            "GBP" => "£" + number,
+            "JPY" => "¥" + number,
+            "CAD" => "CA$" + number,
+            "AUD" => "A$" + number,
+            _ => $"{number} {code}",
+        };
+    }
+
     public static int DecimalsOf(string currency) => NoDecimals.Contains(currency) ? 0 : ThreeDecimals.Contains(currency) ? 3 : 2;
 
     public static decimal MinorUnitOf(string currency) => DecimalsOf(currency) == 0 ? 1m : 0.01m;

@@ -73,7 +73,11 @@ public sealed class Recommendations(
         return (await SummariesInOrderAsync(neighbours.Select(n => n.ProductId).Where(id => id != productId).ToList(), inStockOnly: true, ct)).Take(take).ToList();
     }
 
-    public async Task<IReadOnlyList<ProductShelf>> HomeShelvesAsync(string shopperKey, CancellationToken ct = default)
+    // The home page's shelves, each with its reason. A product is on at most one of them, and never on one when the
+    // page already shows it elsewhere (`shownElsewhere`: the recently viewed row): the most specific shelf keeps it
+    // (because you viewed X, then for you, then trending), so "for you" never repeats "trending now".
+    public async Task<IReadOnlyList<ProductShelf>> HomeShelvesAsync(string shopperKey, IReadOnlyCollection<int>? shownElsewhere = null,
+        CancellationToken ct = default)
     {
         var baskets = await orders.ListShopperBasketsAsync(shopperKey, 30, ct);
         var views = await recentlyViewed.ListAsync(shopperKey, ct);
@@ -81,41 +85,56 @@ public sealed class Recommendations(
         var trending = await TrendingAsync(ct);
 
         var trendingIds = trending.Select(t => t.ProductId).ToList();
-        var plans = new List<(string Key, string Title, string Reason, IReadOnlyList<int> Ids)>();
+        // Claim is the order in which shelves take their products; the list's order is the order they are shown in.
+        var plans = new List<(string Key, string Title, string Reason, IReadOnlyList<int> Ids, int Claim)>();
         if (history.IsEmpty)
         {
-            plans.Add(("trending", "Trending now", "Ordered most often in the last week", trendingIds));
-            plans.Add(("top-rated", "Top rated", "Rated highest by shoppers", (await TopRatedIdsAsync(ct)).ToList()));
+            plans.Add(("trending", "Trending now", "Ordered most often in the last week", trendingIds, 0));
+            plans.Add(("top-rated", "Top rated", "Rated highest by shoppers", (await TopRatedIdsAsync(ct)).ToList(), 1));
         }
         else
         {
             var interest = baskets.SelectMany(b => b.ProductIds).Concat(views).Distinct().ToList();
             var neighbours = await NeighboursAsync(interest, ct);
-            var picks = PersonalRecommender.Recommend(history, id => neighbours.GetValueOrDefault(id) ?? [], trending, ShelfSize * 3, Weights);
-            plans.Add(("for-you", "Recommended for you",
-                baskets.Count > 0 ? "What you buy again, what is bought with what you bought and viewed, and what sells now" : "Bought with what you viewed, and what sells now",
-                picks.Select(p => p.ProductId).ToList()));
+            // Only what the shopper's own history brings (bought before, bought with what they bought or viewed), in
+            // the blend's order; a product that is merely popular is the trending shelf's.
+            var bought = baskets.SelectMany(b => b.ProductIds).ToHashSet();
+            var related = neighbours.Values.SelectMany(n => n.Select(x => x.ProductId)).ToHashSet();
+            var picks = PersonalRecommender.Recommend(history, id => neighbours.GetValueOrDefault(id) ?? [], trending, ShelfSize * 4, Weights)
+                .Select(p => p.ProductId).Where(id => bought.Contains(id) || related.Contains(id)).ToList();
+            plans.Add(("for-you", "Recommended for you", ForYouReason(picks.Any(bought.Contains)), picks, 1));
             if (views.Count > 0)
             {
                 var latest = views[0];
                 var title = (await catalog.GetProductSummariesAsync([latest], ct)).FirstOrDefault()?.Title;
                 if (title is not null)
                     plans.Add(("because-viewed", $"Because you viewed {title}", "Often bought together with it",
-                        (neighbours.GetValueOrDefault(latest) ?? []).Select(n => n.ProductId).Where(id => id != latest).ToList()));
+                        (neighbours.GetValueOrDefault(latest) ?? []).Select(n => n.ProductId).Where(id => id != latest).ToList(), 0));
             }
-            plans.Add(("trending", "Trending now", "Ordered most often in the last week", trendingIds));
+            plans.Add(("trending", "Trending now", "Ordered most often in the last week", trendingIds, 2));
         }
 
         // One read of products and one of stock for every shelf together.
-        var ids = plans.SelectMany(p => p.Ids.Take(ShelfSize * 3)).Distinct().ToList();
+        var ids = plans.SelectMany(p => p.Ids.Take(ShelfSize * 4)).Distinct().ToList();
         var products = (await catalog.GetProductSummariesAsync(ids, ct)).ToDictionary(p => p.Id);
         var stock = await inventory.GetStockForProductsAsync(ids, ct);
+        var taken = new HashSet<int>(shownElsewhere ?? []);
+        var filled = new Dictionary<string, List<ProductSummary>>();
+        foreach (var plan in plans.OrderBy(p => p.Claim))
+        {
+            filled[plan.Key] = plan.Ids.Where(id => products.ContainsKey(id) && Buyable(stock, id) && !taken.Contains(id))
+                .Distinct().Take(ShelfSize).Select(id => products[id]).ToList();
+            taken.UnionWith(filled[plan.Key].Select(p => p.Id));
+        }
         return plans
-            .Select(p => new ProductShelf(p.Key, p.Title, p.Reason,
-                p.Ids.Where(id => products.ContainsKey(id) && Buyable(stock, id)).Take(ShelfSize).Select(id => products[id]).ToList()))
+            .Select(p => new ProductShelf(p.Key, p.Title, p.Reason, filled[p.Key]))
             .Where(s => s.Products.Count > 0)
             .ToList();
     }
+
+    private static string ForYouReason(bool buysAgain) => buysAgain
+        ? "What you buy again, and what is bought with what you bought and viewed"
+        : "Bought by others with what you viewed";
 
     // Products by orders in the trending window, best first (all time when the window is empty).
     public async Task<IReadOnlyList<Popular>> TrendingAsync(CancellationToken ct = default) =>

@@ -55,7 +55,7 @@ public static class RecommendationsApi
     }
 
     private static async Task<Ok<IReadOnlyList<ProductShelf>>> Home(Recommendations recommendations, Shopper shopper, CancellationToken ct) =>
-        TypedResults.Ok(await recommendations.HomeShelvesAsync(shopper.Key, ct));
+        TypedResults.Ok(await recommendations.HomeShelvesAsync(shopper.Key, ct: ct));
 
     private static async Task<Ok<BuilderStatus>> Status(AlsoBoughtBuilder builder, CancellationToken ct)
     {

@@ -1,4 +1,6 @@
 using Bazaar.Tests.Fixtures;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -90,12 +92,68 @@ public sealed class BrowserStore : StoreFactory
         await page.WaitForURLAsync(url => !url.Contains("/account/sign-in", StringComparison.Ordinal));
     }
 
-    // The whole page, or only what the viewport shows (a phone's first screen).
+    // The whole page, or only what the viewport shows (a phone's first screen). Every step a test photographs is a
+    // page a shopper or the admin reads, so it is also checked by axe-core first.
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
+        await ExpectAccessibleAsync(page);
         Directory.CreateDirectory(ScreenshotDirectory);
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = fullPage });
     }
+
+    // axe-core (Deque's engine, the one browsers' own audits use) over the page as it is now; fails on any serious or
+    // critical violation, naming the rule, its help page and the elements that break it.
+    public static async Task ExpectAccessibleAsync(IPage page)
+    {
+        IBrowserContext? copyContext = null;
+        var target = page;
+        if (!await RunsScriptAsync(page)) (copyContext, target) = await ScriptableCopyAsync(page);
+        try
+        {
+            var result = await target.RunAxe();
+            var blocking = result.Violations
+                .Where(v => v.Impact is "serious" or "critical")
+                .Select(v => $"{v.Impact} {v.Id}: {v.Help} ({v.HelpUrl})\n" + string.Join("\n", v.Nodes.Take(5)
+                    .Select(n => $"    {n.Target}: {Shorten(n.Html)}")))
+                .ToList();
+            if (blocking.Count > 0)
+                throw new Xunit.Sdk.XunitException($"axe-core found {blocking.Count} serious or critical violation(s) on "
+                    + $"{page.Url}:\n{string.Join("\n", blocking)}");
+        }
+        finally
+        {
+            if (copyContext is not null) await copyContext.DisposeAsync();
+        }
+    }
+
+    // With script turned off (the no-script checkout tests) a page's timers never fire, so axe would wait forever.
+    private static async Task<bool> RunsScriptAsync(IPage page)
+    {
+        var probe = page.EvaluateAsync<bool>("() => new Promise(done => setTimeout(() => done(true), 0))");
+        _ = probe.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        return await Task.WhenAny(probe, Task.Delay(3_000)) == probe && await probe;
+    }
+
+    // The same HTML without its scripts, at the same address (so the store's styles load) in a profile that runs
+    // script: what the shopper without script sees, checked by axe.
+    private static async Task<(IBrowserContext, IPage)> ScriptableCopyAsync(IPage page)
+    {
+        var html = System.Text.RegularExpressions.Regex.Replace(await page.ContentAsync(), @"<script\b[^>]*>.*?</script>", "",
+            System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var url = page.Url;
+        var size = page.ViewportSize;
+        var context = await page.Context.Browser!.NewContextAsync(new()
+        {
+            ViewportSize = size is null ? null : new() { Width = size.Width, Height = size.Height },
+        });
+        context.SetDefaultTimeout(10_000);
+        var copy = await context.NewPageAsync();
+        await copy.RouteAsync(u => u == url, route => route.FulfillAsync(new() { ContentType = "text/html; charset=utf-8", Body = html }));
+        await copy.GotoAsync(url);
+        return (context, copy);
+    }
+
+    private static string Shorten(string html) => html.Length <= 160 ? html : html[..160] + "…";
 
     public override async ValueTask DisposeAsync()
     {

@@ -117,6 +117,47 @@ public partial class StorefrontBrowserTests(BrowserStore store) : IClassFixture<
         await BrowserStore.ScreenshotAsync(watcher, $"holds-{Pass}-3-watcher-after");
     }
 
+    [Fact]
+    public async Task A_cart_quantity_of_zero_removes_the_line_and_says_so_with_a_way_back()
+    {
+        var sku = await store.CreateStockedProductAsync(3);
+        await using var context = await store.NewContextAsync();
+        Assert.True((await context.APIRequest.PostAsync("/api/cart/items", new() { DataObject = new { sku, quantity = 1 } })).Ok);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/cart");
+        var line = page.Locator($"li.cart-line[data-sku='{sku}']");
+        await line.GetByLabel("Quantity").FillAsync("0");
+        await line.GetByRole(AriaRole.Button, new() { Name = "Update" }).ClickAsync();
+
+        var notice = page.GetByTestId("removed-notice");
+        await Expect(notice).ToContainTextAsync("Removed “");
+        await Expect(notice.GetByRole(AriaRole.Link, new() { Name = "Add it again" }))
+            .ToHaveAttributeAsync("href", "/p/" + await SlugOfAsync(sku));
+        await Expect(line).ToHaveCountAsync(0);
+        Assert.Equal(0, (await store.StockOfAsync(sku)).Reserved);
+        await BrowserStore.ScreenshotAsync(page, $"cart-{Pass}-quantity-zero");
+    }
+
+    [Fact]
+    public async Task The_no_results_tips_read_as_one_left_aligned_list_down_the_page()
+    {
+        await Bazaar.Tests.Search.SearchWaits.WaitForIndexAsync(store);
+        await using var context = await store.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/search?q=qqxzvw");
+        var tips = page.GetByTestId("no-results-tips").Locator("li");
+        await Expect(tips.First).ToBeVisibleAsync();
+
+        var boxes = new List<LocatorBoundingBoxResult>();
+        for (var i = 0; i < await tips.CountAsync(); i++) boxes.Add((await tips.Nth(i).BoundingBoxAsync())!);
+        Assert.True(boxes.Count >= 2, $"{boxes.Count} tips");
+        Assert.All(boxes, b => Assert.Equal(boxes[0].X, b.X, 0.5));
+        Assert.True(boxes.Zip(boxes.Skip(1)).All(p => p.Second.Y > p.First.Y), "The tips are not one under another.");
+        Assert.Contains(await tips.First.EvaluateAsync<string>("li => getComputedStyle(li).textAlign"), new[] { "left", "start" });
+        Assert.Equal("list-item", await tips.First.EvaluateAsync<string>("li => getComputedStyle(li).display"));
+        await BrowserStore.ScreenshotAsync(page, $"search-{Pass}-no-results");
+    }
+
     private async Task<string> SlugOfAsync(string sku)
     {
         await using var scope = store.Services.CreateAsyncScope();

@@ -142,6 +142,7 @@ public partial class CheckoutBrowserTests(BrowserStore store) : IClassFixture<Br
         await Expect(page.GetByTestId("order-status")).ToHaveTextAsync("Paid");
         await page.GotoAsync("/orders");
         await Expect(page.GetByTestId("order-history").Locator("tbody tr")).ToHaveCountAsync(1);
+        await BrowserStore.ExpectAccessibleAsync(page);
         await page.GotoAsync("/checkout");
         await Expect(page.Locator("main")).ToContainTextAsync("Your cart is empty");
     }

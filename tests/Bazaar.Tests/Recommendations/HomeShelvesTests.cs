@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Bazaar.Tests.Checkout;
 
 namespace Bazaar.Tests.Recommendations;
@@ -56,7 +57,10 @@ public class HomeShelvesTests(RecommendationStore store) : IClassFixture<Recomme
         var forYou = shelves[0].Ids;
         Assert.Equal(p[0].Id, forYou[0]);
         Assert.Contains(p[1].Id, forYou);
-        Assert.Contains(p[3].Id, forYou);
+        // p[3] goes with the last view: the more specific shelf keeps it, and no shelf repeats another's product.
+        Assert.DoesNotContain(p[3].Id, forYou);
+        var onShelves = shelves.SelectMany(s => s.Ids).ToList();
+        Assert.Equal(onShelves.Count, onShelves.Distinct().Count());
         var becauseViewed = shelves[1];
         var viewedTitle = (await shopper.GetFromJsonAsync<JsonElement>($"/api/products/{p[2].Id}")).GetProperty("title").GetString();
         Assert.Equal($"Because you viewed {viewedTitle}", becauseViewed.Title);
@@ -65,5 +69,35 @@ public class HomeShelvesTests(RecommendationStore store) : IClassFixture<Recomme
         var home = await shopper.GetStringAsync(new Uri("/", UriKind.Relative));
         Assert.Contains("Recommended for you", home, StringComparison.Ordinal);
         Assert.Contains("Your recently viewed items", home, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_a_little_history_no_product_is_on_two_rows_of_the_home_page_and_for_you_is_not_trending_again()
+    {
+        var p = await store.CreateProductsAsync(4);
+        for (var i = 0; i < 6; i++) await store.PlaceOrderAsync(null, p[0].Sku, p[1].Sku);
+        for (var i = 0; i < 6; i++) await store.PlaceOrderAsync(null, p[2].Sku);
+        await store.CatchUpAlsoBoughtAsync();
+        using var shopper = await store.CreateCustomerClientAsync();
+        (await shopper.PostAsJsonAsync("/api/recently-viewed", new { productId = p[0].Id })).EnsureSuccessStatusCode();
+
+        var shelves = await ShelvesAsync(shopper);
+
+        var onShelves = shelves.SelectMany(s => s.Ids).ToList();
+        Assert.Equal(onShelves.Count, onShelves.Distinct().Count());
+        var trending = shelves.Where(s => s.Key == "trending").SelectMany(s => s.Ids).ToList();
+        Assert.Contains(p[2].Id, trending);
+        foreach (var personal in shelves.Where(s => s.Key != "trending"))
+            Assert.DoesNotContain(p[2].Id, personal.Ids);
+
+        // The page as a whole: recently viewed, the shelves and new arrivals show each product once.
+        var home = await shopper.GetStringAsync(new Uri("/", UriKind.Relative));
+        var rows = Regex.Matches(home, @"<section[^>]*data-shelf=""([^""]+)""(.*?)</section>|<section[^>]*aria-labelledby=""new-heading""(.*?)</section>",
+            RegexOptions.Singleline);
+        Assert.Contains(rows, r => r.Groups[1].Value == "recently-viewed");
+        var links = rows.SelectMany(r => Regex.Matches(r.Value, @"<a[^>]*href=""(/p/[^""?]+)""").Select(m => m.Groups[1].Value).Distinct())
+            .ToList();
+        var repeated = links.GroupBy(l => l).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(repeated.Count == 0, "On more than one row: " + string.Join(", ", repeated));
     }
 }

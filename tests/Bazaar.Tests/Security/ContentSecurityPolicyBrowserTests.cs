@@ -50,6 +50,7 @@ public class ContentSecurityPolicyBrowserTests(BrowserStore store) : IClassFixtu
         {
             var response = await admin.GotoAsync(path, new() { Timeout = 30_000 });
             Assert.True(response!.Ok, $"{path}: {response.Status}");
+            await BrowserStore.ExpectAccessibleAsync(admin);
         }
 
         // The live stock island and the countdown run over Blazor's WebSocket: the policy must let it connect.
@@ -64,15 +65,19 @@ public class ContentSecurityPolicyBrowserTests(BrowserStore store) : IClassFixtu
         await Expect(page.Locator("h1")).ToBeVisibleAsync();
         // Remote images are refused in these tests: the placeholder takes their place without an inline handler.
         await Expect(page.Locator("img[data-fallback]").First).ToHaveAttributeAsync("src", "/img/placeholder.svg");
+        await BrowserStore.ExpectAccessibleAsync(page);
 
         await page.GotoAsync($"/p/{slug}");
         await Expect(page.GetByTestId("stock")).ToContainTextAsync("In stock");
+        await BrowserStore.ExpectAccessibleAsync(page);
         await page.GetByLabel("Quantity").SelectOptionAsync("1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/cart"));
         await Expect(page.Locator($"li.cart-line[data-sku='{sku}']").GetByTestId("countdown")).ToHaveTextAsync(new Regex(@"\d+ (min \d+ s|s) left"));
+        await BrowserStore.ExpectAccessibleAsync(page);
 
         await page.GotoAsync("/search?q=cable");
         await Expect(page.Locator("h1")).ToBeVisibleAsync();
+        await BrowserStore.ExpectAccessibleAsync(page);
     }
 }
