@@ -382,9 +382,9 @@ public sealed class Checkout(
             {
                 if (committed.Backordered.Count > 0)
                 {
-                    // Its back-orders are written now, with the payment: they may claim restocked units at once.
-                    await orders.RecordBackorderedAsync(orderId, committed.Backordered, ct);
-                    await inventory.ClaimBackordersAsync(orderId, committed.Backordered.Keys.ToList(), actor, ct);
+                    // Its back-orders are written now, with the payment: they may claim restocked units at once (the
+                    // ConfirmPayment row's ClaimBackorders, which Orders performs once they exist).
+                    await orders.RecordBackorderedAsync(orderId, committed.Backordered, actor, ct);
                 }
                 await cart.RemoveOrderedAsync(order.ShopperKey, order.Lines.Select(l => l.Sku).ToList(), ct);
                 faults.At(CheckoutStep.OrderPaid);

@@ -12,6 +12,9 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
 {
     public const int MaxPageSize = 200;
 
+    // Every move's side effects are its table row's, carried out by this and nowhere else in the facade.
+    private readonly OrderEffectRunner _effects = new(inventory, payments);
+
     // Writes a new order and its first timeline entry, in the caller's transaction. Returns its id.
     public async Task<long> CreateAsync(OrderDraft draft, string actor, CancellationToken ct = default)
     {
@@ -72,12 +75,18 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
             : new Dictionary<string, int>();
 
     // The units Inventory owes the order at placement (Inventory.CommitHoldsAsync decided them), on its lines, in the
-    // placing transaction.
-    public async Task RecordBackorderedAsync(long id, IReadOnlyDictionary<string, int> backordered, CancellationToken ct = default)
+    // placing transaction, which has just made the ConfirmPayment move. The back-orders are written after that move (the
+    // stock is committed after the order row is locked), so the effect its row lists for them (ClaimBackorders: they
+    // start claiming stock) runs here, once they exist.
+    public async Task RecordBackorderedAsync(long id, IReadOnlyDictionary<string, int> backordered, string actor, CancellationToken ct = default)
     {
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Back-ordered units are recorded in the transaction that places the order.");
         foreach (var (sku, quantity) in backordered)
             await db.OrderLines.Where(l => l.OrderId == id && l.Sku == sku).ExecuteUpdateAsync(u => u.SetProperty(l => l.QuantityBackordered, quantity), ct);
+        var confirm = OrderTransitions.Find(OrderStatus.PendingPayment, OrderAction.ConfirmPayment)!;
+        var lines = backordered.Select(b => new OrderLine { Sku = b.Key, Title = b.Key, QuantityBackordered = b.Value }).ToList();
+        await _effects.RunAsync(OrderEffectRunner.Phase.InMove, confirm with { Effects = confirm.Effects & OrderEffects.ClaimBackorders }, id,
+            lines, new OrderEffectRunner.Args { Actor = actor, Reason = "payment authorised" }, ct);
     }
 
     // A shopper sees only the orders placed from their own cart (their account, or this browser as a guest).
@@ -159,11 +168,7 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
             status = move.To;
             return move;
         },
-        async (order, move) =>
-        {
-            if (move.Effects.HasFlag(OrderEffects.ClaimBackorders) && order.Lines.Any(l => l.QuantityBackordered > 0))
-                await inventory.ClaimBackordersAsync(id, order.Lines.Select(l => l.Sku).ToList(), actor, ct);
-        }, ct);
+        new OrderEffectRunner.Args { Actor = actor, Reason = "payment authorised" }, ct);
         return new PaymentConfirmation(status, move is not null, shopperKey, lines);
     }
 
@@ -184,23 +189,14 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
                 throw new InvalidOrderMove(id, order.Status, action, OrderTransitions.AllowedFrom(order.Status).Where(a => OrderTransitions.ShopperMay(order.Status, a)).ToList());
             return order.Apply(action, actor, reason, clock.GetUtcNow());
         },
-        async (order, move) =>
-        {
-            if (move.Effects.HasFlag(OrderEffects.VoidPayment)) await payments.BeginVoidAsync(id, ct);
-            if (!move.Effects.HasFlag(OrderEffects.RestockUnshipped)) return;
-            // Units still owed were never committed: their demand ends, and only committed units go back on the shelf.
-            var owed = order.Lines.Any(l => l.QuantityBackordered > 0)
-                ? await inventory.CancelBackordersAsync(id, order.Lines.Select(l => l.Sku).ToList(), ct)
-                : new Dictionary<string, int>();
-            await inventory.ReturnToStockAsync(id, order.Lines.Select(l => (l.Sku, l.Quantity - l.QuantityShipped - owed.GetValueOrDefault(l.Sku))).ToList(), actor, reason, ct);
-        }, ct, requestKey);
-        await payments.CompleteVoidAsync(id, ct);
+        new OrderEffectRunner.Args { Actor = actor, Reason = reason }, ct, requestKey);
     }
 
     public async Task StartFulfilmentAsync(long id, string actor, CancellationToken ct = default, string? requestKey = null)
     {
         if (await AlreadyDoneAsync(id, requestKey, [OrderAction.StartFulfilment], ct)) return;
-        await MoveAsync(id, o => o.Apply(OrderAction.StartFulfilment, actor, "picking and packing", clock.GetUtcNow()), null, ct, requestKey);
+        await MoveAsync(id, o => o.Apply(OrderAction.StartFulfilment, actor, "picking and packing", clock.GetUtcNow()),
+            new OrderEffectRunner.Args { Actor = actor, Reason = "picking and packing" }, ct, requestKey);
     }
 
     // Ships the named units (all that are in stock when none are named; back-ordered units cannot ship). The payment is captured, once, before the
@@ -214,9 +210,10 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         var preview = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new OrderNotFound(id);
         // Stock arriving meanwhile only makes more shippable, so what is owed now is a safe bound for the move too.
         var owed = await BackorderedAsync(preview, ct);
+        OrderTransition planned;
         try
         {
-            preview.Ship(units, owed, actor, "preview", clock.GetUtcNow());
+            planned = preview.Ship(units, owed, actor, "preview", clock.GetUtcNow());
         }
         catch (Exception e) when (e is InvalidOrderMove or UnitsBackordered or OrderInputException && requestKey is not null)
         {
@@ -224,24 +221,31 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
             if (await AlreadyDoneAsync(id, requestKey, ship, ct)) return;
             throw;
         }
-        await payments.CaptureAsync(id, ct);
-        await MoveAsync(id, o => o.Ship(units, owed, actor, string.IsNullOrWhiteSpace(reason) ? "shipped" : reason, clock.GetUtcNow()), null, ct, requestKey);
+        var note = string.IsNullOrWhiteSpace(reason) ? "shipped" : reason;
+        var args = new OrderEffectRunner.Args { Actor = actor, Reason = note };
+        // The capture (the ship rows' effect) is taken before the shipment is recorded, so a failed one ships nothing.
+        await _effects.RunAsync(OrderEffectRunner.Phase.BeforeMove, planned, id, preview.Lines, args, ct);
+        await MoveAsync(id, o => o.Ship(units, owed, actor, note, clock.GetUtcNow()), args, ct, requestKey,
+            OrderEffectRunner.In(OrderEffectRunner.Phase.BeforeMove, planned.Effects));
     }
 
     public async Task DeliverAsync(long id, string actor, CancellationToken ct = default, string? requestKey = null)
     {
         if (await AlreadyDoneAsync(id, requestKey, [OrderAction.Deliver], ct)) return;
-        await MoveAsync(id, o => o.Apply(OrderAction.Deliver, actor, "delivered", clock.GetUtcNow()), null, ct, requestKey);
+        await MoveAsync(id, o => o.Apply(OrderAction.Deliver, actor, "delivered", clock.GetUtcNow()),
+            new OrderEffectRunner.Args { Actor = actor, Reason = "delivered" }, ct, requestKey);
     }
 
     // Asks to send back the named units (every shipped unit not yet returned when none are named).
     public Task RequestReturnAsync(long id, IReadOnlyDictionary<string, int>? units, string actor, string reason, CancellationToken ct = default) =>
-        MoveAsync(id, o => o.RequestReturn(units, actor, reason, clock.GetUtcNow()), null, ct);
+        MoveAsync(id, o => o.RequestReturn(units, actor, reason, clock.GetUtcNow()), new OrderEffectRunner.Args { Actor = actor, Reason = reason },
+            ct);
 
     public async Task RejectReturnAsync(long id, string actor, string reason, CancellationToken ct = default, string? requestKey = null)
     {
         if (await AlreadyDoneAsync(id, requestKey, [OrderAction.RejectReturn], ct)) return;
-        await MoveAsync(id, o => o.Apply(OrderAction.RejectReturn, actor, reason, clock.GetUtcNow()), null, ct, requestKey);
+        await MoveAsync(id, o => o.Apply(OrderAction.RejectReturn, actor, reason, clock.GetUtcNow()),
+            new OrderEffectRunner.Args { Actor = actor, Reason = reason }, ct, requestKey);
     }
 
     // The named units came back (every shipped unit not yet returned when none are named): they go back on the shelf in
@@ -252,13 +256,14 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         IReadOnlyDictionary<string, int> received = new Dictionary<string, int>();
         var share = RefundShare.None;
         var everything = false;
+        var args = new OrderEffectRunner.Args { Actor = actor, Reason = reason };
         await MoveAsync(id, o =>
         {
             (var move, received, share) = o.ReceiveReturn(units, actor, reason, clock.GetUtcNow(), Platform.StoreCurrency.MinorUnitOf(o.Currency));
             everything = o.EverythingReturned;
+            args.Units = received;
             return move;
-        },
-        (_, _) => inventory.ReturnToStockAsync(id, received.Select(r => (r.Key, r.Value)).ToList(), actor, "return received", ct), ct);
+        }, args, ct);
 
         var payment = await payments.GetAsync(id, ct) ?? throw new OrderNotFound(id);
         // The allocation makes every unit's parts add up to the total; once all are back, all that is left goes back.
@@ -282,16 +287,21 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
     {
         if (await AlreadyDoneAsync(id, requestKey, [OrderAction.RefundPart, OrderAction.RefundRest], ct)) return;
         var status = await StatusOfAsync(id, ct) ?? throw new OrderNotFound(id);
-        if (OrderTransitions.Find(status, OrderAction.RefundPart) is null) throw new InvalidOrderMove(id, status, OrderAction.RefundPart);
+        var part = OrderTransitions.Find(status, OrderAction.RefundPart) ?? throw new InvalidOrderMove(id, status, OrderAction.RefundPart);
         var payment = await payments.GetAsync(id, ct) ?? throw new OrderNotFound(id);
         var refundable = payment.Captured - payment.Refunded;
         var refund = amount ?? refundable;
         if (refund <= 0) throw new OrderInputException("amount", "A refund must be more than zero.");
         if (decimal.Round(refund, 2) != refund) throw new OrderInputException("amount", "A refund has at most two decimals.");
-        var left = await payments.RefundAsync(id, refund, ct);
+        // The move this refund makes (whether it leaves anything is known only once the payment row has taken it, so
+        // the move recorded is chosen by what is left: both refund rows list the same effects, which MoveAsync checks).
+        var planned = refund >= refundable ? OrderTransitions.Find(status, OrderAction.RefundRest) ?? part : part;
         var note = $"{(string.IsNullOrWhiteSpace(reason) ? "refund" : reason)} ({refund:0.00} {payment.Currency} refunded)";
-        await MoveAsync(id, o => o.Apply(left == 0 ? OrderAction.RefundRest : OrderAction.RefundPart, actor, note, clock.GetUtcNow()), null, ct,
-            requestKey);
+        var args = new OrderEffectRunner.Args { Actor = actor, Reason = note, RefundAmount = refund };
+        await _effects.RunAsync(OrderEffectRunner.Phase.BeforeMove, planned, id, [], args, ct);
+        var left = args.RefundLeft;
+        await MoveAsync(id, o => o.Apply(left == 0 ? OrderAction.RefundRest : OrderAction.RefundPart, actor, note, clock.GetUtcNow()), args, ct,
+            requestKey, OrderEffectRunner.In(OrderEffectRunner.Phase.BeforeMove, planned.Effects));
     }
 
     // The timeout job's step: cancels unpaid orders past their due time and finishes cancellations whose void a
@@ -319,34 +329,44 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         return cancelled;
     }
 
-    // Loads the order, lets `move` change it (by the table), writes it with its notification and `alsoInTransaction`
-    // effects in one transaction. A concurrent move on the same order makes the save fail (Version); it is retried on
-    // the fresh order, which then answers by its new status.
+    // Loads the order, lets `move` change it (by the table), writes it with its notification and performs the effects
+    // its row lists (OrderEffectRunner) in one transaction; a void is told to the gateway after the commit. A concurrent
+    // move on the same order makes the save fail (Version); it is retried on the fresh order, which then answers by its
+    // new status. `performedBefore`: the row's effects that the caller already ran before the move (capture, refund).
     // With a request key, the move's timeline entry carries it (unique per order): a repeat of the same request that
     // races this one loses on that index and answers as done.
-    private async Task<OrderTransition?> MoveAsync(long id, Func<Order, OrderTransition?> move, Func<Order, OrderTransition, Task>? alsoInTransaction,
-        CancellationToken ct, string? requestKey = null)
+    private async Task<OrderTransition?> MoveAsync(long id, Func<Order, OrderTransition?> move, OrderEffectRunner.Args args,
+        CancellationToken ct, string? requestKey = null, OrderEffects performedBefore = OrderEffects.None)
     {
-        for (var attempt = 1; ; attempt++)
+        var inCallersTransaction = db.Database.CurrentTransaction is not null;
+        OrderTransition? done = null;
+        List<OrderLine> lines = [];
+        for (var attempt = 1; done is null; attempt++)
         {
             try
             {
                 // Inside a caller's transaction (Checkout placing a paid order) the move is part of it.
-                await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+                await using var tx = inCallersTransaction ? null : await db.Database.BeginTransactionAsync(ct);
                 var order = await db.Orders.Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new OrderNotFound(id);
                 if (requestKey is not null && await db.OrderEvents.AnyAsync(e => e.OrderId == id && e.RequestKey == requestKey, ct)) return null;
-                var done = move(order);
+                done = move(order);
                 if (done is null) return null;
+                if (OrderEffectRunner.In(OrderEffectRunner.Phase.BeforeMove, done.Effects) != performedBefore)
+                    throw new InvalidOperationException(
+                        $"Order {id}: {done.From} {done.Action} lists {done.Effects}, but {performedBefore} ran before the move.");
+                if (inCallersTransaction && OrderEffectRunner.In(OrderEffectRunner.Phase.AfterCommit, done.Effects) != OrderEffects.None)
+                    throw new InvalidOperationException($"Order {id}: {done.Action} has effects after its commit; it runs in its own transaction.");
                 if (requestKey is not null) order.Events[^1].RequestKey = requestKey;
                 var now = clock.GetUtcNow();
                 db.OrderNotifications.Add(Notification(order, $"Order {OrderNumbers.Format(id)}: {Describe(done.To)}", $"{Describe(done.To)}. {order.Events[^1].Reason}", now));
                 await db.SaveChangesAsync(ct);
-                if (alsoInTransaction is not null) await alsoInTransaction(order, done);
+                await _effects.RunAsync(OrderEffectRunner.Phase.InMove, done, id, order.Lines, args, ct);
                 if (tx is not null) await tx.CommitAsync(ct);
-                return done;
+                lines = order.Lines;
             }
             catch (DbUpdateConcurrencyException) when (attempt < 5)
             {
+                done = null;
             }
             catch (DbUpdateException e) when (requestKey is not null && DbErrors.IsUniqueViolation(e))
             {
@@ -358,6 +378,8 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
                 db.ChangeTracker.Clear();
             }
         }
+        await _effects.RunAsync(OrderEffectRunner.Phase.AfterCommit, done!, id, lines, args, ct);
+        return done;
     }
 
     // True when a request with this key already made one of `moves` on the order (its answer was lost and it is asked

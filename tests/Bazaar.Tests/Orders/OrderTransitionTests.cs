@@ -80,10 +80,10 @@ public class OrderTransitionTests
         Assert.Equal(new HashSet<OrderStatus> { OrderStatus.Cancelled, OrderStatus.Refunded }, final);
     }
 
+    // What the store does for each row is OrderEffectTests.Money_moves_only_where_the_table_says; this is the table's shape.
     [Fact]
-    public void Money_moves_only_where_the_table_says()
+    public void The_table_captures_at_shipment_voids_before_it_and_refunds_only_after_a_capture()
     {
-        // Captured at shipment; voided only before anything shipped; refunded only after a capture.
         foreach (var t in OrderTransitions.Table)
         {
             if (t.Effects.HasFlag(OrderEffects.CapturePayment)) Assert.Contains(t.To, new[] { OrderStatus.PartiallyShipped, OrderStatus.Shipped });
