@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -163,6 +164,9 @@ public static class BazaarModules
         // Decided when first resolved, not here, so that hosts and tests can set the connection string in any source.
         services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(RedisOptions(RedisConnection(sp)
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not set."))));
+        services.AddSingleton(sp => new RateCounters(
+            RedisConnection(sp) is null ? null : sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RateCounters>>()));
         services.AddSingleton<IAdmissionGate>(sp => RedisConnection(sp) is null
             ? new LocalAdmissionGate()
             : ActivatorUtilities.CreateInstance<RedisAdmissionGate>(sp));
@@ -268,14 +272,13 @@ public static class BazaarModules
     }
 
     // A fixed window per client address (as UseForwardedHeaders reports it) for posts; reads are not limited.
-    private static RateLimitPartition<string> PerClient(HttpContext http, string name, Func<AccountsOptions, int> limit, TimeSpan window) =>
+    // Counted by RateCounters (across nodes with Redis); a partition per request, since its count lives there.
+    private static RateLimitPartition<string> PerClient(HttpContext http, string name, Func<AccountsOptions, int> limit,
+        TimeSpan window) =>
         HttpMethods.IsPost(http.Request.Method)
-            ? RateLimitPartition.GetFixedWindowLimiter(name + "|" + SignInThrottle.ClientOf(http), _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = limit(http.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value),
-                Window = window,
-                QueueLimit = 0,
-            })
+            ? new RateLimitPartition<string>(name + "|" + SignInThrottle.ClientOf(http), key => new RateCounterLimiter(
+                http.RequestServices.GetRequiredService<RateCounters>(), name, SignInThrottle.ClientOf(http),
+                limit(http.RequestServices.GetRequiredService<IOptions<AccountsOptions>>().Value), window))
             : RateLimitPartition.GetNoLimiter("read");
 
     private static async Task ApiOrRedirect(HttpContext http, string redirectUri, int status, string detail)

@@ -7,22 +7,21 @@ namespace Bazaar.Web.Hosting;
 // Search:RequestsPerClientPerMinute for GET /api/search, /api/search/suggest and the /search page: a client (one
 // address, however many cookies or accounts) cannot keep a node's CPU busy with searches. Over the limit: 429 with
 // Retry-After, a problem for the API and a short page for people.
-public sealed class SearchRateLimit(RequestDelegate next, IOptions<SearchRateLimitOptions> options) : IDisposable
+// Counted across nodes with Redis (RateCounters).
+public sealed class SearchRateLimit(RequestDelegate next, IOptions<SearchRateLimitOptions> options, RateCounters counters)
 {
-    private readonly ClientWindowLimiter _limiter =
-        new(() => options.Value.RequestsPerClientPerMinute, TimeSpan.FromMinutes(1));
-
     public static bool Applies(HttpContext http) => HttpMethods.IsGet(http.Request.Method)
         && (http.Request.Path.StartsWithSegments("/api/search") || http.Request.Path.StartsWithSegments("/search"));
 
     public async Task InvokeAsync(HttpContext http)
     {
-        if (_limiter.TryTake(ClientAddress.Of(http), out var retryAfter))
+        if (await counters.TakeAsync("Search:RequestsPerClientPerMinute", ClientAddress.Of(http),
+                options.Value.RequestsPerClientPerMinute, TimeSpan.FromMinutes(1)) is not { } retryAfter)
         {
             await next(http);
             return;
         }
-        var seconds = ClientWindowLimiter.Seconds(retryAfter);
+        var seconds = RateCounters.Seconds(retryAfter);
         var message = $"Too many searches from your address in a short time; wait {seconds} seconds and search "
             + "again.";
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -37,6 +36,4 @@ public sealed class SearchRateLimit(RequestDelegate next, IOptions<SearchRateLim
         await http.Response.WriteAsync($"<!DOCTYPE html><title>Too many searches</title><p>{message}</p>",
             http.RequestAborted);
     }
-
-    public void Dispose() => _limiter.Dispose();
 }

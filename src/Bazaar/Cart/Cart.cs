@@ -37,7 +37,7 @@ public sealed class Cart(
         if (string.IsNullOrWhiteSpace(sku)) throw new CartInputException("sku", "The SKU is required.");
         CheckQuantity(quantity);
         var from = CartClient.For(client, Options);
-        if (rateLimits.TakeAdd(shopperKey, from) is { } limited) return HoldAttempt.Refused(limited);
+        if (await rateLimits.TakeAddAsync(shopperKey, from) is { } limited) return HoldAttempt.Refused(limited);
         var settings = await inventory.GetSkuSettingsAsync(sku, ct);
         if (settings is null) return HoldAttempt.Refused(new UnknownSku(sku));
         var productId = settings.Value.ProductId;
@@ -69,7 +69,7 @@ public sealed class Cart(
         var line = lines.FirstOrDefault(l => l.Sku == sku);
         if (line is not null) return line.Quantity + quantity > MaxLineQuantity ? LineFull(line.Quantity) : null;
         if (lines.Count >= Options.MaxLines) return CartFull();
-        return lines.Count == 0 && Shopper.IsGuestKey(shopperKey) ? rateLimits.TakeNewGuest(from) : null;
+        return lines.Count == 0 && Shopper.IsGuestKey(shopperKey) ? await rateLimits.TakeNewGuestAsync(from) : null;
     }
 
     private HoldQuota QuotaFor(CartClient from) => new(Options.MaxUnitsPerShopper, from.Unlimited ? null : from.Key,

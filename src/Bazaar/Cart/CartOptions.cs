@@ -6,7 +6,7 @@ namespace Bazaar.Cart;
 // What one shopper, and one client address, may hold and how fast they may add. A shopper is one cart (a guest cookie
 // or an account); a client is the address the request came from (through the configured proxies), so a hoarder who
 // throws away cookies is still one client. Checked on every node; the unit caps count holds in the database, so they are
-// exact across nodes, while the rate limits are counted on each node.
+// exact across nodes, and the rate limits are counted across nodes when Redis is configured (RateCounters).
 public sealed class CartOptions : IValidatableObject
 {
     public const string Section = "Cart";

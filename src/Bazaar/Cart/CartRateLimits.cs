@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using Bazaar.Platform;
 using Microsoft.Extensions.Options;
 
 namespace Bazaar.Cart;
@@ -12,44 +12,28 @@ public sealed class CartRateLimited(string limit, TimeSpan retryAfter, string me
     public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
 }
 
-// How fast one shopper and one client address may add to carts, and start new guest carts, on this node (fixed
-// one-minute windows). Counted in the cart rather than by the HTTP rate limiter, so that the storefront's form and the
-// API share one count, and so that "a new guest" can mean what it costs: a guest cookie that starts a cart.
-public sealed class CartRateLimits(IOptions<CartOptions> options) : IDisposable
+// How fast one shopper and one client address may add to carts, and start new guest carts (one-minute windows, across
+// nodes with Redis: RateCounters). Counted in the cart rather than by the HTTP rate limiter, so that the storefront's
+// form and the API share one count, and so that "a new guest" can mean what it costs: a guest cookie that starts a cart.
+public sealed class CartRateLimits(IOptions<CartOptions> options, RateCounters counters)
 {
-    private readonly PartitionedRateLimiter<string> _addsByShopper = PerMinute(() => options.Value.AddsPerShopperPerMinute);
-    private readonly PartitionedRateLimiter<string> _addsByClient = PerMinute(() => options.Value.AddsPerClientPerMinute);
-    private readonly PartitionedRateLimiter<string> _newGuestsByClient = PerMinute(() => options.Value.NewGuestsPerClientPerMinute);
-
-    private static PartitionedRateLimiter<string> PerMinute(Func<int> permits) => PartitionedRateLimiter.Create<string, string>(key =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits(),
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
     // Returns the refusal when the shopper or their client has used up this minute's adds.
-    public CartRateLimited? TakeAdd(string shopperKey, CartClient client) =>
-        Take(_addsByShopper, shopperKey, "Cart:AddsPerShopperPerMinute", "Too many adds to this cart in a minute")
-        ?? (client.Unlimited ? null : Take(_addsByClient, client.Key, "Cart:AddsPerClientPerMinute", "Too many adds to carts from this address in a minute"));
+    public async ValueTask<CartRateLimited?> TakeAddAsync(string shopperKey, CartClient client) =>
+        await TakeAsync("Cart:AddsPerShopperPerMinute", shopperKey, options.Value.AddsPerShopperPerMinute,
+            "Too many adds to this cart in a minute")
+        ?? (client.Unlimited ? null : await TakeAsync("Cart:AddsPerClientPerMinute", client.Key,
+            options.Value.AddsPerClientPerMinute, "Too many adds to carts from this address in a minute"));
 
-    public CartRateLimited? TakeNewGuest(CartClient client) => client.Unlimited ? null
-        : Take(_newGuestsByClient, client.Key, "Cart:NewGuestsPerClientPerMinute", "Too many new guest carts from this address in a minute");
+    public async ValueTask<CartRateLimited?> TakeNewGuestAsync(CartClient client) => client.Unlimited ? null
+        : await TakeAsync("Cart:NewGuestsPerClientPerMinute", client.Key, options.Value.NewGuestsPerClientPerMinute,
+            "Too many new guest carts from this address in a minute");
 
-    private static CartRateLimited? Take(PartitionedRateLimiter<string> limiter, string key, string limit, string what)
+    private async ValueTask<CartRateLimited?> TakeAsync(string limit, string key, int permits, string what)
     {
-        using var lease = limiter.AttemptAcquire(key);
-        if (lease.IsAcquired) return null;
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        if (await counters.TakeAsync(limit, key, permits, Minute) is not { } retryAfter) return null;
         return new CartRateLimited(limit, retryAfter,
-            $"{what}; wait {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} seconds and try again. Nothing was added.");
-    }
-
-    public void Dispose()
-    {
-        _addsByShopper.Dispose();
-        _addsByClient.Dispose();
-        _newGuestsByClient.Dispose();
+            $"{what}; wait {RateCounters.Seconds(retryAfter)} seconds and try again. Nothing was added.");
     }
 }

@@ -144,7 +144,7 @@ public sealed class Checkout(
     public async Task<CheckoutResult> PlaceAsync(CheckoutShopper shopper, string? idempotencyKey, CheckoutInput input, CancellationToken ct = default)
     {
         var key = CheckKey(idempotencyKey);
-        Limit(() => rateLimit.TakeRequest(shopper.ShopperKey, shopper.ClientAddress));
+        await LimitAsync(() => rateLimit.TakeRequestAsync(shopper.ShopperKey, shopper.ClientAddress));
         var hash = Hash(shopper, input);
         // A slot bounds the database work of placing only. The gateway may take seconds to answer (or never, until its
         // timeout), so a slot held across it would let a few slow calls, or one key repeated in a loop, hold them all.
@@ -160,7 +160,7 @@ public sealed class Checkout(
     private async Task<Placement> PlaceOrderAsync(CheckoutShopper shopper, string key, string hash, CheckoutInput input, CancellationToken ct)
     {
         if (await FindRequestAsync(shopper.ShopperKey, key, ct) is { } earlier) return await ResumeAsync(earlier, hash, ct);
-        Limit(() => rateLimit.TakePlacement(shopper.ShopperKey));
+        await LimitAsync(() => rateLimit.TakePlacementAsync(shopper.ShopperKey));
 
         OrderDraft draft;
         try
@@ -189,11 +189,11 @@ public sealed class Checkout(
         return new Placement(null, orderId, Replayed: false, (draft.Total, draft.Currency));
     }
 
-    private void Limit(Action take)
+    private async Task LimitAsync(Func<Task> take)
     {
         try
         {
-            take();
+            await take();
         }
         catch (CheckoutRateLimited)
         {

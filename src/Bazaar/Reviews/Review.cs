@@ -61,7 +61,7 @@ public sealed class TooManyReviews(int limit) : Exception($"You have written or 
 // Retry-After for the answer: when the client's hour turns.
 public sealed class TooManyReviewsFromClient(int limit, TimeSpan retryAfter)
     : Exception($"{limit} reviews were written from your network in the last hour; wait "
-        + $"{Platform.ClientWindowLimiter.Seconds(retryAfter)} seconds before the next.")
+        + $"{Platform.RateCounters.Seconds(retryAfter)} seconds before the next.")
 {
-    public int RetryAfterSeconds { get; } = Platform.ClientWindowLimiter.Seconds(retryAfter);
+    public int RetryAfterSeconds { get; } = Platform.RateCounters.Seconds(retryAfter);
 }

@@ -75,7 +75,7 @@ public sealed class Reviews(
         var limit = options.Value.WritesPerHour;
         if (await db.Reviews.CountAsync(r => r.CustomerId == author.CustomerId && r.UpdatedAt > now.AddHours(-1), ct) >= limit)
             throw new TooManyReviews(limit);
-        clientLimit.Take(author.ClientAddress);
+        await clientLimit.TakeAsync(author.ClientAddress);
         var verified = await orders.HasBoughtAsync(author.CustomerId, productId, ct);
 
         for (var attempt = 0; ; attempt++)
@@ -248,17 +248,15 @@ public sealed class ProductNotReviewable(int productId) : Exception($"There is n
     public int ProductId { get; } = productId;
 }
 
-// Reviews:WritesPerClientPerHour, counted in memory on this node (the per-account limit is counted in the database).
-public sealed class ReviewClientLimit(IOptions<ReviewsOptions> options) : IDisposable
+// Reviews:WritesPerClientPerHour, across nodes with Redis (RateCounters); the per-account limit is counted in the
+// database.
+public sealed class ReviewClientLimit(IOptions<ReviewsOptions> options, Platform.RateCounters counters)
 {
-    private readonly Platform.ClientWindowLimiter _limiter =
-        new(() => options.Value.WritesPerClientPerHour, TimeSpan.FromHours(1));
-
-    public void Take(string clientAddress)
+    public async Task TakeAsync(string clientAddress)
     {
-        if (!_limiter.TryTake(clientAddress, out var retryAfter))
-            throw new TooManyReviewsFromClient(options.Value.WritesPerClientPerHour, retryAfter);
+        var limit = options.Value.WritesPerClientPerHour;
+        if (await counters.TakeAsync("Reviews:WritesPerClientPerHour", clientAddress, limit, TimeSpan.FromHours(1))
+            is { } retryAfter)
+            throw new TooManyReviewsFromClient(limit, retryAfter);
     }
-
-    public void Dispose() => _limiter.Dispose();
 }

@@ -13,7 +13,7 @@ public sealed class ReviewsOptions
     [Range(1, 10_000)]
     public int WritesPerHour { get; set; } = 10;
 
-    // Reviews written or edited from one client address in an hour, whatever the accounts (per node): many fresh
+    // Reviews written or edited from one client address in an hour, whatever the accounts (every node together with Redis): many fresh
     // accounts from one address cannot flood a product with reviews.
     [Range(1, 1_000_000)]
     public int WritesPerClientPerHour { get; set; } = 30;

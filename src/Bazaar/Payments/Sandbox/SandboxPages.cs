@@ -38,7 +38,7 @@ public static class SandboxPages
         if (payment.Status != GatewayPaymentStatus.RequiresPaymentMethod) return Closed(payment);
         if (sandbox.TooManyAttempts(payment))
             return TooMany(http, TimeSpan.FromMinutes(10), "Too many card tries on this payment. Go back to the shop and start the checkout again.", payment);
-        if (clients.Take(http.Connection.RemoteIpAddress?.ToString() ?? "unknown") is { } wait)
+        if (await clients.TakeAsync(http.Connection.RemoteIpAddress?.ToString() ?? "unknown") is { } wait)
             return TooMany(http, wait, "Too many card tries from your address. Wait a minute and try again.", payment);
 
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
