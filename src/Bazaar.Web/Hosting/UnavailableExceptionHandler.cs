@@ -15,6 +15,8 @@ internal sealed class UnavailableExceptionHandler(IProblemDetailsService problem
         if (DependencyUnavailable.Classify(exception) is not { } dependency) return false;
         log.LogWarning("{Dependency} unavailable for {Method} {Path}: {Message}", dependency, http.Request.Method, http.Request.Path,
             Innermost(exception).Message);
+        // A write that was under way when its wait ended may have happened: the answer says so instead.
+        var unknown = Find(exception) is { ChangedNothing: false } underWay ? underWay : null;
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         http.Response.Headers.RetryAfter = RetryAfterSeconds;
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -25,10 +27,17 @@ internal sealed class UnavailableExceptionHandler(IProblemDetailsService problem
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = $"The store's {dependency} is unavailable.",
-                Detail = $"The store cannot reach its {dependency} right now; nothing was changed. Try again in a few seconds.",
-                Extensions = { ["dependency"] = dependency },
+                Detail = unknown?.Message ?? $"The store cannot reach its {dependency} right now; nothing was changed. Try again in a few seconds.",
+                Extensions = { ["dependency"] = dependency, ["changedNothing"] = unknown is null },
             },
         });
+    }
+
+    private static DependencyUnavailable? Find(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is DependencyUnavailable d) return d;
+        return null;
     }
 
     private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;

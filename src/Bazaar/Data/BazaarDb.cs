@@ -73,6 +73,9 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     // PostgreSQL as timestamptz.
     public object Instant(DateTimeOffset at) => this is SqliteBazaarDb ? at.UtcTicks : at.ToUniversalTime();
 
+    // Reads that must agree with each other while writers go on: see ReadSnapshot.
+    public Task<ReadSnapshot> BeginSnapshotAsync(CancellationToken ct = default) => ReadSnapshot.BeginAsync(this, ct);
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bazaar.Data;
+using Bazaar.Platform;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Caching.Memory;
@@ -113,8 +114,10 @@ public sealed class Inventory(
         {
             attempt = await queue.EnqueueAsync(request, ct);
         }
-        catch
+        catch (Exception e) when (e is not DependencyUnavailable { ChangedNothing: false })
         {
+            // Nothing was written: the token goes back. When the hold may have been written it stays taken; if nothing
+            // was after all, the gate's refresh from the database (RefreshGateAsync) finds the unit again.
             await gate.ReturnAsync(request.Sku, request.Quantity);
             throw;
         }

@@ -27,7 +27,22 @@ public sealed class ReservationQueue(
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(2);
 
-    private sealed record Waiting(HoldRequest Request, TaskCompletionSource<HoldAttempt> Answer);
+    // A request in the queue belongs to its caller until a batch takes it, and to the batch from then on: a caller who
+    // stops waiting (deadline, or the client gone) first tries to take it back. Only a request taken back is surely not
+    // written; one the batch has is answered by the batch, whatever it wrote.
+    private sealed class Waiting(HoldRequest request)
+    {
+        private const int Queued = 0, Taken = 1, Withdrawn = 2;
+        private int _state = Queued;
+
+        public HoldRequest Request { get; } = request;
+
+        public TaskCompletionSource<HoldAttempt> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+        public bool TryWithdraw() => Interlocked.CompareExchange(ref _state, Withdrawn, Queued) == Queued;
+    }
 
     private readonly ConcurrentDictionary<string, Channel<Waiting>> _queues = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -41,22 +56,36 @@ public sealed class ReservationQueue(
             _consumers.Add(Task.Run(() => ConsumeAsync(sku, channel.Reader)));
             return channel;
         });
-        // The answer is not tied to the caller's token: once queued, the batch decides, and a hold that was
-        // written for a caller who left expires like any abandoned one.
-        var waiting = new Waiting(request, new TaskCompletionSource<HoldAttempt>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // The answer is not tied to the caller's token: once a batch has taken the request, the batch decides, and a
+        // hold written for a caller who left expires like any abandoned one.
+        var waiting = new Waiting(request);
         if (!queue.Writer.TryWrite(waiting)) throw new InvalidOperationException("The reservation queue is closed.");
         var wait = options.Value.QueueWaitTimeout;
         try
         {
             return await waiting.Answer.Task.WaitAsync(wait, clock, ct);
         }
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            if (waiting.TryWithdraw())
+            {
+                if (e is OperationCanceledException) throw;
+                throw new DependencyUnavailable(DependencyUnavailable.Database,
+                    $"The hold on {request.Sku} could not be written within {wait.TotalSeconds:0.#} s; nothing was held.");
+            }
+        }
+        // A batch is writing it: its answer is the truth (a caller who left is answered too, so that the gate keeps or
+        // returns its token as the batch decided). The batch is given one more deadline; past that, the answer says
+        // the hold may have been written.
+        try
+        {
+            return await waiting.Answer.Task.WaitAsync(wait, clock);
+        }
         catch (TimeoutException)
         {
-            // Answered here, so the consumer skips it; if the batch answered first, that answer stands.
-            var late = new DependencyUnavailable(DependencyUnavailable.Database,
-                $"The hold on {request.Sku} could not be written within {wait.TotalSeconds:0.#} s; nothing was held.");
-            if (waiting.Answer.TrySetException(late)) throw late;
-            return await waiting.Answer.Task;
+            throw new DependencyUnavailable(DependencyUnavailable.Database,
+                $"The hold on {request.Sku} was still being written after {2 * wait.TotalSeconds:0.#} s: it may have been held. "
+                + "Look at the cart before adding it again.", changedNothing: false);
         }
     }
 
@@ -73,7 +102,7 @@ public sealed class ReservationQueue(
                     if (!await reader.WaitToReadAsync(_stopping.Token)) return;
                     batch.Clear();
                     while (batch.Count < options.Value.QueueBatchSize && reader.TryRead(out var next))
-                        if (!next.Answer.Task.IsCompleted) batch.Add(next); // its caller's deadline already passed
+                        if (next.TryTake()) batch.Add(next); // else its caller stopped waiting: nothing is written for it
                     if (batch.Count > 0) await WriteBatchAsync(sku, batch);
                     if (failures > 0) log.LogInformation("The reservation queue for {Sku} writes again after {Failures} failure(s)", sku, failures);
                     failures = 0;

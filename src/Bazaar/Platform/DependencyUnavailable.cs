@@ -3,9 +3,14 @@ namespace Bazaar.Platform;
 // Something the store depends on (the database, Redis) cannot be reached or cannot take writes right now: the request
 // changed nothing and may be tried again shortly. The host answers 503 with Retry-After for this and for every driver
 // exception that Classify recognises, instead of a 500.
-public sealed class DependencyUnavailable(string dependency, string message, Exception? inner = null)
+//
+// One exception to "changed nothing": a write that was under way when the wait for it ended (ChangedNothing false). Its
+// message says what may have happened, and the 503 says so instead of "nothing was changed".
+public sealed class DependencyUnavailable(string dependency, string message, Exception? inner = null, bool changedNothing = true)
     : Exception(message, inner)
 {
+    public bool ChangedNothing => changedNothing;
+
     public const string Database = "database";
     public const string Redis = "Redis";
 
