@@ -29,6 +29,9 @@ internal sealed class OrderEffectRunner(Inventory.Inventory inventory, Payments.
         // RefundPayment: the amount to give back; after it, what is left to refund.
         public decimal RefundAmount { get; init; }
         public decimal RefundLeft { get; set; }
+
+        // RefundPayment: the request's Idempotency-Key, if it sent one: a repeat after a crash refunds once.
+        public string? RefundKey { get; init; }
     }
 
     // Every effect and the phases it acts in, in the order they run (ADR 0011's lock order within a phase).
@@ -65,7 +68,7 @@ internal sealed class OrderEffectRunner(Inventory.Inventory inventory, Payments.
                 await payments.CaptureAsync(id, ct);
                 return;
             case (OrderEffects.RefundPayment, Phase.BeforeMove):
-                args.RefundLeft = await payments.RefundAsync(id, args.RefundAmount, ct);
+                args.RefundLeft = await payments.RefundAsync(id, args.RefundAmount, ct, args.RefundKey);
                 return;
             case (OrderEffects.VoidPayment, Phase.InMove):
                 await payments.BeginVoidAsync(id, ct);

@@ -281,8 +281,9 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
     }
 
     // Refunds `amount` (everything left when null); never more than was captured.
-    // With a request key, a repeat after the refund was recorded answers as done; a node killed between the gateway's
-    // refund and that record still leaves the repeat to refund again (docs/reliability.md).
+    // With a request key, a repeat after the refund was recorded answers as done; a repeat after a node was killed
+    // anywhere before that record finds the refund's claim under the key and finishes it without refunding again
+    // (Payments.RefundAsync).
     public async Task RefundAsync(long id, decimal? amount, string actor, string reason, CancellationToken ct = default, string? requestKey = null)
     {
         if (await AlreadyDoneAsync(id, requestKey, [OrderAction.RefundPart, OrderAction.RefundRest], ct)) return;
@@ -297,7 +298,7 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         // the move recorded is chosen by what is left: both refund rows list the same effects, which MoveAsync checks).
         var planned = refund >= refundable ? OrderTransitions.Find(status, OrderAction.RefundRest) ?? part : part;
         var note = $"{(string.IsNullOrWhiteSpace(reason) ? "refund" : reason)} ({refund:0.00} {payment.Currency} refunded)";
-        var args = new OrderEffectRunner.Args { Actor = actor, Reason = note, RefundAmount = refund };
+        var args = new OrderEffectRunner.Args { Actor = actor, Reason = note, RefundAmount = refund, RefundKey = requestKey };
         await _effects.RunAsync(OrderEffectRunner.Phase.BeforeMove, planned, id, [], args, ct);
         var left = args.RefundLeft;
         await MoveAsync(id, o => o.Apply(left == 0 ? OrderAction.RefundRest : OrderAction.RefundPart, actor, note, clock.GetUtcNow()), args, ct,

@@ -74,6 +74,10 @@ public enum AttemptOutcome
     Retryable,
     TimedOut,
     Failed,
+
+    // Claimed and sent (or about to be) under its key, no answer recorded yet: a refund asked with a request key is
+    // written so before the gateway is called, so that the request repeated after a crash finds it (Payments.RefundAsync).
+    Sent,
 }
 
 // Every call to the gateway, whatever came of it: the audit trail of the money.
@@ -95,6 +99,13 @@ public sealed class PaymentStateConflict(long orderId, PaymentStatus status, str
 {
     public long OrderId { get; } = orderId;
     public PaymentStatus Status { get; } = status;
+}
+
+public sealed class RefundKeyReused(long orderId, decimal earlier, decimal requested)
+    : Exception($"Order {orderId}: this Idempotency-Key was used for a refund of {earlier:0.00}; {requested:0.00} was asked with it now. "
+        + "Use a new key for a new refund.")
+{
+    public long OrderId { get; } = orderId;
 }
 
 public sealed class RefundExceedsCapture(long orderId, decimal requested, decimal refundable)

@@ -255,19 +255,54 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
     }
 
     // Gives money back; never more than was captured, whatever the callers race.
-    public async Task<decimal> RefundAsync(long orderId, decimal amount, CancellationToken ct = default)
+    // Refunds `amount`; returns what is left to refund. With `requestKey` (an admin's request and its Idempotency-Key)
+    // the refund is that request's: it is claimed once, with an attempt under the request's own gateway key, before the
+    // gateway is called, so the request repeated after a crash at any point (on any node) finds its claim, asks the
+    // gateway again under the same key (which moves money at most once and answers as before) and refunds once.
+    public async Task<decimal> RefundAsync(long orderId, decimal amount, CancellationToken ct = default, string? requestKey = null)
     {
-        var claim = await ChangeAsync(orderId, p =>
-        {
-            p.Refund(amount);
-            return p;
-        }, ct);
-        var key = $"refund:{orderId}:{Guid.NewGuid():N}";
-        var result = await CallAsync(orderId, PaymentOperation.Refund, amount, key, t => gateway.RefundAsync(key, claim.GatewayPaymentId!, amount, t), ct);
+        var key = requestKey is null ? $"refund:{orderId}:{Guid.NewGuid():N}" : $"refund:{orderId}:{requestKey}";
+        var claim = await ClaimRefundAsync(orderId, amount, key, ct);
+        var result = await CallAsync(orderId, PaymentOperation.Refund, amount, key, t => gateway.RefundAsync(key, claim.GatewayPaymentId!, amount, t), ct,
+            claim.AttemptId);
         if (result?.Outcome == GatewayOutcome.Approved) return claim.Refundable;
         // The claimed amount goes back so that it can be refunded again.
         await ChangeAsync(orderId, p => p.Refunded -= amount, ct);
         throw new PaymentFailed(orderId, result?.Message ?? "The payment service did not answer in time; nothing was refunded.");
+    }
+
+    private sealed record RefundClaim(string? GatewayPaymentId, decimal Refundable, long AttemptId);
+
+    // Under the payment row's lock: the refund's claim (Refunded grows) and its attempt, marked Sent; or, when an attempt
+    // under the same key is Sent or Succeeded, that earlier claim (the request is being repeated).
+    private async Task<RefundClaim> ClaimRefundAsync(long orderId, decimal amount, string key, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var payment = await LockAsync(orderId, ct);
+            var earlier = await db.PaymentAttempts.Where(a => a.OrderId == orderId && a.IdempotencyKey == key && a.Operation == PaymentOperation.Refund)
+                .OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
+            if (earlier is not null && earlier.Amount != amount) throw new RefundKeyReused(orderId, earlier.Amount, amount);
+            if (earlier is { Outcome: AttemptOutcome.Sent or AttemptOutcome.Succeeded })
+                return new RefundClaim(payment.GatewayPaymentId, payment.Refundable, earlier.Id);
+            payment.Refund(amount);
+            var now = clock.GetUtcNow();
+            payment.UpdatedAt = now;
+            var attempt = earlier ?? new PaymentAttempt { OrderId = orderId, Operation = PaymentOperation.Refund, Amount = amount, IdempotencyKey = key };
+            attempt.Outcome = AttemptOutcome.Sent;
+            attempt.Reference = null;
+            attempt.Message = null;
+            attempt.At = now;
+            if (earlier is null) db.PaymentAttempts.Add(attempt);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return new RefundClaim(payment.GatewayPaymentId, payment.Refundable, attempt.Id);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     public async Task<IReadOnlyList<PaymentAuditRow>> ListForAuditAsync(CancellationToken ct = default)
@@ -316,8 +351,9 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
         await db.Payments.AsNoTracking().Where(p => p.Status == PaymentStatus.Voiding && p.UpdatedAt < before).OrderBy(p => p.OrderId)
             .Select(p => p.OrderId).Take(take).ToListAsync(ct);
 
+    // Calls the gateway and records the attempt: a new row, or the Sent row `sentAttempt` written before the call.
     private async Task<GatewayResult?> CallAsync(long orderId, PaymentOperation operation, decimal amount, string key,
-        Func<CancellationToken, Task<GatewayResult>> call, CancellationToken ct)
+        Func<CancellationToken, Task<GatewayResult>> call, CancellationToken ct, long? sentAttempt = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Options.GatewayTimeout);
@@ -331,6 +367,12 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
             result = null;
         }
         var attempt = Attempt(orderId, operation, amount, key, result);
+        if (sentAttempt is { } id)
+        {
+            await db.PaymentAttempts.Where(a => a.Id == id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Outcome, attempt.Outcome)
+                .SetProperty(a => a.Reference, attempt.Reference).SetProperty(a => a.Message, attempt.Message).SetProperty(a => a.At, attempt.At), ct);
+            return result;
+        }
         db.PaymentAttempts.Add(attempt);
         await db.SaveChangesAsync(ct);
         db.Entry(attempt).State = EntityState.Detached;
@@ -363,10 +405,7 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
         Payment? payment = null;
         try
         {
-            payment = db.Database.IsNpgsql()
-                ? await db.Payments.FromSql($"SELECT * FROM payments WHERE order_id = {orderId} FOR UPDATE").FirstOrDefaultAsync(ct)
-                : await db.Payments.FirstOrDefaultAsync(p => p.OrderId == orderId, ct);
-            if (payment is null) throw new PaymentFailed(orderId, $"Order {orderId} has no payment.");
+            payment = await LockAsync(orderId, ct);
             var result = change(payment);
             payment.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
@@ -380,4 +419,11 @@ public sealed class Payments(BazaarDb db, IPaymentGateway gateway, TimeProvider 
             if (own is not null) await own.DisposeAsync();
         }
     }
+
+    // The payment row, tracked, under a row lock (PostgreSQL) or the writer lock the transaction holds (SQLite).
+    private async Task<Payment> LockAsync(long orderId, CancellationToken ct) =>
+        (db.Database.IsNpgsql()
+            ? await db.Payments.FromSql($"SELECT * FROM payments WHERE order_id = {orderId} FOR UPDATE").FirstOrDefaultAsync(ct)
+            : await db.Payments.FirstOrDefaultAsync(p => p.OrderId == orderId, ct))
+        ?? throw new PaymentFailed(orderId, $"Order {orderId} has no payment.");
 }
