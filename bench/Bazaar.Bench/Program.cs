@@ -5,6 +5,7 @@ return args switch
     ["flash-sale", .. var rest] => await FlashSale.RunAsync(BenchArgs.Parse(rest)),
     ["relevance", .. var rest] => await Relevance.RunAsync(BenchArgs.Parse(rest)),
     ["search-bench", .. var rest] => await SearchBench.RunAsync(BenchArgs.Parse(rest)),
+    ["search-cost", .. var rest] => await SearchCost.RunAsync(BenchArgs.Parse(rest)),
     ["recommend-eval", .. var rest] => await RecommendEval.RunAsync(BenchArgs.Parse(rest)),
     ["home-bench", .. var rest] => await HomeBench.RunAsync(BenchArgs.Parse(rest)),
     ["chaos", .. var rest] => await Chaos.RunAsync(BenchArgs.Parse(rest)),
@@ -31,6 +32,7 @@ static int Usage()
           search-bench [--clients 32] [--seconds 20] [--probes 30] [--result-cache off|on|both] [--cache-entries 2000]
                        [--writes-per-second 2]
                        [--json result.json]
+          search-cost [--data-dir DIR] [--rounds 3] [--json result.json]
         """);
     return 2;
 }

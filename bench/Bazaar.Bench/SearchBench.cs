@@ -167,7 +167,7 @@ public static class SearchBench
 
     // A first start imports the catalogue, writes the demo history and builds recommendations, and the index is
     // merged into one segment once it has been quiet for a while: measure after all that, not during it.
-    private static async Task SettleAsync(StoreNode node)
+    internal static async Task SettleAsync(StoreNode node)
     {
         var started = Stopwatch.StartNew();
         using var admin = await node.SignInAdminAsync();
@@ -206,7 +206,7 @@ public static class SearchBench
     }
 
     // Half the queries with facets: a brand, a price range, in stock, a department; deterministic.
-    private static List<string> Mix(List<string> categories)
+    internal static List<string> Mix(List<string> categories)
     {
         var random = new Random(5);
         var urls = new List<string>();
@@ -291,7 +291,7 @@ public static class SearchBench
         return urls;
     }
 
-    private static async Task WaitForIndexAsync(HttpClient http)
+    internal static async Task WaitForIndexAsync(HttpClient http)
     {
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (DateTime.UtcNow < deadline)
