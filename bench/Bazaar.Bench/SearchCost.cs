@@ -27,6 +27,7 @@ public static class SearchCost
         var dataDir = args.Optional("data-dir");
         var rounds = args.Number("rounds", 3, 1, 100);
         var json = args.Optional("json");
+        var costliest = args.Number("show-costliest", 0, 0, 1000);
         args.RejectUnknown();
         var keep = dataDir is not null;
         dataDir ??= Directory.CreateTempSubdirectory("bazaar-bench-cost.").FullName;
@@ -39,6 +40,8 @@ public static class SearchCost
             }
             var result = await MeasureAsync(dataDir, rounds);
             Console.WriteLine(Describe(result));
+            foreach (var (url, ms, kb, total) in result.PerSearch.OrderByDescending(p => p.CpuMs).Take(costliest))
+                Console.WriteLine($"  {ms,7:0.000} ms {kb,8:0.0} KB {total,6} hits  {url}");
             if (json is not null)
                 await File.WriteAllTextAsync(json, System.Text.Json.JsonSerializer.Serialize(result, new System.Text.Json.JsonSerializerOptions
                 {
@@ -90,13 +93,14 @@ public static class SearchCost
             await services.GetRequiredService<SearchSynonyms>().RefreshAsync(scope.ServiceProvider.GetRequiredService<Data.BazaarDb>(), CancellationToken.None);
 
         List<SearchRequest> requests;
+        List<string> mix;
         var distinct = 0;
         await using (var scope = services.CreateAsyncScope())
         {
             var catalog = scope.ServiceProvider.GetRequiredService<Catalog.Catalog>();
             var categories = (await catalog.GetCategoryTreeAsync()).Select(c => c.Slug).ToList();
             requests = [];
-            var mix = SearchBench.Mix(categories);
+            mix = SearchBench.Mix(categories);
             distinct = mix.Distinct().Count();
             foreach (var url in mix)
             {
@@ -111,11 +115,13 @@ public static class SearchCost
         var allocated = new List<double>();
         var wall = new List<double>();
         var left = 0;
+        var perUrl = new Dictionary<string, (double Cpu, double Kb, int Count, int Total)>();
         // The first round warms up (JIT tiers, the per-segment caches), the others are measured.
         for (var round = 0; round <= rounds; round++)
         {
-            foreach (var request in requests)
+            for (var k = 0; k < requests.Count; k++)
             {
+                var request = requests[k];
                 await using var scope = services.CreateAsyncScope();
                 var search = scope.ServiceProvider.GetRequiredService<ProductSearch>();
                 var thread = Environment.CurrentManagedThreadId;
@@ -127,12 +133,14 @@ public static class SearchCost
                 var cpuMs = ThreadCpu.Milliseconds() - cpuStarted;
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 var kb = (GC.GetAllocatedBytesForCurrentThread() - bytes) / 1024.0;
-                await task;
+                var found = await task;
                 if (round == 0) continue;
                 if (!completed || thread != Environment.CurrentManagedThreadId) { left++; continue; }
                 cpu.Add(cpuMs);
                 allocated.Add(kb);
                 wall.Add(elapsed);
+                var (c, b, n, _) = perUrl.GetValueOrDefault(mix[k]);
+                perUrl[mix[k]] = (c + cpuMs, b + kb, n + 1, found.Total);
             }
         }
         index.Dispose();
@@ -146,6 +154,7 @@ public static class SearchCost
             AllocatedKbMean = Math.Round(allocated.Average(), 1),
             WallMs = SearchBench.Stats(wall),
             LeftThread = left,
+            PerSearch = [.. perUrl.Select(p => (p.Key, Math.Round(p.Value.Cpu / p.Value.Count, 3), Math.Round(p.Value.Kb / p.Value.Count, 1), p.Value.Total))],
         };
     }
 
@@ -181,4 +190,7 @@ public sealed record SearchCostResult
     public double AllocatedKbMean { get; init; }
     public required LatencyStats WallMs { get; init; }
     public int LeftThread { get; init; }
+    // Each distinct search of the mix: its mean CPU time and allocation, and how many products it found.
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<(string Url, double CpuMs, double AllocatedKb, int Total)> PerSearch { get; init; } = [];
 }

@@ -27,6 +27,12 @@ internal sealed class FacetCollector : ICollector
     private readonly StockSnapshot _stock;
     private readonly bool _countFacets;
     private readonly IReadOnlyList<PriceRange> _priceValues;
+    // The price ranges in cents, counted (_priceMin/_priceMax, every range shown) and filtered on (_filter...), as
+    // plain arrays: these are read for every matching product.
+    private readonly long[] _priceMin;
+    private readonly long[] _priceMax;
+    private readonly long[] _filterMin;
+    private readonly long[] _filterMax;
     private readonly string[] _attributeKeys;
     private readonly PriorityQueue<RankedDoc, RankedDoc> _top;
     private readonly int _activeGroups;
@@ -43,6 +49,10 @@ internal sealed class FacetCollector : ICollector
         _stock = stock;
         _countFacets = countFacets;
         _priceValues = [.. PriceRange.Buckets, .. filters.Prices.Where(p => !PriceRange.Buckets.Contains(p))];
+        _priceMin = [.. _priceValues.Select(p => p.MinCents)];
+        _priceMax = [.. _priceValues.Select(p => p.MaxCents)];
+        _filterMin = [.. filters.Prices.Select(p => p.MinCents)];
+        _filterMax = [.. filters.Prices.Select(p => p.MaxCents)];
         _attributeKeys = filters.Attributes.Keys.Take(MaxAttributeFilters).ToArray();
         _top = new PriorityQueue<RankedDoc, RankedDoc>(RankedDoc.WorstFirst(sort));
         if (filters.Categories.Count > 0) _activeGroups |= 1 << CategoryGroup;
@@ -77,7 +87,7 @@ internal sealed class FacetCollector : ICollector
 
     public void SetNextReader(AtomicReaderContext context)
     {
-        _segment = new Segment(context, _filters, _attributeKeys, _countFacets);
+        _segment = new Segment(context, _filters, _attributeKeys, _countFacets, _stock);
         _segments.Add(_segment);
     }
 
@@ -117,20 +127,22 @@ internal sealed class FacetCollector : ICollector
         switch (group)
         {
             case CategoryGroup:
-                for (int k = s.Cache.Categories.Start[doc], end = s.Cache.Categories.Start[doc + 1]; k < end; k++)
-                    if (s.SelectedCategories.Contains(s.Cache.Categories.Ords[k])) return true;
+                var categories = s.Cache.Categories;
+                for (int k = categories.Start[doc], end = categories.Start[doc + 1]; k < end; k++)
+                    if (s.SelectedCategories[categories.Ords[k]]) return true;
                 return false;
             case BrandGroup:
-                return s.SelectedBrands.Contains(s.Cache.Brands[doc]);
+                var brand = s.Cache.Brands[doc];
+                return brand >= 0 && s.SelectedBrands[brand];
             case PriceGroup:
                 var cents = s.Cache.Prices[doc];
-                foreach (var range in _filters.Prices)
-                    if (range.Contains(cents)) return true;
+                for (var k = 0; k < _filterMin.Length; k++)
+                    if (cents >= _filterMin[k] && cents < _filterMax[k]) return true;
                 return false;
             case RatingGroup:
                 return s.Cache.Ratings[doc] >= _filters.MinRating!.Value * 100;
             case StockGroup:
-                return _stock.IsInStock((int)s.Cache.Ids[doc]);
+                return s.InStock[doc];
             default:
                 var selected = s.SelectedAttributes[group - FirstAttributeGroup];
                 for (int k = s.Cache.Attributes.Start[doc], end = s.Cache.Attributes.Start[doc + 1]; k < end; k++)
@@ -156,13 +168,28 @@ internal sealed class FacetCollector : ICollector
         else if (_top.Comparer.Compare(ranked, _top.Peek()) > 0) _top.DequeueEnqueue(ranked, ranked);
     }
 
+    // Every facet at once, straight from the segment's arrays: this runs for every matching product.
     private void CountAll(Segment s, int doc)
     {
-        for (var group = 0; group < FirstAttributeGroup; group++) CountOne(s, group, doc);
-        var attributes = s.Cache.Attributes;
-        for (int k = attributes.Start[doc], end = attributes.Start[doc + 1]; k < end; k++) s.AttributeCounts[attributes.Ords[k]]++;
-        var keys = s.Cache.Keys;
-        for (int k = keys.Start[doc], end = keys.Start[doc + 1]; k < end; k++) s.KeyCounts[keys.Ords[k]]++;
+        var values = s.Cache;
+        var categories = values.Categories;
+        var categoryCounts = s.CategoryCounts;
+        for (int k = categories.Start[doc], end = categories.Start[doc + 1]; k < end; k++) categoryCounts[categories.Ords[k]]++;
+        var brand = values.Brands[doc];
+        if (brand >= 0) s.BrandCounts[brand]++;
+        var cents = values.Prices[doc];
+        for (var k = 0; k < _priceMin.Length; k++)
+            if (cents >= _priceMin[k] && cents < _priceMax[k]) PriceCounts[k]++;
+        var rating = values.Ratings[doc];
+        for (var k = 0; k < RatingThresholds.Length; k++)
+            if (rating >= RatingThresholds[k] * 100) RatingCounts[k]++;
+        if (s.InStock[doc]) InStockCount++;
+        var attributes = values.Attributes;
+        var attributeCounts = s.AttributeCounts;
+        for (int k = attributes.Start[doc], end = attributes.Start[doc + 1]; k < end; k++) attributeCounts[attributes.Ords[k]]++;
+        var keys = values.Keys;
+        var keyCounts = s.KeyCounts;
+        for (int k = keys.Start[doc], end = keys.Start[doc + 1]; k < end; k++) keyCounts[keys.Ords[k]]++;
         s.Counted++;
     }
 
@@ -179,8 +206,8 @@ internal sealed class FacetCollector : ICollector
                 break;
             case PriceGroup:
                 var cents = s.Cache.Prices[doc];
-                for (var k = 0; k < _priceValues.Count; k++)
-                    if (_priceValues[k].Contains(cents)) PriceCounts[k]++;
+                for (var k = 0; k < _priceMin.Length; k++)
+                    if (cents >= _priceMin[k] && cents < _priceMax[k]) PriceCounts[k]++;
                 break;
             case RatingGroup:
                 var rating = s.Cache.Ratings[doc];
@@ -188,7 +215,7 @@ internal sealed class FacetCollector : ICollector
                     if (rating >= RatingThresholds[k] * 100) RatingCounts[k]++;
                 break;
             case StockGroup:
-                if (_stock.IsInStock((int)s.Cache.Ids[doc])) InStockCount++;
+                if (s.InStock[doc]) InStockCount++;
                 break;
             default:
                 // Only this key's values: the document fails this key's filter and nothing else.
@@ -228,7 +255,12 @@ internal sealed class FacetCollector : ICollector
 
     public Dictionary<string, int> BrandCounts()
     {
-        var counts = new Dictionary<string, int>(_segments.Count == 0 ? 0 : _segments.Max(s => s.Brands.ValueCount), StringComparer.Ordinal);
+        // Sized for the brands found, not for every brand of the catalogue (thousands, allocated on every search).
+        var found = 0;
+        foreach (var s in _segments)
+            for (var ord = 0; ord < s.Brands.ValueCount; ord++)
+                if (s.BrandCounts[ord] != 0) found++;
+        var counts = new Dictionary<string, int>(found, StringComparer.Ordinal);
         foreach (var s in _segments)
         {
             var brands = s.Terms.Brands(s.Brands);
@@ -299,7 +331,7 @@ internal sealed class FacetCollector : ICollector
             var count = 0;
             foreach (var s in _segments)
             {
-                var ord = s.Keys.LookupTerm(new BytesRef(key));
+                var ord = s.Terms.KeyOrd(s.Keys, key);
                 if (ord >= 0) count += s.KeyCounts[ord];
             }
             coverage[key] = count;
@@ -360,7 +392,7 @@ internal sealed class FacetCollector : ICollector
 
     private sealed class Segment
     {
-        public Segment(AtomicReaderContext context, SearchFilters filters, string[] attributeKeys, bool countFacets)
+        public Segment(AtomicReaderContext context, SearchFilters filters, string[] attributeKeys, bool countFacets, StockSnapshot stock)
         {
             var reader = context.AtomicReader;
             DocBase = context.DocBase;
@@ -374,13 +406,15 @@ internal sealed class FacetCollector : ICollector
             Keys = reader.GetSortedSetDocValues(SearchFields.AttributeKeys) ?? DocValues.EMPTY_SORTED_SET;
             Names = reader.GetSortedSetDocValues(SearchFields.AttributeNames) ?? DocValues.EMPTY_SORTED_SET;
 
-            SelectedCategories = filters.Categories.Select(c => Categories.LookupTerm(new BytesRef(c.ToString(CultureInfo.InvariantCulture)))).Where(o => o >= 0).ToHashSet();
-            SelectedBrands = filters.Brands.Select(b => (long)Brands.LookupTerm(new BytesRef(b))).Where(o => o >= 0).ToHashSet();
+            SelectedCategories = Chosen((int)Categories.ValueCount,
+                filters.Categories.Select(c => Categories.LookupTerm(new BytesRef(c.ToString(CultureInfo.InvariantCulture)))));
+            SelectedBrands = Chosen(Brands.ValueCount, filters.Brands.Select(b => (long)Brands.LookupTerm(new BytesRef(b))));
             SelectedAttributes = attributeKeys
                 .Select(key => filters.Attributes[key].Select(v => Attributes.LookupTerm(new BytesRef(key + SearchFields.KeySeparator + v))).Where(o => o >= 0).ToHashSet())
                 .ToArray();
             Terms = SegmentTerms.For(reader);
             Cache = Terms.Values(reader);
+            InStock = Terms.InStock(stock, Cache.Ids);
             AttributeRanges = attributeKeys.Select(key => Terms.KeyRange(Attributes, key)).ToArray();
 
             var length = countFacets ? 1 : 0;
@@ -402,8 +436,11 @@ internal sealed class FacetCollector : ICollector
         public SortedSetDocValues Attributes { get; }
         public SortedSetDocValues Keys { get; }
         public SortedSetDocValues Names { get; }
-        public HashSet<long> SelectedCategories { get; }
-        public HashSet<long> SelectedBrands { get; }
+        // By ord: whether the filter chose it (a lookup per matching product, cheaper in an array than a set).
+        public bool[] SelectedCategories { get; }
+        public bool[] SelectedBrands { get; }
+        // By doc: whether the product is in stock now.
+        public bool[] InStock { get; }
         public HashSet<long>[] SelectedAttributes { get; }
         public (long Low, long High)[] AttributeRanges { get; }
         public int[] CategoryCounts { get; }
@@ -412,6 +449,14 @@ internal sealed class FacetCollector : ICollector
         public int[] KeyCounts { get; }
         // Documents whose attribute keys were counted: no key has more than this here.
         public int Counted { get; set; }
+
+        private static bool[] Chosen(int count, IEnumerable<long> ords)
+        {
+            var chosen = new bool[count];
+            foreach (var ord in ords)
+                if (ord >= 0) chosen[ord] = true;
+            return chosen;
+        }
 
         // Pooled arrays may be longer than asked for: loops run to the doc values' ValueCount, not Length.
         private static int[] Rent(int length)
@@ -438,6 +483,8 @@ internal sealed class SegmentTerms
     private int[]? _categoryIds;
     private string[]? _brands;
     private string[]? _keys;
+    private Dictionary<string, int>? _keyOrds;
+    private volatile StockFlags? _inStock;
     private string?[]? _values;
     private StoredProduct?[]? _stored;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long, long)> _ranges = new(StringComparer.Ordinal);
@@ -459,6 +506,27 @@ internal sealed class SegmentTerms
     public string[] Brands(SortedDocValues values) => _brands ??= Resolve(values.ValueCount, (ord, b) => values.LookupOrd((int)ord, b));
 
     public string[] Keys(SortedSetDocValues values) => _keys ??= Resolve(values.ValueCount, (ord, b) => values.LookupOrd(ord, b));
+
+    // An attribute key's ord, or -1: found in a dictionary made once, not by searching the compressed terms.
+    public int KeyOrd(SortedSetDocValues values, string key)
+    {
+        var ords = _keyOrds ??= Keys(values).Select((name, ord) => (name, ord)).ToDictionary(k => k.name, k => k.ord, StringComparer.Ordinal);
+        return ords.TryGetValue(key, out var ord) ? ord : -1;
+    }
+
+    // Each document's product in stock or not, made once per segment and in-stock set (the set is replaced whole
+    // when any product flips): an array read per matching product instead of a set lookup.
+    public bool[] InStock(StockSnapshot stock, long[] ids)
+    {
+        var set = stock.Current;
+        if (_inStock is { } known && ReferenceEquals(known.Set, set)) return known.Flags;
+        var flags = new bool[ids.Length];
+        for (var doc = 0; doc < ids.Length; doc++) flags[doc] = set.Contains((int)ids[doc]);
+        _inStock = new StockFlags(set, flags);
+        return flags;
+    }
+
+    private sealed record StockFlags(HashSet<int> Set, bool[] Flags);
 
     // An attribute value without its "key\u001f" prefix.
     public string Value(SortedSetDocValues values, long ord)

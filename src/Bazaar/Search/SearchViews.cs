@@ -35,6 +35,9 @@ public sealed record PriceRange(decimal? Min, decimal? Max)
 
     public bool Contains(long cents) => cents >= _minCents && cents < _maxCents;
 
+    internal long MinCents => _minCents;
+    internal long MaxCents => _maxCents;
+
     public static bool TryParse(string? text, out PriceRange range)
     {
         range = new PriceRange(null, null);

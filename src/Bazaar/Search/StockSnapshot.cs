@@ -22,6 +22,10 @@ public sealed class StockSnapshot
 
     public bool IsInStock(int productId) => _inStock.Contains(productId);
 
+    // The set as it is now (replaced whole on every change, never changed in place): per-segment flags made
+    // from it stay valid while it is the current one (see SegmentTerms.InStock).
+    internal HashSet<int> Current => _inStock;
+
     public void Replace(HashSet<int> inStock, DateTimeOffset at)
     {
         lock (_flips)
