@@ -12,7 +12,9 @@ namespace Bazaar.Bench;
 // - on: as the store ships, repeated searches answered from the node's result cache (stock still read from
 //   the database for every request); the mix has a bounded number of distinct searches, so after warm-up most
 //   are hits, and the measured hit ratio is reported with the figures.
-// Each pass measures, in this order:
+// Before the passes (when the cache is off in one), the store's first start, then the cost of each search of the
+// mix in process: CPU time of the calling thread and bytes allocated (see SearchCost), figures that the machine's
+// load does not distort. Each pass measures, in this order:
 // - over HTTP, `--clients` concurrent clients for `--seconds`: throughput and latency percentiles;
 // - server-side time of each search with facets, one at a time (the API's tookMs: ranking, every facet,
 //   the page's stock query);
@@ -53,6 +55,15 @@ public static class SearchBench
         Console.WriteLine($"search-bench: bundled catalogue, {clients} HTTP clients for {seconds} s, {probes} freshness probes");
         await StoreNode.BuildAsync();
         var dataDir = Directory.CreateTempSubdirectory("bazaar-bench-search.").FullName;
+        // In process first, on the store's first start (stopped again): per-search CPU time and allocation, which the
+        // machine's load does not distort as it does the wall-clock figures below.
+        SearchCostResult? inProcess = null;
+        if (cacheModes.Contains(false))
+        {
+            await SearchCost.PrepareAsync(dataDir);
+            inProcess = await SearchCost.MeasureAsync(dataDir, rounds: 3);
+            Console.WriteLine(SearchCost.Describe(inProcess));
+        }
         var passes = new List<SearchBenchPass>();
         foreach (var cached in cacheModes)
         {
@@ -62,7 +73,8 @@ public static class SearchBench
             // The load comes from one address: the per-client search limit would answer it 429.
             env["Search__RequestsPerClientPerMinute"] = "1000000";
             env["Search__ResultCacheEntries"] = cached ? cacheEntries.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0";
-            passes.Add(await PassAsync(env, cached, clients, seconds, probes, writesPerSecond));
+            var pass = await PassAsync(env, cached, clients, seconds, probes, writesPerSecond);
+            passes.Add(cached ? pass : pass with { InProcess = inProcess });
         }
         var result = new SearchBenchResult
         {
@@ -451,6 +463,8 @@ public sealed record SearchBenchPass
     public double ServerPeakRssMb { get; init; }
     public required LongTailResult LongTail { get; init; }
     public LatencyStats? SuggestMs { get; init; }
+    // Result cache off only: CPU time and bytes allocated per search in process (SearchCost).
+    public SearchCostResult? InProcess { get; init; }
 }
 
 public sealed record LongTailResult
