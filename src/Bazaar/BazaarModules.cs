@@ -45,6 +45,13 @@ public static class BazaarModules
 
         services.AddScoped<Catalog.Catalog>();
         services.AddScoped<CatalogImport>();
+        services.AddOptions<RemoteImageOptions>().BindConfiguration(RemoteImageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RemoteImages>();
+        services.AddHttpClient(RemoteImages.ClientName).ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+        {
+            ConnectCallback = (context, ct) =>
+                RemoteImages.ConnectAsync(context, sp.GetRequiredService<IOptions<RemoteImageOptions>>().Value.AllowPrivateNetworks, ct),
+        });
         services.AddScoped<ProductList>();
 
         services.AddBazaarAccounts();

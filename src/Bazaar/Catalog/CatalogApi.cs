@@ -17,6 +17,8 @@ public static class CatalogApi
         api.MapGet("/products", ListProducts);
         api.MapGet("/products/{id:int}", GetProduct);
 
+        app.MapGet(RemoteImages.UrlPrefix + "{productId:int}/{hash}", ServeRemoteImage).ExcludeFromDescription();
+
         var admin = app.MapGroup("/api/admin").WithTags("Catalog admin").RequireAuthorization(Roles.Admin);
         admin.MapGet("/products", ListForAdmin);
         admin.MapPost("/products", CreateProduct);
@@ -26,6 +28,22 @@ public static class CatalogApi
         admin.MapPut("/categories/{id:int}", UpdateCategory);
         admin.MapDelete("/categories/{id:int}", DeleteCategory);
         return app;
+    }
+
+    // The picture from the store's copy; the placeholder (briefly cached) when it can't be had, so a page never
+    // shows a broken image or logs an error for it.
+    private static async Task<IResult> ServeRemoteImage(int productId, string hash, RemoteImages images, HttpContext http,
+        CancellationToken ct)
+    {
+        var image = await images.GetAsync(productId, hash, ct);
+        if (image is null)
+        {
+            http.Response.Headers.CacheControl = "public, max-age=300";
+            return TypedResults.Redirect("/img/placeholder.svg");
+        }
+        // The address names the source URL, and a source's picture is fetched once: it never changes under it.
+        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        return TypedResults.PhysicalFile(image.Path, image.ContentType);
     }
 
     private static async Task<Ok<IReadOnlyList<CategoryNode>>> GetCategories(Catalog catalog, CancellationToken ct) =>

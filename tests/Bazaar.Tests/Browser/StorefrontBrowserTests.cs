@@ -158,6 +158,36 @@ public partial class StorefrontBrowserTests(BrowserStore store) : IClassFixture<
         await BrowserStore.ScreenshotAsync(page, $"search-{Pass}-no-results");
     }
 
+    [Fact]
+    public async Task The_home_search_and_product_pages_log_no_console_errors_and_load_no_plain_http_images()
+    {
+        await Bazaar.Tests.Search.SearchWaits.WaitForIndexAsync(store);
+        await using var context = await store.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") lock (errors) errors.Add($"{page.Url}: {m.Text}"); };
+        page.PageError += (_, e) => { lock (errors) errors.Add($"{page.Url}: {e}"); };
+        var plainHttp = new List<string>();
+        page.Request += (_, r) => { if (r.Url.StartsWith("http://", StringComparison.Ordinal) && !r.Url.StartsWith(store.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal)) lock (plainHttp) plainHttp.Add(r.Url); };
+
+        await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await page.GotoAsync("/search?q=toner", new() { WaitUntil = WaitUntilState.NetworkIdle });
+        // The first row loads at once; lazy loading is for what is below the fold.
+        var loading = await page.GetByTestId("results").Locator("img").EvaluateAllAsync<string[]>("imgs => imgs.map(i => i.loading)");
+        Assert.Equal("eager", loading[0]);
+        Assert.All(loading.Skip(4), l => Assert.Equal("lazy", l));
+        var product = await page.GetByTestId("results").Locator("a[href^='/p/']").First.GetAttributeAsync("href");
+        await page.GotoAsync(product!, new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await Expect(page.Locator(".gallery-main img")).ToHaveJSPropertyAsync("complete", true);
+
+        var images = await page.Locator("img").EvaluateAllAsync<string[]>("imgs => imgs.map(i => i.getAttribute('src'))");
+        Assert.All(images, src => Assert.StartsWith("/", src));
+        Assert.All(await page.Locator("img").EvaluateAllAsync<string[]>(
+            "imgs => imgs.filter(i => !i.getAttribute('width') || !i.getAttribute('height')).map(i => i.outerHTML)"), html => Assert.Fail("No size: " + html));
+        lock (errors) Assert.True(errors.Count == 0, string.Join("\n", errors));
+        lock (plainHttp) Assert.True(plainHttp.Count == 0, "Plain-http requests to other hosts: " + string.Join(", ", plainHttp.Take(5)));
+    }
+
     private async Task<string> SlugOfAsync(string sku)
     {
         await using var scope = store.Services.CreateAsyncScope();
