@@ -32,7 +32,7 @@ public static partial class StoreArchitecture
         ["Catalog"] = [typeof(global::Bazaar.Catalog.Catalog), typeof(global::Bazaar.Catalog.ChangeFeed),
             typeof(global::Bazaar.Catalog.CategoryClassifier), typeof(global::Bazaar.Catalog.ProductText),
             typeof(global::Bazaar.Catalog.Slug), typeof(global::Bazaar.Catalog.ProductList),
-            typeof(global::Bazaar.Catalog.CatalogApi)],
+            typeof(global::Bazaar.Catalog.CatalogApi), typeof(global::Bazaar.Catalog.RemoteImages)],
         ["Checkout"] = [typeof(global::Bazaar.Checkout.Checkout), typeof(global::Bazaar.Checkout.CheckoutShopper)],
         ["Inventory"] = [typeof(global::Bazaar.Inventory.Inventory), typeof(global::Bazaar.Inventory.InventoryAudit),
             typeof(global::Bazaar.Inventory.StrategyNames), typeof(global::Bazaar.Inventory.StockList),
