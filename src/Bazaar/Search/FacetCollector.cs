@@ -74,9 +74,13 @@ internal sealed class FacetCollector : ICollector
     // Every product the text matched, whatever the filters (a result depends on no other), or null past
     // MatchedKept: a result cache entry is kept across a product change that touches none of them.
     public const int MatchedKept = 4096;
-    private List<int>? _matched = [];
+    // A pooled buffer, not a growing list: a broad search fills it, and a list doubling its way there allocated
+    // more than the copy kept.
+    private int[]? _matched = ArrayPool<int>.Shared.Rent(MatchedKept);
+    private int _matchedCount;
+    private bool _matchedAll = true;
 
-    public IReadOnlyList<int>? Matched => _matched;
+    public int[]? Matched => _matchedAll ? _matched.AsSpan(0, _matchedCount).ToArray() : null;
     public IReadOnlyList<PriceRange> PriceValues => _priceValues;
 
     // In order: out of order lets Lucene score a top-level disjunction with BooleanScorer, whose bucket table
@@ -94,10 +98,10 @@ internal sealed class FacetCollector : ICollector
     public void Collect(int doc)
     {
         var s = _segment!;
-        if (_matched is not null)
+        if (_matchedAll)
         {
-            if (_matched.Count < MatchedKept) _matched.Add((int)s.Cache.Ids[doc]);
-            else _matched = null;
+            if (_matchedCount < MatchedKept) _matched![_matchedCount++] = (int)s.Cache.Ids[doc];
+            else _matchedAll = false;
         }
         var failed = -1;
         if (_activeGroups != 0)
@@ -386,6 +390,9 @@ internal sealed class FacetCollector : ICollector
 
     public void Release()
     {
+        if (_matched is { } buffer) ArrayPool<int>.Shared.Return(buffer);
+        _matched = null;
+        _matchedAll = false;
         foreach (var s in _segments) s.Release();
         _segments.Clear();
     }

@@ -208,9 +208,12 @@ public sealed class ProductSearch(
         _ => "Any price",
     };
 
+    // Category names by id, once per category tree (the tree is re-read every minute), not on every search.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<CategoryNode>, Dictionary<int, string>> CategoryNamesById = new();
+
     private static AppliedFilters Applied(SearchRequest request, IReadOnlyList<CategoryNode> tree)
     {
-        var names = Catalog.Catalog.Flatten(tree).ToDictionary(c => c.Id, c => c.Name);
+        var names = CategoryNamesById.GetValue(tree, t => Catalog.Catalog.Flatten(t).ToDictionary(c => c.Id, c => c.Name));
         var f = request.Filters;
         var applied = new List<AppliedFilter>();
         applied.AddRange(f.Categories.Select(c => new AppliedFilter("category", c.ToString(CultureInfo.InvariantCulture), names.GetValueOrDefault(c, $"Category {c}"))));

@@ -94,7 +94,7 @@ public static class SearchEngine
                 PriceCounts = collector.PriceCounts,
                 RatingCounts = collector.RatingCounts,
                 InStockCount = collector.InStockCount,
-                Matched = collector.Matched is { } matched ? [.. matched] : null,
+                Matched = collector.Matched,
                 Attributes = countFacets ? collector.AttributeCounts(AttributeFacets, ValuesPerAttribute) : [],
             };
         }
