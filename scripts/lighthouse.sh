@@ -41,16 +41,17 @@ if [ -z "$URL" ]; then
   log "building and starting the store on $URL (data under $WORK)"
   dotnet build src/Bazaar.Web -c Release -v q -nologo >&2
   # Development: the embedded shape with its own first admin; nothing is simulated but what the catalogue ships.
-  ASPNETCORE_ENVIRONMENT=Development Database__DataDirectory="$WORK/data" Mail__PickupDirectory="$WORK/mail" \
-    Logging__LogLevel__Default=Warning \
-    dotnet src/Bazaar.Web/bin/Release/net10.0/Bazaar.Web.dll --urls "$URL" >"$WORK/store.log" 2>&1 &
+  # From the project folder, so its appsettings.Development.json applies (as with `dotnet run`).
+  (cd src/Bazaar.Web && ASPNETCORE_ENVIRONMENT=Development Database__DataDirectory="$WORK/data" \
+    Mail__PickupDirectory="$WORK/mail" Logging__LogLevel__Default=Warning \
+    exec dotnet bin/Release/net10.0/Bazaar.Web.dll --urls "$URL") >"$WORK/store.log" 2>&1 &
   STORE_PID=$!
   for _ in $(seq 1 900); do
-    curl -fs "$URL/health/ready" >/dev/null 2>&1 && break
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/health/ready")" = 200 ] && break
     kill -0 "$STORE_PID" 2>/dev/null || { tail -20 "$WORK/store.log" >&2; die "the store exited"; }
     sleep 1
   done
-  curl -fs "$URL/health/ready" >/dev/null || die "the store was not ready in 15 minutes"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/health/ready")" = 200 ] || die "the store was not ready in 15 minutes"
 fi
 
 CATEGORY="$(curl -fs "$URL/api/categories" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[0].slug))')"

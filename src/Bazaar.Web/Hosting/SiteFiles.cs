@@ -33,6 +33,9 @@ public static class SiteFiles
         "Disallow: /checkout",
         "Disallow: /orders",
         "Disallow: /search",
+        // A plain text search ("/search?q=toner") is a page worth finding (it is its own canonical); filtered, sorted
+        // and paged variants ask not to be indexed (noindex on the page). Crawlers take the longest matching rule.
+        "Allow: /search?q=",
         "Disallow: /sandbox-gateway",
         "Allow: /",
         "",

@@ -81,4 +81,21 @@ public partial class StorefrontSeoTests(StoreFactory store) : IClassFixture<Stor
             Assert.Equal(canonical, new Uri(link.Groups[1].Value).PathAndQuery);
         }
     }
+
+    [Fact]
+    public async Task A_text_search_may_be_indexed_and_its_filtered_sorted_or_paged_variants_ask_not_to_be()
+    {
+        await store.WaitForIndexAsync();
+        using var client = store.CreateClient();
+        var robots = await client.GetStringAsync(new Uri("/robots.txt", UriKind.Relative));
+        Assert.Contains("Allow: /search?q=", robots, StringComparison.Ordinal);
+
+        var plain = await client.GetStringAsync(new Uri("/search?q=cable", UriKind.Relative));
+        Assert.DoesNotContain("name=\"robots\"", plain, StringComparison.Ordinal);
+        foreach (var variant in new[] { "/search?q=cable&sort=price-asc", "/search?q=cable&brand=Lexmark", "/search?brand=Lexmark" })
+        {
+            var page = await client.GetStringAsync(new Uri(variant, UriKind.Relative));
+            Assert.Matches("<meta name=\"robots\" content=\"noindex, follow\"\\s*/?>", page);
+        }
+    }
 }
