@@ -37,11 +37,8 @@ internal static class BackorderAllocation
                     .SetProperty(x => x.Status, full ? BackorderStatus.Allocated : BackorderStatus.Open)
                     .SetProperty(x => x.EndedAt, full ? now : (DateTimeOffset?)null), ct);
             if (moved == 0) throw new InvalidOperationException($"Back-order {b.Id} changed while its stock row was locked.");
-            var sold = new Reservation
-            {
-                Sku = sku, ShopperKey = b.ShopperKey, Quantity = take, Status = ReservationStatus.Committed, OrderId = b.OrderId,
-                CreatedAt = now, ExpiresAt = now, EndedAt = now,
-            };
+            var sold = Reservation.Begin(ReservationMove.Allocate, sku, b.ShopperKey, take, now, now);
+            sold.OrderId = b.OrderId;
             db.Reservations.Add(sold);
             db.StockMovements.Add(new StockMovement
             {

@@ -6,22 +6,26 @@ namespace Bazaar.Inventory;
 public sealed record EndedHold(long ReservationId, string Sku, int Quantity, ReservationStatus Outcome, DateTimeOffset ExpiresAt);
 
 // Ends holds exactly once. The conditional UPDATE on status is the arbiter: of two sweepers, or a sweeper
-// and a shopper, only one sees the row still active and only that one gives the units back.
+// and a shopper, only one sees the row still active and only that one gives the units back. Its WHERE and SET are the
+// table's row for the move (ReservationTransitions), so a set-based ending follows the same table as a loaded row.
 internal static class HoldEnding
 {
     public static async Task<IReadOnlyList<EndedHold>> EndAsync(
-        BazaarDb db, IReadOnlyList<long> reservationIds, ReservationStatus outcome, string actor, string reason, DateTimeOffset now, CancellationToken ct)
+        BazaarDb db, IReadOnlyList<long> reservationIds, ReservationMove move, string actor, string reason, DateTimeOffset now, CancellationToken ct)
     {
+        var row = ReservationTransitions.Table.SingleOrDefault(t => t.Move == move && t.From is not null)
+            ?? throw new InvalidReservationMove(0, null, move);
+        var (from, outcome) = (row.From!.Value, row.To);
         if (reservationIds.Count == 0) return [];
         var candidates = await db.Reservations.AsNoTracking()
-            .Where(r => reservationIds.Contains(r.Id) && r.Status == ReservationStatus.Active)
+            .Where(r => reservationIds.Contains(r.Id) && r.Status == from)
             .Select(r => new { r.Id, r.Sku, r.Quantity, r.ExpiresAt })
             .ToListAsync(ct);
         var ended = new List<EndedHold>(candidates.Count);
         foreach (var r in candidates)
         {
             var flipped = await db.Reservations
-                .Where(x => x.Id == r.Id && x.Status == ReservationStatus.Active)
+                .Where(x => x.Id == r.Id && x.Status == from)
                 .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, outcome).SetProperty(x => x.EndedAt, now), ct);
             if (flipped == 1) ended.Add(new EndedHold(r.Id, r.Sku, r.Quantity, outcome, r.ExpiresAt));
         }

@@ -79,16 +79,9 @@ internal static class HoldWriter
         {
             if (request.PurchaseLimit is { } limit && request.Quantity > limit)
                 throw new PurchaseLimitExceeded(request.Sku, limit, 0);
-            var reservation = new Reservation
-            {
-                Sku = request.Sku,
-                ShopperKey = request.ShopperKey,
-                Quantity = request.Quantity,
-                Status = ReservationStatus.Active,
-                CreatedAt = now,
-                ExpiresAt = ExpiryFor(now, now, options),
-                ClientAddress = request.Quota?.Client,
-            };
+            var reservation = Reservation.Begin(ReservationMove.Hold, request.Sku, request.ShopperKey, request.Quantity, now,
+                ExpiryFor(now, now, options));
+            reservation.ClientAddress = request.Quota?.Client;
             db.Reservations.Add(reservation);
             db.StockMovements.Add(Movement(request, MovementKind.Reserved, 0, request.Quantity, reservation, "added to cart", now));
             await db.SaveChangesAsync(ct);

@@ -201,7 +201,7 @@ public sealed class Inventory(
     {
         var current = await ActiveHoldAsync(sku, shopperKey, ct);
         if (current is null) return 0;
-        var ended = await EndAsync([current.ReservationId], ReservationStatus.Released, actor, reason, ct);
+        var ended = await EndAsync([current.ReservationId], ReservationMove.Release, actor, reason, ct);
         metrics.HoldsReleased.Add(ended.Sum(e => e.Quantity));
         return ended.Sum(e => e.Quantity);
     }
@@ -209,17 +209,17 @@ public sealed class Inventory(
     public async Task<int> ReleaseAllAsync(string shopperKey, string actor, string reason, CancellationToken ct = default)
     {
         var ids = await db.Reservations.Where(r => r.ShopperKey == shopperKey && r.Status == ReservationStatus.Active).Select(r => r.Id).ToListAsync(ct);
-        var ended = await EndAsync(ids, ReservationStatus.Released, actor, reason, ct);
+        var ended = await EndAsync(ids, ReservationMove.Release, actor, reason, ct);
         metrics.HoldsReleased.Add(ended.Sum(e => e.Quantity));
         return ended.Sum(e => e.Quantity);
     }
 
-    private async Task<IReadOnlyList<EndedHold>> EndAsync(IReadOnlyList<long> ids, ReservationStatus outcome, string actor, string reason, CancellationToken ct)
+    private async Task<IReadOnlyList<EndedHold>> EndAsync(IReadOnlyList<long> ids, ReservationMove move, string actor, string reason, CancellationToken ct)
     {
         IReadOnlyList<EndedHold> ended;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            ended = await HoldEnding.EndAsync(db, ids, outcome, actor, reason, clock.GetUtcNow(), ct);
+            ended = await HoldEnding.EndAsync(db, ids, move, actor, reason, clock.GetUtcNow(), ct);
             await tx.CommitAsync(ct);
         }
         foreach (var e in ended) await ReturnTokensAsync(e.Sku, e.Quantity, ct);
@@ -311,8 +311,7 @@ public sealed class Inventory(
                 }
                 else
                 {
-                    g.Status = ReservationStatus.Released;
-                    g.EndedAt = now;
+                    g.Apply(ReservationMove.Release, now);
                     db.StockMovements.Add(new StockMovement { Sku = g.Sku, Kind = MovementKind.Released, ReservedDelta = -g.Quantity,
                         ReservationId = g.Id, Actor = actor, Reason = reason, At = now });
                     if (mine is not null && moved > 0)
@@ -395,7 +394,7 @@ public sealed class Inventory(
                     if ((await GetConfigAsync(sku, ct))?.Strategy == ReservationStrategy.Gate) await gate.TryAdmitAsync(sku, extra);
                     if (hold is null)
                     {
-                        hold = new Reservation { Sku = sku, ShopperKey = shopperKey, Quantity = extra, Status = ReservationStatus.Active, CreatedAt = now, ExpiresAt = now };
+                        hold = Reservation.Begin(ReservationMove.Hold, sku, shopperKey, extra, now, now);
                         db.Reservations.Add(hold);
                     }
                     else hold.Quantity = held + extra;
@@ -423,8 +422,7 @@ public sealed class Inventory(
         // sells from the same row, so its lock is held only for these UPDATEs and the caller's commit.
         foreach (var r in sold)
         {
-            r.Status = ReservationStatus.Committed;
-            r.EndedAt = now;
+            r.Apply(ReservationMove.Commit, now);
             r.OrderId = orderId;
             db.StockMovements.Add(new StockMovement
             {
@@ -545,7 +543,7 @@ public sealed class Inventory(
                     .AsNoTracking().Select(r => r.Id).ToListAsync(ct)
                 : await db.Reservations.Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
                     .OrderBy(r => r.ExpiresAt).Take(batchSize).Select(r => r.Id).ToListAsync(ct);
-            ended = await HoldEnding.EndAsync(db, due, ReservationStatus.Expired, "sweeper", "hold expired", now, ct);
+            ended = await HoldEnding.EndAsync(db, due, ReservationMove.Expire, "sweeper", "hold expired", now, ct);
             await tx.CommitAsync(ct);
         }
         foreach (var e in ended)

@@ -8,17 +8,18 @@ public enum ReservationStatus
     Expired,
 }
 
-// A hold on stock for one cart line. It ends exactly once: committed, released or expired.
+// A hold on stock for one cart line. It ends exactly once: committed, released or expired. Its status is written only
+// from ReservationTransitions.Table (Begin, Apply, and HoldEnding's set-based endings).
 public sealed class Reservation
 {
     public long Id { get; set; }
     public required string Sku { get; set; }
     public required string ShopperKey { get; set; }
     public int Quantity { get; set; }
-    public ReservationStatus Status { get; set; }
+    public ReservationStatus Status { get; private set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
-    public DateTimeOffset? EndedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; private set; }
 
     // Set when an order commits the hold (the checkout issue); kept as a plain id across modules.
     public long? OrderId { get; set; }
@@ -28,12 +29,24 @@ public sealed class Reservation
 
     public bool IsExpiredAt(DateTimeOffset now) => Status == ReservationStatus.Active && ExpiresAt <= now;
 
-    public void End(ReservationStatus outcome, DateTimeOffset at)
+    // A new reservation, by one of the table's rows that create one (Hold, Allocate).
+    public static Reservation Begin(ReservationMove move, string sku, string shopperKey, int quantity, DateTimeOffset at,
+        DateTimeOffset expiresAt)
     {
-        if (outcome == ReservationStatus.Active) throw new ArgumentOutOfRangeException(nameof(outcome), "A reservation ends as committed, released or expired.");
-        if (Status != ReservationStatus.Active) throw new InvalidOperationException($"Reservation {Id} already ended as {Status}.");
-        Status = outcome;
-        EndedAt = at;
+        var row = ReservationTransitions.Require(null, move);
+        return new Reservation
+        {
+            Sku = sku, ShopperKey = shopperKey, Quantity = quantity, Status = row.To, CreatedAt = at, ExpiresAt = expiresAt,
+            EndedAt = ReservationTransitions.IsFinal(row.To) ? at : null,
+        };
+    }
+
+    // Moves by the table; a move it does not allow throws and changes nothing.
+    public void Apply(ReservationMove move, DateTimeOffset at)
+    {
+        var row = ReservationTransitions.Require(Status, move, Id);
+        Status = row.To;
+        if (ReservationTransitions.IsFinal(row.To)) EndedAt = at;
     }
 }
 

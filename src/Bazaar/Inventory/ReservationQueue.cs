@@ -204,16 +204,9 @@ public sealed class ReservationQueue(
             quotas?.Take(request);
             if (reservation is null)
             {
-                reservation = new Reservation
-                {
-                    Sku = sku,
-                    ShopperKey = request.ShopperKey,
-                    Quantity = request.Quantity,
-                    Status = ReservationStatus.Active,
-                    CreatedAt = now,
-                    ExpiresAt = HoldWriter.ExpiryFor(now, now, options),
-                    ClientAddress = request.Quota?.Client,
-                };
+                reservation = Reservation.Begin(ReservationMove.Hold, sku, request.ShopperKey, request.Quantity, now,
+                    HoldWriter.ExpiryFor(now, now, options));
+                reservation.ClientAddress = request.Quota?.Client;
                 db.Reservations.Add(reservation);
                 live[request.ShopperKey] = reservation;
             }

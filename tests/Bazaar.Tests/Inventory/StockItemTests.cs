@@ -72,12 +72,12 @@ public class StockItemTests
     public void A_reservation_ends_exactly_once()
     {
         var now = DateTimeOffset.UnixEpoch;
-        var reservation = new Reservation { Sku = "SKU-1", ShopperKey = "g:1", Quantity = 1, Status = ReservationStatus.Active, ExpiresAt = now.AddMinutes(30) };
+        var reservation = Reservation.Begin(ReservationMove.Hold, "SKU-1", "g:1", 1, now, now.AddMinutes(30));
         Assert.False(reservation.IsExpiredAt(now));
         Assert.True(reservation.IsExpiredAt(now.AddMinutes(30)));
-        reservation.End(ReservationStatus.Expired, now.AddMinutes(31));
-        Assert.Throws<InvalidOperationException>(() => reservation.End(ReservationStatus.Released, now.AddMinutes(32)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Reservation { Sku = "S", ShopperKey = "k" }.End(ReservationStatus.Active, now));
+        reservation.Apply(ReservationMove.Expire, now.AddMinutes(31));
+        Assert.Throws<InvalidReservationMove>(() => reservation.Apply(ReservationMove.Release, now.AddMinutes(32)));
+        Assert.Equal((ReservationStatus.Expired, now.AddMinutes(31)), (reservation.Status, reservation.EndedAt));
     }
 
     [Fact]
