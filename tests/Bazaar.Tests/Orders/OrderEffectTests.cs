@@ -166,6 +166,9 @@ public class OrderEffectTests(OrderEffectStore store) : IClassFixture<OrderEffec
             case OrderAction.ExpireUnpaid:
                 _store.Clock.Advance(TimeSpan.FromMinutes(16));
                 await _store.WithAsync(sp => sp.GetRequiredService<Bazaar.Orders.Orders>().CancelUnpaidAsync(100));
+                // The store's own timeout job wakes on the same tick and may have made the move first: its call to the
+                // gateway (the void's second half) is then still under way. Wait for it, 10 s at most.
+                for (var i = 0; i < 200 && (await _store.PaymentOfAsync(order.Id))!.Status == "Voiding"; i++) await Task.Delay(50);
                 return;
             case OrderAction.ReceiveReturn when leaveReturned:
                 await SetGatewayRefundedAsync(order, all: true);
