@@ -50,10 +50,7 @@ internal static class HoldWriter
         }
         var hold = await AddToReservationAsync(db, request, assumeNew, now, options, ct);
         if (request.Alongside is { } alongside) await alongside(db, ct);
-        var taken = await db.StockItems
-            .Where(s => s.Sku == request.Sku && s.OnHand - s.Reserved >= request.Quantity)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + request.Quantity).SetProperty(s => s.UpdatedAt, now), ct);
-        if (taken == 0)
+        if (!await StockItem.ReserveWhereAvailableAsync(db.StockItems, request.Sku, request.Quantity, now, ct))
         {
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();

@@ -446,8 +446,7 @@ public sealed class Inventory(
 
     // One conditional UPDATE: holds `quantity` more units of the SKU if the shelf has them.
     private async Task<bool> TakeAvailableAsync(string sku, int quantity, DateTimeOffset now, CancellationToken ct) =>
-        await db.StockItems.Where(s => s.Sku == sku && s.OnHand - s.Reserved >= quantity)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + quantity).SetProperty(s => s.UpdatedAt, now), ct) == 1;
+        await StockItem.ReserveWhereAvailableAsync(db.StockItems, sku, quantity, now, ct);
 
     // Sold units come back to the shelf (an order cancelled before shipment, or a return received), in the caller's
     // transaction, as Returned entries in the ledger.

@@ -225,10 +225,7 @@ public sealed class ReservationQueue(
             if (reservation is not null && request.Alongside is { } alongside) await alongside(db, ct);
         if (taken > 0)
         {
-            var updated = await db.StockItems
-                .Where(s => s.Sku == sku && s.OnHand - s.Reserved >= taken)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + taken).SetProperty(s => s.UpdatedAt, now), ct);
-            if (updated != 1) throw new InvalidOperationException($"Stock of {sku} changed under a locked batch.");
+            if (!await StockItem.ReserveWhereAvailableAsync(db.StockItems, sku, taken, now, ct)) throw new InvalidOperationException($"Stock of {sku} changed under a locked batch.");
         }
         await tx.CommitAsync(ct);
 

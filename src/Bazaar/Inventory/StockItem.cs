@@ -1,3 +1,6 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+
 namespace Bazaar.Inventory;
 
 public enum ReservationStrategy
@@ -8,8 +11,9 @@ public enum ReservationStrategy
 }
 
 // Stock of one SKU. Invariant: 0 <= Reserved <= OnHand; Available = OnHand - Reserved.
-// The hot paths change these columns with set-based SQL that states the same rules (see StockLedger);
-// these methods are the rules for the admin paths and for the domain tests.
+// Holding units is one rule in one place (ADR 0012): CanReserve is the condition, written as an expression so that the
+// hot paths (row-lock holds, the queue's batches, re-holds at checkout) send it as the WHERE of one conditional UPDATE
+// (ReserveWhereAvailableAsync), and Reserve evaluates the same expression on a loaded row.
 public sealed class StockItem
 {
     public required string Sku { get; set; }
@@ -28,12 +32,23 @@ public sealed class StockItem
 
     public bool IsLow => Available <= LowStockThreshold;
 
+    // The rule of a hold: `quantity` more units of `sku` are held only while that many are available.
+    public static Expression<Func<StockItem, bool>> CanReserve(string sku, int quantity) =>
+        s => s.Sku == sku && s.OnHand - s.Reserved >= quantity;
+
     public void Reserve(int quantity)
     {
         RequirePositive(quantity);
-        if (quantity > Available) throw new InsufficientStock(Sku, quantity, Available);
+        if (!CanReserve(Sku, quantity).Compile()(this)) throw new InsufficientStock(Sku, quantity, Available);
         Reserved += quantity;
     }
+
+    // Reserve as the store runs it: one conditional UPDATE whose WHERE is CanReserve, so concurrent buyers never
+    // oversell and a refusal costs no read. True when the units were held.
+    internal static async Task<bool> ReserveWhereAvailableAsync(IQueryable<StockItem> stock, string sku, int quantity,
+        DateTimeOffset now, CancellationToken ct) =>
+        await stock.Where(CanReserve(sku, quantity))
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + quantity).SetProperty(s => s.UpdatedAt, now), ct) == 1;
 
     public void Release(int quantity)
     {

@@ -69,6 +69,25 @@ public class StockItemTests
     }
 
     [Fact]
+    public void A_hold_and_the_conditional_update_the_store_sends_refuse_exactly_the_same_requests()
+    {
+        // CanReserve is the WHERE of the UPDATE every hot path sends (StockItem.ReserveWhereAvailableAsync); Reserve is
+        // the same rule on a loaded row. Walk every small shelf and request.
+        for (var onHand = 0; onHand <= 4; onHand++)
+            for (var reserved = 0; reserved <= onHand; reserved++)
+                for (var quantity = 1; quantity <= 5; quantity++)
+                {
+                    var stock = new StockItem { Sku = "SKU-1", OnHand = onHand, Reserved = reserved };
+                    var allowed = StockItem.CanReserve("SKU-1", quantity).Compile()(stock);
+                    Assert.Equal(onHand - reserved >= quantity, allowed);
+                    if (allowed) stock.Reserve(quantity);
+                    else Assert.Throws<InsufficientStock>(() => stock.Reserve(quantity));
+                    Assert.Equal(allowed ? reserved + quantity : reserved, stock.Reserved);
+                    Assert.False(StockItem.CanReserve("SKU-2", 1).Compile()(stock));
+                }
+    }
+
+    [Fact]
     public void A_reservation_ends_exactly_once()
     {
         var now = DateTimeOffset.UnixEpoch;
