@@ -17,7 +17,8 @@ public sealed record CachedImage(string Path, string ContentType);
 // URL, and only a URL that product really has is ever fetched (the store is no open proxy). Each is fetched once
 // (concurrent requests share the fetch), checked to be a picture, and kept under the data directory; a failure is
 // remembered for RetryFailedAfter so pages don't wait on a dead host again.
-public sealed partial class RemoteImages(IServiceScopeFactory scopes, IHttpClientFactory clients, IOptions<RemoteImageOptions> options,
+public sealed partial class RemoteImages(IServiceScopeFactory scopes, IHttpClientFactory clients,
+    IOptions<RemoteImageOptions> options,
     IOptions<Data.DatabaseOptions> database, TimeProvider clock, ILogger<RemoteImages> log)
 {
     public const string ClientName = "remote-images";
@@ -36,11 +37,13 @@ public sealed partial class RemoteImages(IServiceScopeFactory scopes, IHttpClien
 
     // The store's address for a product's image: remote http(s) URLs go through the store; its own stay as they are.
     public static string? LocalUrl(int productId, string? url) =>
-        url is not null && (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        url is not null && (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             ? $"{UrlPrefix}{productId}/{Hash(url)}"
             : url;
 
-    public static string Hash(string url) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)), 0, 16);
+    public static string Hash(string url) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)), 0, 16);
 
     public async Task<CachedImage?> GetAsync(int productId, string hash, CancellationToken ct)
     {
@@ -73,10 +76,12 @@ public sealed partial class RemoteImages(IServiceScopeFactory scopes, IHttpClien
     private bool RecentlyFailed(string hash)
     {
         var marker = FailedMarker(hash);
-        return File.Exists(marker) && clock.GetUtcNow() - File.GetLastWriteTimeUtc(marker) < options.Value.RetryFailedAfter;
+        return File.Exists(marker)
+            && clock.GetUtcNow() - File.GetLastWriteTimeUtc(marker) < options.Value.RetryFailedAfter;
     }
 
-    // Not tied to the first asker's request: a shopper leaving the page must not cancel the fetch the next one waits on.
+    // Not tied to the first asker's request: a shopper leaving the page must not cancel the fetch the next one
+    // waits on.
     private async Task<CachedImage?> FetchAsync(int productId, string hash)
     {
         string? url;
@@ -90,11 +95,13 @@ public sealed partial class RemoteImages(IServiceScopeFactory scopes, IHttpClien
         try
         {
             using var timeout = new CancellationTokenSource(options.Value.FetchTimeout);
-            using var response = await clients.CreateClient(ClientName).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await clients.CreateClient(ClientName)
+                .GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var type = response.Content.Headers.ContentType?.MediaType?.ToLowerInvariant();
             if (!response.IsSuccessStatusCode || type is null || !Types.TryGetValue(type, out var extension))
                 throw new InvalidDataException($"{(int)response.StatusCode} {type ?? "(no type)"}");
-            if (response.Content.Headers.ContentLength > options.Value.MaxBytes) throw new InvalidDataException("too large");
+            if (response.Content.Headers.ContentLength > options.Value.MaxBytes)
+                throw new InvalidDataException("too large");
             using var buffer = new MemoryStream();
             await using (var body = await response.Content.ReadAsStreamAsync(timeout.Token))
             {
@@ -114,9 +121,11 @@ public sealed partial class RemoteImages(IServiceScopeFactory scopes, IHttpClien
             File.Delete(FailedMarker(hash));
             return new CachedImage(path, type);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or InvalidDataException or IOException)
+        catch (Exception e)
+            when (e is HttpRequestException or OperationCanceledException or InvalidDataException or IOException)
         {
-            log.LogInformation("Image {Url} of product {ProductId} could not be fetched ({Reason}); the placeholder is shown",
+            log.LogInformation(
+                "Image {Url} of product {ProductId} could not be fetched ({Reason}); the placeholder is shown",
                 url, productId, e.Message);
             await File.WriteAllTextAsync(FailedMarker(hash), url);
             File.SetLastWriteTimeUtc(FailedMarker(hash), clock.GetUtcNow().UtcDateTime);
@@ -126,7 +135,8 @@ public sealed partial class RemoteImages(IServiceScopeFactory scopes, IHttpClien
 
     // Connects only to public addresses unless private networks are allowed: the URL is the catalogue's, the
     // request is the server's.
-    public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, bool allowPrivate, CancellationToken ct)
+    public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, bool allowPrivate,
+        CancellationToken ct)
     {
         var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
         var allowed = addresses.Where(a => allowPrivate || IsPublic(a)).ToArray();
@@ -147,7 +157,8 @@ public sealed partial class RemoteImages(IServiceScopeFactory scopes, IHttpClien
     private static bool IsPublic(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal) return false;
+        if (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal
+            || address.IsIPv6UniqueLocal) return false;
         var b = address.GetAddressBytes();
         return address.AddressFamily != AddressFamily.InterNetwork || !(b[0] == 10 || b[0] == 127 || b[0] == 0
             || (b[0] == 169 && b[1] == 254) || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168)

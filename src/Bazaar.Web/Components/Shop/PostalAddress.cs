@@ -30,5 +30,6 @@ public static class PostalAddress
         return lines;
     }
 
-    private static string Join(params string?[] parts) => string.Join(' ', parts.Where(p => !string.IsNullOrWhiteSpace(p)));
+    private static string Join(params string?[] parts) =>
+        string.Join(' ', parts.Where(p => !string.IsNullOrWhiteSpace(p)));
 }

@@ -51,14 +51,17 @@ public static partial class Specification
         var unit = UnitOf(attribute.Key);
         var value = attribute.Value.Trim();
         if (unit is null || value.Length == 0 || attribute.Kind == "boolean") return value;
-        if (attribute.Kind == "number" && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        if (attribute.Kind == "number"
+            && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
-            if (unit == "g" && number >= 1000) return (number / 1000).ToString("#,0.##", CultureInfo.InvariantCulture) + " kg";
+            if (unit == "g" && number >= 1000)
+                return (number / 1000).ToString("#,0.##", CultureInfo.InvariantCulture) + " kg";
             return number.ToString("#,0.###", CultureInfo.InvariantCulture) + (unit == "″" ? unit : " " + unit);
         }
         if (Range().Match(value) is { Success: true } range)
             return $"{range.Groups[1].Value} – {range.Groups[2].Value} {unit}";
-        if (value.Contains(" x ", StringComparison.Ordinal) && unit == "mm") return value.Replace(" x ", " × ", StringComparison.Ordinal) + " mm";
+        if (value.Contains(" x ", StringComparison.Ordinal) && unit == "mm")
+            return value.Replace(" x ", " × ", StringComparison.Ordinal) + " mm";
         return value;
     }
 
