@@ -121,6 +121,8 @@ public static class BazaarModules
         services.AddSingleton<CheckoutRateLimit>();
         services.AddSingleton<RateCardCache>();
         services.AddScoped<ShippingAndTax>();
+        services.AddScoped<Discounts.Discounts>();
+        services.AddScoped<Discounts.Coupons>();
         services.AddScoped<Checkout.Checkout>();
     }
 

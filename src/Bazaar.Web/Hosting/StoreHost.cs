@@ -4,6 +4,7 @@ using Bazaar.Inventory;
 using Bazaar.Catalog;
 using Bazaar.Checkout;
 using Bazaar.Data;
+using Bazaar.Discounts;
 using Bazaar.Orders;
 using Bazaar.Payments;
 using Bazaar.Payments.Sandbox;
@@ -93,6 +94,7 @@ public static class StoreHost
         app.MapCartApi();
         app.MapCheckoutApi();
         app.MapShippingAndTaxApi();
+        app.MapDiscountsApi();
         MapPaymentGateway(app);
         app.MapOrdersApi();
         app.MapStoreAuditApi();

@@ -4,7 +4,7 @@
 // enabled only while the summary shows the quote of the form as it is now (its hash goes with the placement).
 (() => {
   const symbols = { USD: "$", EUR: "€", GBP: "£", JPY: "¥", CAD: "CA$", AUD: "A$" };
-  const quoteFields = /^Input\.(Name|Line1|Line2|City|Region|PostalCode|Country|Phone|ShippingMethod)$/;
+  const quoteFields = /^Input\.(Name|Line1|Line2|City|Region|PostalCode|Country|Phone|ShippingMethod|CouponCode)$/;
 
   // As Price.Format on the server: the same symbols, grouping and decimals.
   const money = (amount, code) => {
@@ -29,10 +29,17 @@
     let timer = 0;
     let asked = 0;
 
-    const show = (quote) => {
+    const show = (quote, couponProblem) => {
       const currency = quote?.currency ?? totals.dataset.currency;
       const set = (name, text) => { const el = part(name); if (el) el.textContent = text; };
       if (quote) set("subtotal", money(quote.subtotal, currency));
+      const discounted = !!quote && quote.discount > 0;
+      const row = part("discountRow");
+      if (row) row.hidden = !discounted;
+      set("discount", discounted ? "−" + money(quote.discount, currency) : "");
+      set("discountReason", discounted ? quote.discountReason : "");
+      const problem = part("couponProblem");
+      if (problem) { problem.textContent = couponProblem ?? ""; problem.hidden = !couponProblem; }
       set("shippingCost", quote ? money(quote.shippingCost, currency) : "—");
       set("tax", quote ? money(quote.tax, currency) : "—");
       set("total", quote ? money(quote.total, currency) : "—");
@@ -50,6 +57,7 @@
         postalCode: value("PostalCode"), country: value("Country"), phone: value("Phone"),
       },
       shippingMethod: value("ShippingMethod"),
+      couponCode: value("CouponCode"),
     });
     // What the totals on screen were computed for: the form as the server rendered it, then each change asked.
     let quoted = JSON.stringify(request());
@@ -61,14 +69,16 @@
       const token = form.querySelector("input[name=__RequestVerificationToken]");
       if (token) headers.RequestVerificationToken = token.value;
       let quote = null;
+      let couponProblem = null;
       try {
         const response = await fetch("/api/checkout/quote", { method: "POST", headers, body: JSON.stringify(body), credentials: "same-origin" });
         if (response.ok) quote = await response.json();
+        else couponProblem = (await response.json())?.errors?.couponCode?.[0] ?? null;
       } catch {
         quote = null;
       }
       // Only the answer to the latest change counts.
-      if (mine === asked) show(quote);
+      if (mine === asked) show(quote, couponProblem);
     };
 
     // The totals on screen no longer match the form: nothing can be placed until the new ones show.

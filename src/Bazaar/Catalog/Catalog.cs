@@ -176,6 +176,14 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
             g => (int)Math.Ceiling(g.OrderBy(r => Array.IndexOf(WeightKeys, r.Key)).First().Number!.Value));
     }
 
+    // Each product's category and the categories above it (ids), for rules that name a department.
+    public async Task<IReadOnlyDictionary<int, IReadOnlyList<int>>> GetCategoryPathsAsync(IReadOnlyCollection<int> ids, CancellationToken ct = default)
+    {
+        var products = await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.CategoryId }).ToListAsync(ct);
+        var categories = await CategoriesByIdAsync(ct);
+        return products.ToDictionary(p => p.Id, p => (IReadOnlyList<int>)PathOf(p.CategoryId, categories).Select(c => c.Id).ToList());
+    }
+
     // The Reviews module's summary of a product's published reviews, written in the caller's transaction. Not a
     // product edit: the search feed row is the caller's to append.
     public Task SetRatingAsync(int productId, int count, double average, CancellationToken ct = default) =>

@@ -12,12 +12,17 @@ using Microsoft.Extensions.Options;
 namespace Bazaar.Checkout;
 
 // Backordered: the line is sold out and the shopper chose to back-order it; it is charged now and ships when restocked.
-public sealed record CheckoutLineQuote(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, decimal LineTotal, string Hold, bool Backordered);
+// Discount: the line's part of the coupon's discount.
+public sealed record CheckoutLineQuote(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, decimal LineTotal, string Hold, bool Backordered,
+    decimal Discount = 0m);
 
 // Hash: names exactly these lines, prices and amounts (CheckoutQuoteHash). The shopper confirms a quote by sending its
 // hash with the placement; a placement whose quote has changed meanwhile is refused (CheckoutQuoteChanged, 409).
+// Discount: what the coupon (CouponCode) takes off the items, for the reason shown (DiscountReason); Total = Subtotal -
+// Discount + ShippingCost + Tax.
 public sealed record CheckoutQuote(IReadOnlyList<CheckoutLineQuote> Lines, string ShippingMethod, string ShippingMethodName, int DeliveryDaysMin, int DeliveryDaysMax,
-    decimal Subtotal, decimal ShippingCost, decimal TaxRate, decimal Tax, decimal Total, string Currency, string Hash);
+    decimal Subtotal, decimal ShippingCost, decimal TaxRate, decimal Tax, decimal Total, string Currency, string Hash, decimal Discount = 0m,
+    string? CouponCode = null, string? DiscountReason = null);
 
 
 public enum CheckoutOutcome
@@ -85,6 +90,7 @@ public sealed class Checkout(
     CheckoutRateLimit rateLimit,
     ShippingAndTax rates,
     Catalog.Catalog catalog,
+    Discounts.Discounts discounts,
     TimeProvider clock)
 {
     public const int MaxKeyLength = 100;
@@ -94,8 +100,9 @@ public sealed class Checkout(
     public Task<RateCard> RatesAsync(CancellationToken ct = default) => rates.CurrentAsync(ct);
 
     // The order summary for the shopper's cart as it is now, for the given address and method.
-    public async Task<CheckoutQuote> QuoteAsync(string shopperKey, QuoteInput input, CancellationToken ct = default)
+    public async Task<CheckoutQuote> QuoteAsync(string shopperKey, QuoteInput input, CancellationToken ct = default, string? customerId = null)
     {
+        var customer = customerId is null ? null : Discounts.Discounts.CustomerOf(customerId, null);
         var errors = new Dictionary<string, string[]>();
         var card = await rates.CurrentAsync(ct);
         var address = CheckoutRules.Address(input.ShipTo, card, errors);
@@ -103,10 +110,12 @@ public sealed class Checkout(
         var view = await cart.GetAsync(shopperKey, extendHolds: false, ct);
         if (view.Lines.Count == 0) errors["cart"] = ["The cart is empty: add something before checking out."];
         if (errors.Count > 0) throw new CheckoutInvalid(errors);
-        return await QuoteAsync(view, method!, address, card, ct);
+        return await QuoteAsync(view, method!, address, card, input.CouponCode, customer, ct);
     }
 
-    private async Task<CheckoutQuote> QuoteAsync(CartView view, ShippingMethodView method, ShippingAddress address, RateCard card, CancellationToken ct)
+    // `customer`: who buys, when known (Discounts.CustomerOf), for a coupon's limit per customer.
+    private async Task<CheckoutQuote> QuoteAsync(CartView view, ShippingMethodView method, ShippingAddress address, RateCard card, string? couponCode,
+        string? customer, CancellationToken ct)
     {
         // One store currency (ADR 0009): a line priced in another is never summed with the rest, nor converted.
         var foreign = view.Lines.Where(l => !string.Equals(l.Currency, view.Currency, StringComparison.Ordinal)).ToList();
@@ -119,13 +128,24 @@ public sealed class Checkout(
         var lines = view.Lines.Select(l => new CheckoutLineQuote(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.UnitPrice * l.Quantity, l.Hold.ToString(),
             l.Hold == HoldState.Backordered)).ToList();
         var subtotal = lines.Sum(l => l.LineTotal);
-        var shipping = RateCard.Shipping(method, subtotal, method.WeightBands.Count == 0 ? null : await WeightOfAsync(lines, ct));
+        var discount = Discounts.Discounts.Normalise(couponCode) is { } code ? await DiscountAsync(code, lines, customer, ct) : null;
+        if (discount is not null) lines = lines.Select(l => l with { Discount = discount.ByLine.GetValueOrDefault(l.Sku) }).ToList();
+        var goods = subtotal - (discount?.Amount ?? 0m);
+        var shipping = RateCard.Shipping(method, goods, method.WeightBands.Count == 0 ? null : await WeightOfAsync(lines, ct));
         var rate = card.TaxRate(address.Country, address.Region);
-        // The one place an amount is rounded (docs/money.md): the tax, on the whole order, once.
-        var tax = decimal.Round((subtotal + shipping) * rate, Platform.StoreCurrency.DecimalsOf(view.Currency), MidpointRounding.AwayFromZero);
-        var total = subtotal + shipping + tax;
+        // The one place tax is rounded (docs/money.md): on the whole order, once, after the discount.
+        var tax = decimal.Round((goods + shipping) * rate, Platform.StoreCurrency.DecimalsOf(view.Currency), MidpointRounding.AwayFromZero);
+        var total = goods + shipping + tax;
         return new CheckoutQuote(lines, method.Code, method.Name, method.DaysMin, method.DaysMax, subtotal, shipping, rate, tax, total, view.Currency,
-            CheckoutQuoteHash.Of(lines, method.Code, subtotal, shipping, rate, tax, total, view.Currency));
+            CheckoutQuoteHash.Of(lines, method.Code, subtotal, shipping, rate, tax, total, view.Currency, discount?.Code, discount?.Amount ?? 0m),
+            discount?.Amount ?? 0m, discount?.Code, discount?.Reason);
+    }
+
+    private async Task<Discounts.AppliedDiscount> DiscountAsync(string code, IReadOnlyList<CheckoutLineQuote> lines, string? customer, CancellationToken ct)
+    {
+        var paths = await catalog.GetCategoryPathsAsync(lines.Select(l => l.ProductId).Distinct().ToList(), ct);
+        return await discounts.ApplyAsync(code,
+            lines.Select(l => new Discounts.DiscountLine(l.Sku, paths.GetValueOrDefault(l.ProductId) ?? [], l.LineTotal)).ToList(), customer, ct);
     }
 
     // The parcel's weight in grams, or null when an item's weight is not in the catalogue.
@@ -167,6 +187,11 @@ public sealed class Checkout(
         {
             draft = await PrepareAsync(shopper, input, ct);
         }
+        catch (Discounts.CouponRefused)
+        {
+            metrics.Count("coupon_refused");
+            throw;
+        }
         catch (CheckoutInvalid)
         {
             // A concurrent request with the same key may have placed the order (and emptied the cart) meanwhile.
@@ -177,6 +202,12 @@ public sealed class Checkout(
         try
         {
             orderId = await WriteOrderAsync(shopper, key, hash, draft, input.SaveAddress, ct);
+        }
+        catch (Discounts.CouponRefused)
+        {
+            db.ChangeTracker.Clear();
+            metrics.Count("coupon_refused");
+            throw;
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
@@ -220,7 +251,7 @@ public sealed class Checkout(
             metrics.Count("invalid");
             throw new CheckoutInvalid(errors);
         }
-        var quote = await QuoteAsync(view, method!, address, card, ct);
+        var quote = await QuoteAsync(view, method!, address, card, input.CouponCode, Discounts.Discounts.CustomerOf(shopper.CustomerId, email), ct);
         // What the shopper confirmed (the quote's hash, or at least its total) must be what is charged, or nothing is.
         if ((input.QuoteHash is { } confirmed && !string.Equals(confirmed.Trim(), quote.Hash, StringComparison.OrdinalIgnoreCase))
             || (input.ExpectedTotal is { } expected && expected != quote.Total))
@@ -230,8 +261,8 @@ public sealed class Checkout(
         }
         await HoldAgainAsync(shopper, view, ct);
         var draft = new OrderDraft(shopper.ShopperKey, shopper.CustomerId, email, address, quote.ShippingMethod, quote.ShippingMethodName, quote.DeliveryDaysMin, quote.DeliveryDaysMax,
-            quote.Lines.Select(l => new OrderDraftLine(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.Backordered)).ToList(),
-            quote.Subtotal, quote.ShippingCost, quote.TaxRate, quote.Tax, quote.Total, quote.Currency);
+            quote.Lines.Select(l => new OrderDraftLine(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.Backordered, l.Discount)).ToList(),
+            quote.Subtotal, quote.ShippingCost, quote.TaxRate, quote.Tax, quote.Total, quote.Currency, quote.Discount, quote.CouponCode, quote.DiscountReason);
         return draft;
     }
 
@@ -279,6 +310,9 @@ public sealed class Checkout(
         payments.Open(orderId, draft.Total, draft.Currency);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
+        // The coupon's use is taken with the order or neither is written (a coupon used up meanwhile refuses both).
+        if (draft.CouponCode is { } coupon)
+            await discounts.RedeemAsync(coupon, draft.Discount, orderId, Discounts.Discounts.CustomerOf(shopper.CustomerId, draft.Email), ct);
         if (saveAddress && shopper.CustomerId is { } customerId) await SaveAddressAsync(customerId, draft.ShipTo, now, ct);
         faults.At(CheckoutStep.OrderWritten);
         await tx.CommitAsync(ct);
@@ -455,6 +489,7 @@ public sealed class Checkout(
             input.ExpectedTotal,
             QuoteHash = input.QuoteHash?.Trim().ToUpperInvariant(),
             input.SaveAddress,
+            CouponCode = Discounts.Discounts.Normalise(input.CouponCode),
         });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }

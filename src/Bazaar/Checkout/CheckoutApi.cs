@@ -39,14 +39,25 @@ public static class CheckoutApi
         return TypedResults.Ok(new CheckoutOptionsView(rates.Methods, rates.Countries));
     }
 
-    private static async Task<Results<Ok<CheckoutQuote>, ValidationProblem>> Quote(QuoteInput input, Checkout checkout, Shopper shopper, CancellationToken ct)
+    private static async Task<Results<Ok<CheckoutQuote>, ValidationProblem, ProblemHttpResult>> Quote(QuoteInput input, Checkout checkout,
+        HttpContext http, CancellationToken ct)
     {
         try
         {
-            return TypedResults.Ok(await checkout.QuoteAsync(shopper.Key, input, ct));
+            // The account (when signed in) is who the coupon's limit per customer counts.
+            var shopper = CheckoutShopper.Of(http);
+            return TypedResults.Ok(await checkout.QuoteAsync(shopper.ShopperKey, input, ct, shopper.CustomerId));
         }
         catch (CheckoutInvalid e) { return ProblemResults.Invalid(e.Errors); }
+        catch (Discounts.CouponRefused e) { return CouponRefused(e); }
     }
+
+    // 400 a code that cannot be used as it is (unknown, expired, below its minimum, nothing it applies to); 409 one used
+    // up (in all, or by this customer): what others did, not what was typed.
+    public static ProblemHttpResult CouponRefused(Discounts.CouponRefused e) =>
+        TypedResults.Problem(e.Message, statusCode: e.UsedUp ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest,
+            title: e.UsedUp ? "The coupon is used up." : "The coupon cannot be used.",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [Discounts.CouponRefused.Field] = [e.Message] } });
 
     // 202 the order is written and its payment opened: send the shopper to paymentUrl (the gateway's page); it is placed
     // once paid. The same key and body always get the same order, as it stands: 202 again while it waits for payment,
@@ -82,6 +93,7 @@ public static class CheckoutApi
         }
         catch (CheckoutLinesUnavailable e) { return LinesUnavailable(e); }
         catch (CheckoutQuoteChanged e) { return QuoteChanged(e); }
+        catch (Discounts.CouponRefused e) { return CouponRefused(e); }
         catch (CheckoutRateLimited e)
         {
             http.Response.Headers.RetryAfter = e.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -10,10 +10,11 @@ public sealed record AddressInput(string? Name, string? Line1, string? Line2, st
 // of the quote (POST /api/checkout/quote) the shopper saw and confirmed, ExpectedTotal its total (either or both);
 // if the server's quote differs now, nothing is placed and the answer (409) carries the new one. There is no card in
 // it either: the card is entered on the payment gateway's page, never sent to the store.
+// CouponCode: a discount code (Discounts); a code that cannot be used refuses the quote and the placement (couponCode).
 public sealed record CheckoutInput(string? Email, AddressInput? ShipTo, string? ShippingMethod, decimal? ExpectedTotal, bool SaveAddress = true,
-    string? QuoteHash = null);
+    string? QuoteHash = null, string? CouponCode = null);
 
-public sealed record QuoteInput(AddressInput? ShipTo, string? ShippingMethod);
+public sealed record QuoteInput(AddressInput? ShipTo, string? ShippingMethod, string? CouponCode = null);
 
 public sealed class CheckoutInvalid(IDictionary<string, string[]> errors)
     : Exception("The checkout input is invalid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")))

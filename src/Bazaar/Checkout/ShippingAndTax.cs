@@ -238,7 +238,7 @@ public sealed partial class ShippingAndTax(BazaarDb db, RateCardCache cache, Pla
     {
         var value = code?.Trim().ToLowerInvariant() ?? "";
         if (!MethodCodePattern().IsMatch(value))
-            errors["code"] = ["A method's code is 1 to 40 lowercase letters, digits and hyphens (e.g. standard, next-day)."];
+            errors["code"] = ["A method's code is 1 to 30 lowercase letters, digits and hyphens (e.g. standard, next-day)."];
         return value;
     }
 
@@ -272,7 +272,7 @@ public sealed partial class ShippingAndTax(BazaarDb db, RateCardCache cache, Pla
 
     private static string Percent(decimal rate) => (rate * 100).ToString("0.###", CultureInfo.InvariantCulture) + "%";
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,29}$")]
     private static partial Regex MethodCodePattern();
 
     [GeneratedRegex("^[A-Z]{2}(-[A-Z0-9]{1,3})?$")]

@@ -2,6 +2,7 @@ using Bazaar.Accounts;
 using Bazaar.Cart;
 using Bazaar.Catalog;
 using Bazaar.Checkout;
+using Bazaar.Discounts;
 using Bazaar.Inventory;
 using Bazaar.Orders;
 using Bazaar.Payments;
@@ -52,6 +53,8 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
     public DbSet<WeightBand> WeightBands => Set<WeightBand>();
     public DbSet<TaxRate> TaxRates => Set<TaxRate>();
     public DbSet<RateChange> RateChanges => Set<RateChange>();
+    public DbSet<Coupon> Coupons => Set<Coupon>();
+    public DbSet<CouponRedemption> CouponRedemptions => Set<CouponRedemption>();
 
     public DbSet<Review> Reviews => Set<Review>();
     public DbSet<ReviewVote> ReviewVotes => Set<ReviewVote>();
@@ -87,6 +90,7 @@ public abstract class BazaarDb(DbContextOptions options) : IdentityDbContext<Cus
         builder.MapOrders();
         builder.MapPayments();
         builder.MapCheckout();
+        builder.MapDiscounts();
         builder.MapReviews();
         builder.MapRecommendations();
         builder.MapInvoices();

@@ -11,4 +11,12 @@ public static class DbErrors
         Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
         _ => false,
     };
+
+    // A check constraint turned the write away (a concurrent change made it break a rule the table enforces).
+    public static bool IsCheckViolation(DbUpdateException e) => e.InnerException switch
+    {
+        Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.CheckViolation,
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode == 275,
+        _ => false,
+    };
 }

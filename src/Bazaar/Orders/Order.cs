@@ -23,6 +23,12 @@ public sealed class Order
     public int DeliveryDaysMin { get; set; }
     public int DeliveryDaysMax { get; set; }
     public decimal Subtotal { get; set; }
+
+    // Taken off the items by a coupon (CouponCode; DiscountReason is what the shopper was shown); the lines hold its
+    // parts (OrderLine.Discount), which add up to it. Total = Subtotal - Discount + ShippingCost + Tax.
+    public decimal Discount { get; set; }
+    public string? CouponCode { get; set; }
+    public string? DiscountReason { get; set; }
     public decimal ShippingCost { get; set; }
     public decimal TaxRate { get; set; }
     public decimal Tax { get; set; }
@@ -147,6 +153,9 @@ public sealed class OrderLine
     public decimal UnitPrice { get; set; }
     public int Quantity { get; set; }
     public decimal LineTotal { get; set; }
+
+    // The line's part of the order's discount (0 when the coupon is not for it).
+    public decimal Discount { get; set; }
     public int QuantityShipped { get; set; }
     public int QuantityReturned { get; set; }
 

@@ -8,7 +8,8 @@ namespace Bazaar.Orders;
 // capture). The rest run inside the move's transaction, in the lock order of ADR 0011: the payment row, then stock
 // rows, then back-orders. A void is claimed in the transaction (nothing can be captured after it) and told to the
 // gateway after the commit.
-internal sealed class OrderEffectRunner(Inventory.Inventory inventory, Payments.Payments payments)
+internal sealed class OrderEffectRunner(Inventory.Inventory inventory, Payments.Payments payments,
+    Discounts.Discounts discounts)
 {
     public enum Phase
     {
@@ -43,6 +44,7 @@ internal sealed class OrderEffectRunner(Inventory.Inventory inventory, Payments.
         (OrderEffects.RestockUnshipped, Phase.InMove),
         (OrderEffects.RestockReturned, Phase.InMove),
         (OrderEffects.ClaimBackorders, Phase.InMove),
+        (OrderEffects.ReleaseCoupon, Phase.InMove),
         (OrderEffects.VoidPayment, Phase.AfterCommit),
     ];
 
@@ -92,6 +94,10 @@ internal sealed class OrderEffectRunner(Inventory.Inventory inventory, Payments.
             case (OrderEffects.ClaimBackorders, Phase.InMove):
                 if (lines.Any(l => l.QuantityBackordered > 0))
                     await inventory.ClaimBackordersAsync(id, lines.Select(l => l.Sku).ToList(), args.Actor, ct);
+                return;
+            case (OrderEffects.ReleaseCoupon, Phase.InMove):
+                // A cancelled order does not use up its coupon: the use goes back (none held: nothing to do).
+                await discounts.ReleaseAsync(id, ct);
                 return;
             default:
                 throw new InvalidOperationException($"No step performs {effect} {phase}.");

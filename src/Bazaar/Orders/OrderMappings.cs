@@ -26,6 +26,9 @@ internal static class OrderMappings
             o.Property(x => x.ShippingMethodName).HasMaxLength(80);
             o.Property(x => x.Currency).HasMaxLength(3);
             o.Property(x => x.Subtotal).HasPrecision(12, 2);
+            o.Property(x => x.Discount).HasPrecision(12, 2);
+            o.Property(x => x.CouponCode).HasMaxLength(40);
+            o.Property(x => x.DiscountReason).HasMaxLength(250);
             o.Property(x => x.ShippingCost).HasPrecision(12, 2);
             o.Property(x => x.Tax).HasPrecision(12, 2);
             o.Property(x => x.TaxRate).HasPrecision(7, 5);
@@ -65,6 +68,7 @@ internal static class OrderMappings
             l.Property(x => x.Title).HasMaxLength(300);
             l.Property(x => x.UnitPrice).HasPrecision(12, 2);
             l.Property(x => x.LineTotal).HasPrecision(12, 2);
+            l.Property(x => x.Discount).HasPrecision(12, 2);
             l.HasIndex(x => new { x.OrderId, x.Sku }).IsUnique();
             l.HasIndex(x => x.ProductId);
         });

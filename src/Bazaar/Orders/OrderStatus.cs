@@ -55,4 +55,7 @@ public enum OrderEffects
 
     // The order's back-orders start claiming stock (an unpaid order's do not).
     ClaimBackorders = 32,
+
+    // The order's coupon use goes back (a cancelled order does not use up a limited coupon).
+    ReleaseCoupon = 64,
 }

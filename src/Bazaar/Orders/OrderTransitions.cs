@@ -16,15 +16,17 @@ public static class OrderTransitions
         new(Pending, OrderAction.ConfirmPayment, OrderStatus.Paid, OrderEffects.ClaimBackorders),
         // An unpaid order holds no stock (its units are still the cart's holds until it is paid): cancelling it only
         // closes its payment at the gateway, so that its page takes no card after.
-        new(Pending, OrderAction.Cancel, OrderStatus.Cancelled, OrderEffects.VoidPayment),
-        new(Pending, OrderAction.ExpireUnpaid, OrderStatus.Cancelled, OrderEffects.VoidPayment),
+        new(Pending, OrderAction.Cancel, OrderStatus.Cancelled, OrderEffects.VoidPayment | OrderEffects.ReleaseCoupon),
+        new(Pending, OrderAction.ExpireUnpaid, OrderStatus.Cancelled, OrderEffects.VoidPayment | OrderEffects.ReleaseCoupon),
 
-        new(OrderStatus.Paid, OrderAction.Cancel, OrderStatus.Cancelled, OrderEffects.RestockUnshipped | OrderEffects.VoidPayment),
+        new(OrderStatus.Paid, OrderAction.Cancel, OrderStatus.Cancelled,
+            OrderEffects.RestockUnshipped | OrderEffects.VoidPayment | OrderEffects.ReleaseCoupon),
         new(OrderStatus.Paid, OrderAction.StartFulfilment, OrderStatus.Fulfilling, OrderEffects.None),
         new(OrderStatus.Paid, OrderAction.ShipPart, OrderStatus.PartiallyShipped, OrderEffects.CapturePayment),
         new(OrderStatus.Paid, OrderAction.ShipRest, OrderStatus.Shipped, OrderEffects.CapturePayment),
 
-        new(OrderStatus.Fulfilling, OrderAction.Cancel, OrderStatus.Cancelled, OrderEffects.RestockUnshipped | OrderEffects.VoidPayment),
+        new(OrderStatus.Fulfilling, OrderAction.Cancel, OrderStatus.Cancelled,
+            OrderEffects.RestockUnshipped | OrderEffects.VoidPayment | OrderEffects.ReleaseCoupon),
         new(OrderStatus.Fulfilling, OrderAction.ShipPart, OrderStatus.PartiallyShipped, OrderEffects.CapturePayment),
         new(OrderStatus.Fulfilling, OrderAction.ShipRest, OrderStatus.Shipped, OrderEffects.CapturePayment),
 

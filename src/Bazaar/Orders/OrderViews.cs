@@ -4,7 +4,7 @@ namespace Bazaar.Orders;
 
 // QuantityBackordered: units still owed (not in stock yet); they ship once stock arrives and is allocated to the order.
 public sealed record OrderLineView(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, decimal LineTotal, int QuantityShipped, int QuantityReturned,
-    int QuantityBackordered = 0);
+    int QuantityBackordered = 0, decimal Discount = 0m);
 
 public sealed record OrderEventView(string? From, string To, string Action, string Actor, string Reason, DateTimeOffset At);
 
@@ -29,7 +29,10 @@ public sealed record OrderView(
     IReadOnlyList<OrderLineView> Lines,
     IReadOnlyList<OrderEventView> Timeline,
     PaymentView? Payment,
-    IReadOnlyList<string> AllowedActions);
+    IReadOnlyList<string> AllowedActions,
+    decimal Discount = 0m,
+    string? CouponCode = null,
+    string? DiscountReason = null);
 
 public sealed record OrderSummary(long Id, string Number, string Status, string Email, int Items, decimal Total, string Currency, DateTimeOffset PlacedAt);
 
@@ -66,10 +69,14 @@ public sealed record OrderDraft(
     decimal TaxRate,
     decimal Tax,
     decimal Total,
-    string Currency);
+    string Currency,
+    decimal Discount = 0m,
+    string? CouponCode = null,
+    string? DiscountReason = null);
 
 // MayBackorder: the shopper chose to back-order the line (it was sold out), so units the shelf lacks may be owed.
-public sealed record OrderDraftLine(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, bool MayBackorder = false);
+public sealed record OrderDraftLine(string Sku, int ProductId, string Title, decimal UnitPrice, int Quantity, bool MayBackorder = false,
+    decimal Discount = 0m);
 
 public static class OrderNumbers
 {

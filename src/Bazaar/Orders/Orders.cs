@@ -8,12 +8,13 @@ namespace Bazaar.Orders;
 // The orders facade: places orders (for Checkout, in its transaction), moves them along the transition table with
 // their side effects (stock back on the shelf, payment voided, captured or refunded), and reads them for shoppers and
 // the back office. Lock order in every move: order row, then payment row, then stock rows.
-public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.Payments payments, TimeProvider clock, IOptions<OrdersOptions> options)
+public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.Payments payments, Discounts.Discounts discounts, TimeProvider clock,
+    IOptions<OrdersOptions> options)
 {
     public const int MaxPageSize = 200;
 
     // Every move's side effects are its table row's, carried out by this and nowhere else in the facade.
-    private readonly OrderEffectRunner _effects = new(inventory, payments);
+    private readonly OrderEffectRunner _effects = new(inventory, payments, discounts);
 
     // Writes a new order and its first timeline entry, in the caller's transaction. Returns its id.
     public async Task<long> CreateAsync(OrderDraft draft, string actor, CancellationToken ct = default)
@@ -32,6 +33,9 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
             DeliveryDaysMin = draft.DeliveryDaysMin,
             DeliveryDaysMax = draft.DeliveryDaysMax,
             Subtotal = draft.Subtotal,
+            Discount = draft.Discount,
+            CouponCode = draft.CouponCode,
+            DiscountReason = draft.DiscountReason,
             ShippingCost = draft.ShippingCost,
             TaxRate = draft.TaxRate,
             Tax = draft.Tax,
@@ -43,6 +47,7 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
             Lines = draft.Lines.Select(l => new OrderLine
             {
                 Sku = l.Sku, ProductId = l.ProductId, Title = l.Title, UnitPrice = l.UnitPrice, Quantity = l.Quantity, LineTotal = l.UnitPrice * l.Quantity,
+                Discount = l.Discount,
             }).ToList(),
         };
         order.RecordPlaced(actor, now);
@@ -62,10 +67,11 @@ public sealed class Orders(BazaarDb db, Inventory.Inventory inventory, Payments.
         return new OrderView(order.Id, OrderNumbers.Format(order.Id), order.Status.ToString(), order.Email, order.ShipTo, order.ShippingMethod, order.ShippingMethodName,
             order.DeliveryDaysMin, order.DeliveryDaysMax, order.Subtotal, order.ShippingCost, order.TaxRate, order.Tax, order.Total, order.Currency, order.PlacedAt, order.PaymentDueBy,
             order.Lines.OrderBy(l => l.Id).Select(l => new OrderLineView(l.Sku, l.ProductId, l.Title, l.UnitPrice, l.Quantity, l.LineTotal, l.QuantityShipped, l.QuantityReturned,
-                owed.GetValueOrDefault(l.Sku))).ToList(),
+                owed.GetValueOrDefault(l.Sku), l.Discount)).ToList(),
             order.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new OrderEventView(e.From?.ToString(), e.To.ToString(), e.Action, e.Actor, e.Reason, e.At)).ToList(),
             payment,
-            OrderTransitions.AllowedFrom(order.Status).Select(a => a.ToString()).ToList());
+            OrderTransitions.AllowedFrom(order.Status).Select(a => a.ToString()).ToList(),
+            order.Discount, order.CouponCode, order.DiscountReason);
     }
 
     // Units by SKU still owed to the order: Inventory allocates them as stock arrives, so it is asked, not the order.

@@ -15,8 +15,8 @@ public sealed record RefundShare(decimal Items, decimal Discount, decimal Shippi
         + $", shipping {Shipping:0.00}, tax {Tax:0.00}: {Total:0.00} {currency}";
 }
 
-// One order line as the allocation sees it. Discount: what the line was discounted in all (its own discounts and
-// its share of the order's); no discounts exist yet, so orders pass 0 until the back office adds them.
+// One order line as the allocation sees it. Discount: what the line was discounted in all (its part of the order's
+// coupon, OrderLine.Discount).
 public sealed record AllocatedLine(string Sku, decimal UnitPrice, int Quantity, decimal Discount);
 
 // How an order's amounts split over its units, so that returning units refunds exactly their part and returning them
@@ -43,7 +43,7 @@ public sealed class RefundAllocation
     }
 
     public static RefundAllocation For(Order order, decimal minorUnit = 0.01m) =>
-        new([.. order.Lines.OrderBy(l => l.Id).Select(l => new AllocatedLine(l.Sku, l.UnitPrice, l.Quantity, 0m))],
+        new([.. order.Lines.OrderBy(l => l.Id).Select(l => new AllocatedLine(l.Sku, l.UnitPrice, l.Quantity, l.Discount))],
             order.ShippingCost, order.Tax, minorUnit);
 
     // Units `first` to `first + count - 1` (counting from 0) of the SKU's line: returns take a line's units in order,
@@ -55,8 +55,24 @@ public sealed class RefundAllocation
         var (line, shipping, tax) = found;
         if (first < 0 || count < 0 || first + count > line.Quantity)
             throw new ArgumentOutOfRangeException(nameof(count), $"{sku} has {line.Quantity} unit(s), not {first + count}");
-        return new RefundShare(line.UnitPrice * count, Units(line.Discount, line.Quantity, first, count),
+        return new RefundShare(line.UnitPrice * count, DiscountOfUnits(line, first, count),
             Units(shipping, line.Quantity, first, count), Units(tax, line.Quantity, first, count));
+    }
+
+    // The line's discount over its units like shipping and tax (an equal part cut down, the last unit the rest), except
+    // that no unit is discounted below nothing: what the last unit cannot take goes to the unit before it, and so on.
+    private decimal DiscountOfUnits(AllocatedLine line, int first, int count)
+    {
+        var each = Floor(line.Discount / line.Quantity);
+        var left = line.Discount - each * line.Quantity;
+        var sum = 0m;
+        for (var unit = line.Quantity - 1; unit >= 0; unit--)
+        {
+            var extra = Math.Min(left, Math.Max(0m, line.UnitPrice - each));
+            left -= extra;
+            if (unit >= first && unit < first + count) sum += each + extra;
+        }
+        return sum;
     }
 
     // The share of `total` of units first..first+count-1 of `quantity` equal units: each unit gets an equal part cut

@@ -14,7 +14,8 @@ public class RefundAllocationProperties
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
 
-    public sealed record Line(int PriceCents, int Quantity);
+    // DiscountPermille: the line's part of a coupon, in thousandths of the line's total (cut down to the cent).
+    public sealed record Line(int PriceCents, int Quantity, int DiscountPermille);
 
     // Step: a batch of units to return (each unit of the order picked or not) or a goodwill refund of some cents.
     public sealed record Step(bool[] Picks, int GoodwillCents);
@@ -22,8 +23,9 @@ public class RefundAllocationProperties
     public sealed record Script(Line[] Lines, int ShippingCents, int TaxBasisPoints, Step[] Steps);
 
     private static readonly Gen<Line> Lines =
-        Gen.Zip(Gen.OneOf(Gen.Choose(0, 500), Gen.Choose(1, 250_000), Gen.Constant(999)), Gen.Choose(1, 7))
-            .Select(t => new Line(t.Item1, t.Item2));
+        Gen.Zip(Gen.OneOf(Gen.Choose(0, 500), Gen.Choose(1, 250_000), Gen.Constant(999)), Gen.Choose(1, 7),
+                Gen.OneOf(Gen.Constant(0), Gen.Constant(0), Gen.Choose(0, 1000), Gen.Constant(1000), Gen.Constant(333)))
+            .Select(t => new Line(t.Item1, t.Item2, t.Item3));
 
     private static readonly Gen<Script> Scripts =
         from lines in Gen.NonEmptyListOf(Lines).Select(l => l.Take(6).ToArray())
@@ -39,17 +41,20 @@ public class RefundAllocationProperties
         {
             Id = i + 1, Sku = $"S{i}", Title = $"S{i}", UnitPrice = l.PriceCents / 100m, Quantity = l.Quantity,
             LineTotal = l.PriceCents / 100m * l.Quantity, QuantityShipped = l.Quantity,
+            Discount = decimal.Floor(l.PriceCents * l.Quantity * l.DiscountPermille / 1000m) / 100m,
         }).ToList();
         var subtotal = lines.Sum(l => l.LineTotal);
+        var discount = lines.Sum(l => l.Discount);
         var shipping = script.ShippingCents / 100m;
-        // As Checkout does it: tax is the one amount rounded, once, on the whole order.
-        var tax = decimal.Round((subtotal + shipping) * script.TaxBasisPoints / 10_000m, 2, MidpointRounding.AwayFromZero);
+        // As Checkout does it: tax is rounded once, on the whole order, after the discount.
+        var tax = decimal.Round((subtotal - discount + shipping) * script.TaxBasisPoints / 10_000m, 2, MidpointRounding.AwayFromZero);
         return new Order
         {
             Id = 7, ShopperKey = "g:test", Email = "shopper@tests.local", Status = OrderStatus.Delivered,
             ShipTo = new ShippingAddress("Ada", "1 Main St", null, "Springfield", "CA", "90210", "US", null),
             ShippingMethod = "standard", ShippingMethodName = "Standard", Lines = lines,
-            Subtotal = subtotal, ShippingCost = shipping, TaxRate = script.TaxBasisPoints / 10_000m, Tax = tax, Total = subtotal + shipping + tax,
+            Subtotal = subtotal, Discount = discount, ShippingCost = shipping, TaxRate = script.TaxBasisPoints / 10_000m, Tax = tax,
+            Total = subtotal - discount + shipping + tax,
         };
     }
 
@@ -76,8 +81,11 @@ public class RefundAllocationProperties
                 for (var unit = 0; unit < line.Quantity; unit++)
                 {
                     var share = allocation.ForUnits(line.Sku, unit, 1);
-                    if (share.Items != line.UnitPrice || share.Shipping < 0 || share.Tax < 0 || share.Discount != 0)
+                    if (share.Items != line.UnitPrice || share.Shipping < 0 || share.Tax < 0 || share.Discount < 0 || share.Discount > share.Items)
                         return false.Label($"{line.Sku} unit {unit}: {share}");
+                    var exactDiscount = line.Discount / line.Quantity;
+                    if (unit < line.Quantity - 1 && (share.Discount > exactDiscount + 0.01m * line.Quantity || exactDiscount - share.Discount >= 0.01m))
+                        return false.Label($"{line.Sku} unit {unit}: discount {share.Discount} against exact {exactDiscount}");
                     // Every unit but a line's last is its exact share cut down to the cent (twice at most: line, unit); the
                     // last line's units may carry a cent of each other line's remainder.
                     var above = 0.01m * (order.Lines.Count - 1);
@@ -90,8 +98,9 @@ public class RefundAllocationProperties
                 if (allocation.ForUnits(line.Sku, 0, line.Quantity) != Sum(allocation, line))
                     return false.Label($"{line.Sku}: the whole line is not the sum of its units");
             }
-            return (sum.Items == order.Subtotal && sum.Shipping == order.ShippingCost && sum.Tax == order.Tax && sum.Total == order.Total)
-                .Label($"units add up to {sum}, the order is {order.Subtotal} + {order.ShippingCost} + {order.Tax} = {order.Total}");
+            return (sum.Items == order.Subtotal && sum.Discount == order.Discount && sum.Shipping == order.ShippingCost && sum.Tax == order.Tax
+                    && sum.Total == order.Total)
+                .Label($"units add up to {sum}, the order is {order.Subtotal} - {order.Discount} + {order.ShippingCost} + {order.Tax} = {order.Total}");
         });
 
     [Property(MaxTest = 1000)]
@@ -148,11 +157,11 @@ public class RefundAllocationProperties
         return units;
     }
 
-    // The line's unit's share of `amount` without any cutting: in proportion to what the line cost.
+    // The line's unit's share of `amount` without any cutting: in proportion to what the line cost after its discount.
     private static decimal Exact(Order order, OrderLine line, decimal amount) =>
-        order.Subtotal == 0
+        order.Subtotal - order.Discount == 0
             ? amount / order.Lines.Sum(l => l.Quantity)
-            : amount * line.LineTotal / order.Subtotal / line.Quantity;
+            : amount * (line.LineTotal - line.Discount) / (order.Subtotal - order.Discount) / line.Quantity;
 
     private static RefundShare Sum(RefundAllocation allocation, OrderLine line) =>
         Enumerable.Range(0, line.Quantity).Aggregate(RefundShare.None, (s, u) => s.Plus(allocation.ForUnits(line.Sku, u, 1)));
