@@ -23,9 +23,9 @@ public class RefundAllocationProperties
     public sealed record Script(Line[] Lines, int ShippingCents, int TaxBasisPoints, Step[] Steps);
 
     private static readonly Gen<Line> Lines =
-        Gen.Zip(Gen.OneOf(Gen.Choose(0, 500), Gen.Choose(1, 250_000), Gen.Constant(999)), Gen.Choose(1, 7),
+        Gen.Zip(Gen.Zip(Gen.OneOf(Gen.Choose(0, 500), Gen.Choose(1, 250_000), Gen.Constant(999)), Gen.Choose(1, 7)),
                 Gen.OneOf(Gen.Constant(0), Gen.Constant(0), Gen.Choose(0, 1000), Gen.Constant(1000), Gen.Constant(333)))
-            .Select(t => new Line(t.Item1, t.Item2, t.Item3));
+            .Select(t => new Line(t.Item1.Item1, t.Item1.Item2, t.Item2));
 
     private static readonly Gen<Script> Scripts =
         from lines in Gen.NonEmptyListOf(Lines).Select(l => l.Take(6).ToArray())

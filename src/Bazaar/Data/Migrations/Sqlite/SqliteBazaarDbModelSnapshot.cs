@@ -629,6 +629,138 @@ namespace Bazaar.Data.Migrations.Sqlite
                     b.ToTable("store_pages", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Discounts.Coupon", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.PrimitiveCollection<string>("CategoryIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category_ids");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<long?>("EndsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<double?>("MinimumSpend")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("REAL")
+                        .HasColumnName("minimum_spend");
+
+                    b.Property<int?>("PerCustomerLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("per_customer_limit");
+
+                    b.PrimitiveCollection<string>("Skus")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("skus");
+
+                    b.Property<long?>("StartsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("starts_at");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int?>("UsageLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("usage_limit");
+
+                    b.Property<int>("Used")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used");
+
+                    b.Property<double>("Value")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coupons");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_coupons_code");
+
+                    b.ToTable("coupons", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_coupons_used_within_limit", "used >= 0 AND (usage_limit IS NULL OR used <= usage_limit)");
+                        });
+                });
+
+            modelBuilder.Entity("Bazaar.Discounts.CouponRedemption", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<double>("Amount")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("REAL")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<int>("CouponId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("coupon_id");
+
+                    b.Property<string>("Customer")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coupon_redemptions");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_coupon_redemptions_order_id");
+
+                    b.HasIndex("CouponId", "Customer")
+                        .HasDatabaseName("ix_coupon_redemptions_coupon_id_customer");
+
+                    b.ToTable("coupon_redemptions", (string)null);
+                });
+
             modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
                 {
                     b.Property<long>("Id")
@@ -913,6 +1045,11 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<string>("CouponCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("coupon_code");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -935,6 +1072,16 @@ namespace Bazaar.Data.Migrations.Sqlite
                     b.Property<bool>("Demo")
                         .HasColumnType("INTEGER")
                         .HasColumnName("demo");
+
+                    b.Property<double>("Discount")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("REAL")
+                        .HasColumnName("discount");
+
+                    b.Property<string>("DiscountReason")
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("discount_reason");
 
                     b.Property<string>("Email")
                         .IsRequired()
@@ -1150,6 +1297,11 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
+
+                    b.Property<double>("Discount")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("REAL")
+                        .HasColumnName("discount");
 
                     b.Property<double>("LineTotal")
                         .HasPrecision(12, 2)
@@ -2264,6 +2416,16 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_shipping_weight_bands_shipping_methods_method_code");
+                });
+
+            modelBuilder.Entity("Bazaar.Discounts.CouponRedemption", b =>
+                {
+                    b.HasOne("Bazaar.Discounts.Coupon", null)
+                        .WithMany()
+                        .HasForeignKey("CouponId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_coupon_redemptions_coupons_coupon_id");
                 });
 
             modelBuilder.Entity("Bazaar.Inventory.Backorder", b =>
