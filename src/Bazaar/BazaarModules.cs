@@ -53,6 +53,8 @@ public static class BazaarModules
                 RemoteImages.ConnectAsync(context, sp.GetRequiredService<IOptions<RemoteImageOptions>>().Value.AllowPrivateNetworks, ct),
         });
         services.AddScoped<ProductList>();
+        services.AddOptions<ProductImageOptions>().BindConfiguration(ProductImageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<ProductImages>();
 
         services.AddBazaarAccounts();
         services.AddBazaarInventory();

@@ -240,6 +240,19 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
         return (await GetProductAsync(product.Id, ct))!;
     }
 
+    // An uploaded picture (ProductImages) becomes the product's last image.
+    public async Task AddImageAsync(int id, string url, CancellationToken ct = default)
+    {
+        var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, ct) ?? throw new CatalogNotFoundException($"No product with id {id}.");
+        if (product.ImageUrls.Contains(url)) return;
+        product.ImageUrls = [.. product.ImageUrls, url];
+        product.UpdatedAt = clock.GetUtcNow();
+        SearchFeed.ProductChanged(db, product.Id, product.UpdatedAt);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        Invalidate();
+    }
+
     public async Task<ProductDetails> UpdateProductAsync(int id, ProductInput input, CancellationToken ct = default)
     {
         var product = await db.Products.Include(p => p.Attributes).FirstOrDefaultAsync(p => p.Id == id, ct)

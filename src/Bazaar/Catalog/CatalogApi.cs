@@ -24,6 +24,9 @@ public static class CatalogApi
         admin.MapPost("/products", CreateProduct);
         admin.MapPut("/products/{id:int}", UpdateProduct);
         admin.MapDelete("/products/{id:int}", DeleteProduct);
+        // Read by hand (no IFormFile parameter), so that the store's cross-site check guards it like every other call.
+        admin.MapPost("/products/{id:int}/images", UploadImage).DisableAntiforgery();
+        app.MapGet(ProductImages.UrlPrefix + "{name}", ServeImage).ExcludeFromDescription();
         admin.MapPost("/categories", CreateCategory);
         admin.MapPut("/categories/{id:int}", UpdateCategory);
         admin.MapDelete("/categories/{id:int}", DeleteCategory);
@@ -44,6 +47,43 @@ public static class CatalogApi
         // The address names the source URL, and a source's picture is fetched once: it never changes under it.
         http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
         return TypedResults.PhysicalFile(image.Path, image.ContentType);
+    }
+
+    public sealed record UploadedImage(string Url);
+
+    // 201 with the picture's address (a browser's form post is sent back to the product's editor instead); 400 naming
+    // "file" for no file, one too big, not JPEG, PNG or WebP, or damaged; 404 no such product.
+    private static async Task<IResult> UploadImage(int id, ProductImages images, HttpContext http, CancellationToken ct)
+    {
+        var fromPage = http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            if (!http.Request.HasFormContentType) throw new ImageRefused("Send the picture as multipart/form-data, in the field \"file\".");
+            var form = await http.Request.ReadFormAsync(ct);
+            var file = form.Files.GetFile(ImageRefused.Field) ?? throw new ImageRefused("Choose a picture to upload (the field \"file\").");
+            await using var content = file.OpenReadStream();
+            var url = await images.AddAsync(id, content, file.Length, ct);
+            return fromPage ? Results.Redirect($"/admin/products/{id}?image=added") : TypedResults.Created(url, new UploadedImage(url));
+        }
+        catch (ImageRefused e)
+        {
+            return fromPage
+                ? Results.Redirect($"/admin/products/{id}?imageError={Uri.EscapeDataString(e.Message)}")
+                : ProblemResults.Invalid(ImageRefused.Field, e.Message);
+        }
+        catch (InvalidDataException e)
+        {
+            return ProblemResults.Invalid(ImageRefused.Field, "The upload could not be read: " + e.Message);
+        }
+        catch (CatalogNotFoundException e) { return ProblemResults.NotFound(e.Message); }
+    }
+
+    // Stored pictures never change under their name (it is made from their content): cached for a year.
+    private static IResult ServeImage(string name, ProductImages images, HttpContext http)
+    {
+        if (images.PathOf(name) is not { } path || !File.Exists(path)) return ProblemResults.NotFound("There is no such picture.");
+        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        return Results.File(path, "image/webp", enableRangeProcessing: false);
     }
 
     private static async Task<Ok<IReadOnlyList<CategoryNode>>> GetCategories(Catalog catalog, CancellationToken ct) =>

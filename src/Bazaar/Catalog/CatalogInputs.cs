@@ -70,8 +70,9 @@ internal static partial class CatalogRules
             if (ean is null || !EanPattern().IsMatch(ean)) Fail("eans", $"'{ean}' is not an EAN/GTIN (8 to 14 digits).");
 
         foreach (var url in input.ImageUrls ?? [])
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-                Fail("imageUrls", $"'{url}' is not an absolute http(s) URL.");
+            if ((!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                && !(url is not null && ProductImages.IsStoredUrl(url)))
+                Fail("imageUrls", $"'{url}' is not an absolute http(s) URL (nor a picture uploaded here, /media/...).");
 
         var keys = new HashSet<string>();
         foreach (var (a, i) in (input.Attributes ?? []).Select((a, i) => (a, i)))
