@@ -49,8 +49,9 @@ public sealed partial class ProductImages(Catalog catalog, IOptions<ProductImage
         {
             info = await Image.IdentifyAsync(Formats, buffer, ct);
         }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever a crafted or broken header makes the decoder throw, the answer is the same: not a picture.
             info = null;
         }
         if (info is null) throw new ImageRefused("The file is not a JPEG, PNG or WebP picture.");
@@ -68,7 +69,7 @@ public sealed partial class ProductImages(Catalog catalog, IOptions<ProductImage
             await image.SaveAsWebpAsync(output, new WebpEncoder { Quality = 85 }, ct);
             stored = output.ToArray();
         }
-        catch (Exception e) when (e is InvalidImageContentException or UnknownImageFormatException or ImageFormatException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new ImageRefused("The picture is damaged and cannot be read.");
         }
