@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bazaar.Tests.Checkout;
 using Bazaar.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
