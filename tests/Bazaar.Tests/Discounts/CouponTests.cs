@@ -16,6 +16,29 @@ public class CouponStore : StoreFactory
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public CouponStore() => WithServices(s => s.AddSingleton<TimeProvider>(Clock));
+
+    // The first start waits for the search index on the store's clock: it is moved along until the store is ready.
+    public override async ValueTask InitializeAsync()
+    {
+        using var ready = new CancellationTokenSource();
+        var ticking = Task.Run(async () =>
+        {
+            while (!ready.IsCancellationRequested)
+            {
+                Clock.Advance(TimeSpan.FromMilliseconds(250));
+                await Task.Delay(20, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await base.InitializeAsync();
+        }
+        finally
+        {
+            await ready.CancelAsync();
+            await ticking;
+        }
+    }
 }
 
 // Coupons at checkout: what they take off and why, on which lines; every way a code cannot be used answered as a
