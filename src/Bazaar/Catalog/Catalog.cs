@@ -247,7 +247,7 @@ public sealed class Catalog(BazaarDb db, IMemoryCache cache, TimeProvider clock,
         if (product.ImageUrls.Contains(url)) return;
         product.ImageUrls = [.. product.ImageUrls, url];
         product.UpdatedAt = clock.GetUtcNow();
-        SearchFeed.ProductChanged(db, product.Id, product.UpdatedAt);
+        ChangeFeed.ProductChanged(db, product.Id, product.UpdatedAt);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         Invalidate();

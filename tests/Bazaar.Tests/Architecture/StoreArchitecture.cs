@@ -16,7 +16,8 @@ namespace Bazaar.Tests.Architecture;
 public static partial class StoreArchitecture
 {
     public static readonly string[] Modules =
-        ["Accounts", "Cart", "Catalog", "Checkout", "Inventory", "Orders", "Payments", "Recommendations", "Reviews", "Search"];
+        ["Accounts", "Cart", "Catalog", "Checkout", "Discounts", "Inventory", "Orders", "Payments", "Recommendations", "Reviews",
+            "Search"];
 
     // What each module lets others call: its facade classes (the back office's list queries among them), plus the
     // static parsing helpers of its API class, which its endpoints and the pages share so that both read input alike.
@@ -34,6 +35,7 @@ public static partial class StoreArchitecture
             typeof(global::Bazaar.Catalog.Slug), typeof(global::Bazaar.Catalog.ProductList),
             typeof(global::Bazaar.Catalog.CatalogApi), typeof(global::Bazaar.Catalog.RemoteImages)],
         ["Checkout"] = [typeof(global::Bazaar.Checkout.Checkout), typeof(global::Bazaar.Checkout.CheckoutShopper)],
+        ["Discounts"] = [typeof(global::Bazaar.Discounts.Discounts), typeof(global::Bazaar.Discounts.Coupons)],
         ["Inventory"] = [typeof(global::Bazaar.Inventory.Inventory), typeof(global::Bazaar.Inventory.InventoryAudit),
             typeof(global::Bazaar.Inventory.StrategyNames), typeof(global::Bazaar.Inventory.StockList),
             typeof(global::Bazaar.Inventory.InventoryApi)],

@@ -373,6 +373,36 @@ namespace Bazaar.Data.Migrations.Postgres
                     b.ToTable("product_attributes", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Catalog.ProductChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("CategoryId")
+                        .HasColumnType("integer")
+                        .HasColumnName("category_id");
+
+                    b.Property<DateTimeOffset>("CommittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("committed_at");
+
+                    b.Property<int?>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_search_changes");
+
+                    b.HasIndex("CommittedAt")
+                        .HasDatabaseName("ix_search_changes_committed_at");
+
+                    b.ToTable("search_changes", (string)null);
+                });
+
             modelBuilder.Entity("Bazaar.Checkout.CheckoutRequest", b =>
                 {
                     b.Property<string>("ShopperKey")
@@ -2081,36 +2111,6 @@ namespace Bazaar.Data.Migrations.Postgres
                         .HasName("pk_review_votes");
 
                     b.ToTable("review_votes", (string)null);
-                });
-
-            modelBuilder.Entity("Bazaar.Search.SearchChange", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<int?>("CategoryId")
-                        .HasColumnType("integer")
-                        .HasColumnName("category_id");
-
-                    b.Property<DateTimeOffset>("CommittedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("committed_at");
-
-                    b.Property<int?>("ProductId")
-                        .HasColumnType("integer")
-                        .HasColumnName("product_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_search_changes");
-
-                    b.HasIndex("CommittedAt")
-                        .HasDatabaseName("ix_search_changes_committed_at");
-
-                    b.ToTable("search_changes", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Search.SearchDayStat", b =>

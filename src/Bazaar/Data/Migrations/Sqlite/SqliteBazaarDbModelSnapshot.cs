@@ -362,6 +362,34 @@ namespace Bazaar.Data.Migrations.Sqlite
                     b.ToTable("product_attributes", (string)null);
                 });
 
+            modelBuilder.Entity("Bazaar.Catalog.ProductChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("CategoryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("category_id");
+
+                    b.Property<long>("CommittedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("committed_at");
+
+                    b.Property<int?>("ProductId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("product_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_search_changes");
+
+                    b.HasIndex("CommittedAt")
+                        .HasDatabaseName("ix_search_changes_committed_at");
+
+                    b.ToTable("search_changes", (string)null);
+                });
+
             modelBuilder.Entity("Bazaar.Checkout.CheckoutRequest", b =>
                 {
                     b.Property<string>("ShopperKey")
@@ -2042,34 +2070,6 @@ namespace Bazaar.Data.Migrations.Sqlite
                         .HasName("pk_review_votes");
 
                     b.ToTable("review_votes", (string)null);
-                });
-
-            modelBuilder.Entity("Bazaar.Search.SearchChange", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<int?>("CategoryId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("category_id");
-
-                    b.Property<long>("CommittedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("committed_at");
-
-                    b.Property<int?>("ProductId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("product_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_search_changes");
-
-                    b.HasIndex("CommittedAt")
-                        .HasDatabaseName("ix_search_changes_committed_at");
-
-                    b.ToTable("search_changes", (string)null);
                 });
 
             modelBuilder.Entity("Bazaar.Search.SearchDayStat", b =>
