@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Bazaar.Tests.Checkout;
 using Bazaar.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -86,5 +87,60 @@ public partial class AdminBrowserTests(BrowserStore store) : IClassFixture<Brows
         await admin.EmulateMediaAsync(new() { Media = Media.Print });
         await Expect(admin.Locator(".print-actions")).ToBeHiddenAsync();
         await Screenshot("invoice-print");
+    }
+
+    [Fact]
+    public async Task An_admin_writes_specifications_in_rows_and_a_bad_number_is_named_by_its_row_and_nothing_saved()
+    {
+        var sku = await store.CreateStockedProductAsync(1);
+        int id;
+        await using (var scope = store.Services.CreateAsyncScope())
+            id = (await scope.ServiceProvider.GetRequiredService<Bazaar.Catalog.Catalog>()
+                .FindProductIdBySkuAsync(sku))!.Value;
+        await using var context = await store.NewContextAsync();
+        var admin = await store.AdminPageAsync(context);
+
+        await admin.GotoAsync($"/admin/products/{id}");
+        var rows = admin.GetByTestId("spec-rows").Locator("tbody tr");
+        var before = await rows.CountAsync();
+        await admin.GetByTestId("more-spec-rows").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(before + 3);
+        await admin.Locator("#spec-key-0").FillAsync("screen_size");
+        await admin.Locator("#spec-name-0").FillAsync("Screen size");
+        await admin.Locator("#spec-kind-0").SelectOptionAsync("number");
+        await admin.Locator("#spec-value-0").FillAsync("big");
+        await admin.Locator("#spec-key-1").FillAsync("touch");
+        await admin.Locator("#spec-kind-1").SelectOptionAsync("boolean");
+        await admin.Locator("#spec-value-1").FillAsync("yes");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Alert).First).ToBeVisibleAsync();
+        await Expect(admin.Locator("#main")).ToContainTextAsync("Row 1: 'big' is not a number.");
+        // The rows come back as typed, kinds included, so that correcting the value is all the owner does.
+        await Expect(admin.Locator("#spec-kind-0")).ToHaveValueAsync("number");
+        await Expect(admin.Locator("#spec-kind-1")).ToHaveValueAsync("boolean");
+        await BrowserStore.ScreenshotAsync(admin, $"admin-{Pass}-specs-bad-row");
+        Assert.Empty((await ProductAsync(id)).Attributes);
+
+        await admin.Locator("#spec-value-0").FillAsync("15.6");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await admin.WaitForURLAsync(new Regex(@"/admin/products\?saved="));
+        var saved = (await ProductAsync(id)).Attributes.ToDictionary(a => a.Key);
+        Assert.Equal(2, saved.Count);
+        var size = saved["screen_size"];
+        Assert.Equal(("Screen size", "number"), (size.Name, size.Kind));
+        Assert.Equal(15.6m, decimal.Parse(size.Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("boolean", saved["touch"].Kind);
+
+        await admin.GotoAsync($"/admin/products/{id}");
+        await Expect(admin.Locator("#spec-key-0")).ToHaveValueAsync("screen_size");
+        await Expect(admin.Locator("#spec-kind-0")).ToHaveValueAsync("number");
+        await Expect(admin.Locator("#spec-kind-1")).ToHaveValueAsync("boolean");
+        await Expect(admin.Locator("#spec-value-1")).ToHaveValueAsync("yes");
+    }
+
+    private async Task<Bazaar.Catalog.ProductDetails> ProductAsync(int id)
+    {
+        await using var scope = store.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<Bazaar.Catalog.Catalog>().GetProductAsync(id))!;
     }
 }
